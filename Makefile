@@ -1,0 +1,61 @@
+# Shanhai: `make demo` serves the demo at http://127.0.0.1:$(PORT); `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+SEED ?= 2025
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: demo serve install install-dev test lint typecheck pytest messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make demo: install, migrate the embedded SQLite database, load the demo scenarios, serve.
+demo: install
+	$(BIN)/shanhai migrate --noinput -v 0
+	$(BIN)/shanhai load_demo --seed $(SEED) --if-empty
+	$(BIN)/shanhai collectstatic --noinput -v 0
+	$(MAKE) --no-print-directory serve
+
+## make serve: the web server and, beside it, the background task worker.
+serve:
+	@echo "Shanhai: http://127.0.0.1:$(PORT)  (demo logins: see README; password shanhai-demo)"
+	@$(BIN)/shanhai db_worker --no-startup-delay -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn shanhai.project.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - \
+		--access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(M)sms'
+
+## make test: lint, type check and the test suite (SQLite unless DATABASE_URL says otherwise).
+test: install-dev lint typecheck pytest
+
+lint: install-dev
+	$(BIN)/ruff check shanhai conftest.py bench
+	$(BIN)/ruff format --check shanhai conftest.py bench
+
+typecheck: install-dev
+	$(BIN)/mypy shanhai
+
+pytest: install-dev
+	SHANHAI_PLAIN_STATIC=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+## make messages: refresh the zh_Hans catalogue from the code and compile it.
+messages: install-dev
+	cd shanhai && ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --no-location --add-location=never \
+		--ignore 'static/*' --settings shanhai.project.settings || true
+	cd shanhai && ../$(BIN)/django-admin compilemessages -l zh_Hans --settings shanhai.project.settings
+
+clean:
+	rm -rf var $(VENV)

@@ -1,0 +1,103 @@
+"""Named personas and a small world that every test builds on.
+
+The world: Fujian (350000) > Fuzhou (350100) > Fuqing (350181) > Fuqing hospital (supporter);
+Xinjiang (650000) > Changji (652300) > {Changji health commission, Qitai (652325) >
+{Qitai People's Hospital, Qitai MCH hospital}}; Hainan (460000) > Haikou hospital (unrelated).
+One partnership: Fuqing hospital → Qitai People's Hospital, in the Fuqing–Qitai programme.
+
+Personas:
+- ``admin``: system administrator.
+- ``supporter_user``: programme office of Fujian (supporting side).
+- ``commission_user``: programme office membership at the Changji health commission.
+- ``hospital_admin``: institution admin of Qitai People's Hospital (receiving side).
+- ``mch_worker``: data clerk of Qitai MCH hospital.
+- ``outsider``: viewer in Hainan, unrelated to everything above.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from shanhai.accounts.models import Role, User
+from shanhai.core.models import OrgUnit, OrgUnitKind
+from shanhai.core.tests.factories import OrgUnitFactory, PartnershipFactory, ProgrammeFactory, make_user
+from shanhai.partnerships.models import Partnership, Programme
+
+
+@dataclass
+class World:
+    fujian: OrgUnit
+    fuzhou: OrgUnit
+    fuqing: OrgUnit
+    fuqing_hospital: OrgUnit
+    xinjiang: OrgUnit
+    changji: OrgUnit
+    changji_commission: OrgUnit
+    qitai: OrgUnit
+    qitai_hospital: OrgUnit
+    qitai_mch: OrgUnit
+    hainan: OrgUnit
+    haikou_hospital: OrgUnit
+    programme: Programme
+    partnership: Partnership
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    K = OrgUnitKind
+    fujian = OrgUnitFactory(code="350000", name="福建省", kind=K.PROVINCE)
+    fuzhou = OrgUnitFactory(code="350100", name="福州市", kind=K.PREFECTURE, parent=fujian)
+    fuqing = OrgUnitFactory(code="350181", name="福清市", kind=K.COUNTY, parent=fuzhou)
+    fuqing_hospital = OrgUnitFactory(code="H350181001", name="福清市医院", kind=K.GENERAL_HOSPITAL, parent=fuqing,
+                                     grade="3B")
+    xinjiang = OrgUnitFactory(code="650000", name="新疆维吾尔自治区", kind=K.PROVINCE)
+    changji = OrgUnitFactory(code="652300", name="昌吉回族自治州", kind=K.PREFECTURE, parent=xinjiang)
+    commission = OrgUnitFactory(code="W652300", name="昌吉州卫生健康委员会", kind=K.HEALTH_COMMISSION, parent=changji)
+    qitai = OrgUnitFactory(code="652325", name="奇台县", kind=K.COUNTY, parent=changji)
+    qitai_hospital = OrgUnitFactory(code="H652325001", name="奇台县人民医院", kind=K.GENERAL_HOSPITAL, parent=qitai,
+                                    grade="2A")
+    qitai_mch = OrgUnitFactory(code="H652325002", name="奇台县妇幼保健院", kind=K.MCH_HOSPITAL, parent=qitai)
+    hainan = OrgUnitFactory(code="460000", name="海南省", kind=K.PROVINCE)
+    haikou = OrgUnitFactory(code="H460100001", name="海口市人民医院", kind=K.GENERAL_HOSPITAL, parent=hainan)
+    programme = ProgrammeFactory(name="福清—奇台对口支援", owner=fuqing, started_on=dt.date(2020, 1, 1))
+    partnership = PartnershipFactory(supporter=fuqing_hospital, recipient=qitai_hospital, programme=programme,
+                                     started_on=dt.date(2021, 3, 1))
+    return World(fujian, fuzhou, fuqing, fuqing_hospital, xinjiang, changji, commission, qitai, qitai_hospital,
+                 qitai_mch, hainan, haikou, programme, partnership)
+
+
+@pytest.fixture
+def admin(world: World) -> User:
+    user = make_user("admin-user")
+    from shanhai.accounts.services import membership_grant
+
+    membership_grant(actor=None, user=user, org_unit=world.xinjiang, role=Role.SYSTEM_ADMIN)
+    return user
+
+
+@pytest.fixture
+def supporter_user(world: World) -> User:
+    return make_user("fujian-office", unit=world.fujian, role=Role.PROGRAMME_OFFICE)
+
+
+@pytest.fixture
+def commission_user(world: World) -> User:
+    return make_user("changji-office", unit=world.changji_commission, role=Role.PROGRAMME_OFFICE)
+
+
+@pytest.fixture
+def hospital_admin(world: World) -> User:
+    return make_user("qitai-admin", unit=world.qitai_hospital, role=Role.INSTITUTION_ADMIN)
+
+
+@pytest.fixture
+def mch_worker(world: World) -> User:
+    return make_user("qitai-clerk", unit=world.qitai_mch, role=Role.DATA_CLERK)
+
+
+@pytest.fixture
+def outsider(world: World) -> User:
+    return make_user("hainan-viewer", unit=world.hainan, role=Role.VIEWER)

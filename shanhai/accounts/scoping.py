@@ -1,0 +1,87 @@
+"""Where a user may read and write (architecture §6). Every selector and access function uses this.
+
+A membership covers its org unit's subtree. A membership at a health commission covers the
+region the commission governs (its parent), since 卫健委 oversee every institution there.
+System administrators see everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from shanhai.accounts.models import AUDIT_ROLES, PARTNERSHIP_ROLES, WRITER_ROLES, Membership, Role
+from shanhai.core.models import OrgUnit, OrgUnitKind
+from shanhai.core.selectors import in_subtrees
+
+
+def jurisdiction(unit: OrgUnit) -> OrgUnit:
+    """The subtree a membership at ``unit`` covers."""
+    if unit.kind == OrgUnitKind.HEALTH_COMMISSION and unit.parent_id is not None:
+        return unit.parent  # type: ignore[return-value]
+    return unit
+
+
+@dataclass(frozen=True)
+class UserScope:
+    is_admin: bool
+    read_paths: tuple[str, ...]
+    write_paths: tuple[str, ...]
+    partnership_paths: tuple[str, ...]
+    audit_paths: tuple[str, ...]
+    roots: tuple[OrgUnit, ...]
+
+    def read_q(self, field: str = "path") -> Q:
+        return Q() if self.is_admin else in_subtrees(list(self.read_paths), field)
+
+    def can_read_path(self, path: str) -> bool:
+        return self.is_admin or any(path.startswith(p) for p in self.read_paths)
+
+    def can_write_path(self, path: str) -> bool:
+        return self.is_admin or any(path.startswith(p) for p in self.write_paths)
+
+    def can_manage_partnerships_at(self, path: str) -> bool:
+        return self.is_admin or any(path.startswith(p) for p in self.partnership_paths)
+
+    @property
+    def can_write_anything(self) -> bool:
+        return self.is_admin or bool(self.write_paths)
+
+    @property
+    def can_manage_partnerships(self) -> bool:
+        return self.is_admin or bool(self.partnership_paths)
+
+    @property
+    def can_audit(self) -> bool:
+        return self.is_admin or bool(self.audit_paths)
+
+
+EMPTY = UserScope(False, (), (), (), (), ())
+
+
+def scope_of(user: Any) -> UserScope:
+    """The user's scope, computed once per request object and cached on it."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return EMPTY
+    cached = getattr(user, "_shanhai_scope", None)
+    if cached is not None:
+        return cached
+    memberships = list(Membership.objects.filter(user=user).select_related("org_unit", "org_unit__parent"))
+    is_admin = user.is_superuser or any(m.role == Role.SYSTEM_ADMIN for m in memberships)
+    roots = {m.org_unit_id: jurisdiction(m.org_unit) for m in memberships}
+
+    def paths(roles: frozenset[str] | None) -> tuple[str, ...]:
+        return tuple(sorted({jurisdiction(m.org_unit).path for m in memberships if roles is None or m.role in roles}))
+
+    scope = UserScope(
+        is_admin=is_admin,
+        read_paths=paths(None),
+        write_paths=paths(WRITER_ROLES),
+        partnership_paths=paths(PARTNERSHIP_ROLES),
+        audit_paths=paths(AUDIT_ROLES),
+        roots=tuple(sorted({r.pk: r for r in roots.values()}.values(), key=lambda u: u.path)),
+    )
+    user._shanhai_scope = scope
+    return scope

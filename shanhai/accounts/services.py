@@ -1,0 +1,35 @@
+"""Writes to accounts: users and memberships, audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shanhai.accounts.models import Membership, Role, User
+from shanhai.core.audit import audit_record, snapshot
+from shanhai.core.models import AuditAction, OrgUnit
+
+
+@transaction.atomic
+def user_create(*, actor: Any, username: str, password: str, full_name: str = "", email: str = "") -> User:
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": _("The user name %(name)s is taken.") % {"name": username}})
+    user = User(username=username, full_name=full_name, email=email)
+    user.set_password(password)
+    user.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=user, after=snapshot(user, exclude=["password"]))
+    return user
+
+
+@transaction.atomic
+def membership_grant(*, actor: Any, user: User, org_unit: OrgUnit, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    membership, created = Membership.objects.get_or_create(user=user, org_unit=org_unit, role=role)
+    if created:
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=membership, after=snapshot(membership),
+                     org_unit=org_unit)
+    return membership

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+
+class AnalyticsConfig(AppConfig):
+    name = "shanhai.analytics"
+    label = "analytics"
+    verbose_name = _("Indicators and facts")
+
+    def ready(self) -> None:
+        # Each app declares its metrics, fact sources and indicators in `<app>/indicators.py`.
+        autodiscover_modules("indicators")

@@ -1,0 +1,186 @@
+"""Keeping the fact table in step with the records (architecture §4).
+
+A *fact source* says, for one model, which fact rows a record contributes (``rows``) and how to
+derive all of them at once with set-based SQL (``rebuild``). Services call
+:func:`rows_for` before and after a change and hand both lists to :func:`apply`, inside the
+record's transaction. ``rebuild_facts`` re-derives the whole table from the records; a test asserts
+that both paths give the same table.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, models
+from django.db.models import F, OuterRef, Subquery
+
+from shanhai.analytics.models import Fact
+from shanhai.analytics.registry import Metric
+from shanhai.core.models import OrgUnit
+
+ANCESTOR_COLUMNS = ("anc_1", "anc_2", "anc_3", "anc_4", "anc_5", "anc_6")
+#: The columns every rebuild queryset must select, as annotations with these names.
+REBUILD_COLUMNS = ("f_metric", "f_org_unit", "f_programme", "f_partnership", "f_month", "f_value")
+
+
+@dataclass(frozen=True)
+class FactRow:
+    metric: Metric
+    org_unit_id: int
+    month: int
+    value: float = 1.0
+    partnership_id: int = 0
+    programme_id: int = 0
+
+
+@dataclass(frozen=True)
+class FactSource:
+    model: type[models.Model]
+    rows: Callable[[Any], list[FactRow]]
+    rebuild: Callable[[], Iterable[models.QuerySet[Any]]]
+    name: str
+
+
+_sources: list[FactSource] = []
+
+
+def register_source(
+    model: type[models.Model],
+    *,
+    rows: Callable[[Any], list[FactRow]],
+    rebuild: Callable[[], Iterable[models.QuerySet[Any]]],
+) -> FactSource:
+    source = FactSource(model=model, rows=rows, rebuild=rebuild, name=f"{model._meta.label}:{rows.__name__}")
+    if all(s.name != source.name for s in _sources):
+        _sources.append(source)
+    return source
+
+
+def sources() -> list[FactSource]:
+    return list(_sources)
+
+
+def rows_for(obj: models.Model) -> list[FactRow]:
+    """Every fact row the record contributes now (empty for an unsaved record)."""
+    if obj.pk is None:
+        return []
+    return [row for source in _sources if isinstance(obj, source.model) for row in source.rows(obj)]
+
+
+def apply(before: Iterable[FactRow], after: Iterable[FactRow]) -> int:
+    """Subtract ``before`` and add ``after`` with one upsert per changed cell; returns cells touched."""
+    cells: dict[tuple[int, int, int, int], list[float]] = defaultdict(lambda: [0.0, 0, 0])
+    for sign, rows in ((-1, before), (1, after)):
+        for row in rows:
+            cell = cells[(row.metric.id, row.org_unit_id, row.partnership_id, row.month)]
+            cell[0] += sign * row.value
+            cell[1] += sign
+            if sign == 1:
+                cell[2] = row.programme_id
+            elif not cell[2]:
+                cell[2] = row.programme_id
+    changed = {key: cell for key, cell in cells.items() if cell[0] != 0 or cell[1] != 0}
+    if not changed:
+        return 0
+    ancestors = {
+        unit["id"]: unit
+        for unit in OrgUnit.objects.filter(id__in={key[1] for key in changed}).values("id", *ANCESTOR_COLUMNS)
+    }
+    table = connection.ops.quote_name(Fact._meta.db_table)
+    columns = ("metric", "org_unit_id", *ANCESTOR_COLUMNS, "programme_id", "partnership_id", "month", "value", "record_count")
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+        "ON CONFLICT (metric, org_unit_id, partnership_id, month) DO UPDATE SET "
+        f"value = {table}.value + excluded.value, record_count = {table}.record_count + excluded.record_count, "
+        "programme_id = excluded.programme_id"
+    )
+    params = [
+        (metric, org_unit, *(ancestors[org_unit][c] for c in ANCESTOR_COLUMNS), programme, partnership, month, value, count)
+        for (metric, org_unit, partnership, month), (value, count, programme) in changed.items()
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    Fact.objects.filter(record_count__lte=0, metric__in={k[0] for k in changed}, org_unit_id__in={k[1] for k in changed}).delete()
+    return len(changed)
+
+
+def repoint_partnership(partnership_id: int, programme_id: int | None) -> None:
+    """A partnership moved to another programme: its records' facts follow."""
+    Fact.objects.filter(partnership_id=partnership_id).update(programme_id=programme_id or 0)
+
+
+def refresh_ancestors(subtree_path: str) -> int:
+    """After a subtree moved, copy the new ancestor ids of its units onto their facts."""
+    units = OrgUnit.objects.filter(path__startswith=subtree_path)
+    own = OrgUnit.objects.filter(id=OuterRef("org_unit_id"))
+    return Fact.objects.filter(org_unit_id__in=units.values("id")).update(
+        **{column: Subquery(own.values(column)[:1]) for column in ANCESTOR_COLUMNS}
+    )
+
+
+def rebuild() -> int:
+    """Re-derive the whole fact table from the records with set-based SQL; returns row count."""
+    table = connection.ops.quote_name(Fact._meta.db_table)
+    units = connection.ops.quote_name(OrgUnit._meta.db_table)
+    Fact.objects.all().delete()
+    for source in _sources:
+        for queryset in source.rebuild():
+            inner, params = queryset.values(*REBUILD_COLUMNS).query.sql_with_params()
+            sql = (
+                f"INSERT INTO {table} (metric, org_unit_id, {', '.join(ANCESTOR_COLUMNS)}, programme_id, "
+                "partnership_id, month, value, record_count) "
+                f"SELECT s.f_metric, s.f_org_unit, {', '.join('u.' + c for c in ANCESTOR_COLUMNS)}, "
+                "MAX(s.f_programme), s.f_partnership, s.f_month, SUM(s.f_value), COUNT(*) "
+                f"FROM ({inner}) s JOIN {units} u ON u.id = s.f_org_unit WHERE 1 = 1 "
+                f"GROUP BY s.f_metric, s.f_org_unit, {', '.join('u.' + c for c in ANCESTOR_COLUMNS)}, "
+                "s.f_partnership, s.f_month "
+                f"ON CONFLICT (metric, org_unit_id, partnership_id, month) DO UPDATE SET "
+                f"value = {table}.value + excluded.value, record_count = {table}.record_count + excluded.record_count"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+    return Fact.objects.count()
+
+
+# --- helpers for sources ----------------------------------------------------------------------
+class MonthNumber(models.Func):
+    """``YYYYMM`` of a date column, optionally shifted by whole months; same SQL shape on both DBs
+    (never Django's TruncMonth, a Python function on SQLite)."""
+
+    output_field = models.IntegerField()
+
+    def __init__(self, expression: Any, shift: int = 0) -> None:
+        super().__init__(expression)
+        self.shift = shift
+
+    def as_sqlite(self, compiler: Any, conn: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        if self.shift:
+            sql = f"date({sql}, 'start of month', '{self.shift:+d} month')"
+        return f"CAST(strftime('%%Y%%m', {sql}) AS INTEGER)", params
+
+    def as_postgresql(self, compiler: Any, conn: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        if self.shift:
+            sql = f"(({sql})::date + interval '{self.shift} month')"
+        return f"CAST(to_char({sql}, 'YYYYMM') AS INTEGER)", params
+
+    def as_sql(self, compiler: Any, conn: Any, **extra: Any) -> Any:  # other vendors
+        return self.as_postgresql(compiler, conn, **extra)
+
+
+def metric_value(metric: Metric) -> models.Value:
+    return models.Value(metric.id, output_field=models.IntegerField())
+
+
+def one() -> models.Value:
+    return models.Value(1.0, output_field=models.FloatField())
+
+
+def coalesce_zero(field: str) -> models.expressions.Combinable:
+    from django.db.models.functions import Coalesce
+
+    return Coalesce(F(field), models.Value(0), output_field=models.BigIntegerField())

@@ -1,0 +1,152 @@
+"""The one indicator registry (architecture §5).
+
+Metrics are the additive series stored in the fact table; each has a stable small-integer id.
+Measures are non-additive quantities (distinct counts) computed by a declared query over the
+records. Indicators combine them: numerator / denominator × factor. Apps declare theirs in
+``<app>/indicators.py``; nothing else computes a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from shanhai.analytics.engine import Scope
+    from shanhai.core.periods import Period
+
+Label = str | Promise
+
+
+@dataclass(frozen=True)
+class Metric:
+    """An additive monthly series. ``flow``: summed over the period. ``delta``: a stock kept as
+    +/- changes by month, so its value at a date is the sum of all changes up to it."""
+
+    id: int
+    code: str
+    name: Label
+    kind: Literal["flow", "delta"] = "flow"
+
+
+# --- terms of an indicator's numerator / denominator ---------------------------------------------
+@dataclass(frozen=True)
+class Term:
+    def __add__(self, other: Term) -> Sum:
+        return Sum((*_terms(self), *_terms(other)))
+
+    def __sub__(self, other: Term) -> Sum:
+        return Sum((*_terms(self), *(Negate(t) for t in _terms(other))))
+
+
+def _terms(term: Term) -> tuple[Term, ...]:
+    return term.parts if isinstance(term, Sum) else (term,)
+
+
+@dataclass(frozen=True)
+class Flow(Term):
+    """Sum of a metric over the months of the period."""
+
+    metric: Metric
+
+
+@dataclass(frozen=True)
+class Opening(Term):
+    """A delta metric's balance just before the period starts."""
+
+    metric: Metric
+
+
+@dataclass(frozen=True)
+class Closing(Term):
+    """A delta metric's balance at the end of the period."""
+
+    metric: Metric
+
+
+@dataclass(frozen=True)
+class Measure(Term):
+    """A non-additive quantity computed over records: ``query(scope, period) -> (value, has_data)``."""
+
+    code: str
+    query: Callable[[Scope, Period], tuple[float, bool]] = field(compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Negate(Term):
+    term: Term
+
+
+@dataclass(frozen=True)
+class Sum(Term):
+    parts: tuple[Term, ...]
+
+
+FACTOR_UNITS: dict[int, str] = {1: "", 100: "%", 1000: "‰", 100000: "/10万"}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name_zh: str
+    name_en: str
+    numerator: Term
+    denominator: Term | None = None
+    factor: int = 1
+    decimals: int = 0
+    unit_zh: str = ""
+    unit_en: str = ""
+    definition_zh: str = ""
+    definition_en: str = ""
+    source: str = ""
+    direction: Literal["up", "down", "none"] = "up"
+    scopes: tuple[str, ...] = ("org", "programme", "partnership")
+    app: str = ""
+
+    def name(self, language: str | None = None) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (language or get_language() or "").startswith("en") else self.name_zh
+
+    def unit(self, language: str | None = None) -> str:
+        from django.utils.translation import get_language
+
+        if self.factor != 1:
+            return FACTOR_UNITS.get(self.factor, "")
+        return self.unit_en if (language or get_language() or "").startswith("en") else self.unit_zh
+
+    def definition(self, language: str | None = None) -> str:
+        from django.utils.translation import get_language
+
+        return self.definition_en if (language or get_language() or "").startswith("en") else self.definition_zh
+
+
+class Registry:
+    def __init__(self) -> None:
+        self.metrics: dict[str, Metric] = {}
+        self.metrics_by_id: dict[int, Metric] = {}
+        self.indicators: dict[str, Indicator] = {}
+
+    def metric(self, id: int, code: str, name: Label, kind: Literal["flow", "delta"] = "flow") -> Metric:
+        metric = Metric(id=id, code=code, name=name, kind=kind)
+        if self.metrics_by_id.get(id, metric) != metric or self.metrics.get(code, metric) != metric:
+            raise ValueError(f"metric id {id} or code {code} registered twice")
+        self.metrics[code] = metric
+        self.metrics_by_id[id] = metric
+        return metric
+
+    def indicator(self, **kwargs: Any) -> Indicator:
+        indicator = Indicator(**kwargs)
+        if indicator.code in self.indicators and self.indicators[indicator.code] != indicator:
+            raise ValueError(f"indicator {indicator.code} registered twice")
+        self.indicators[indicator.code] = indicator
+        return indicator
+
+    def get(self, code: str) -> Indicator:
+        return self.indicators[code]
+
+
+registry = Registry()

@@ -1,0 +1,145 @@
+"""Metrics, fact sources and indicators of programmes and partnerships (registered at start-up)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import F, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from shanhai.analytics.engine import Scope
+from shanhai.analytics.facts import MonthNumber, metric_value, one, register_source
+from shanhai.analytics.registry import Closing, Flow, Measure, Opening, registry
+from shanhai.core.periods import Period
+from shanhai.partnerships.models import Agreement, Partnership
+from shanhai.partnerships.selectors import active_during
+
+PARTNERSHIP_STARTED = registry.metric(101, "partnership.started", _("Partnerships started"))
+PARTNERSHIP_ENDED = registry.metric(102, "partnership.ended", _("Partnerships ended"))
+AGREEMENT_SIGNED = registry.metric(103, "agreement.signed", _("Agreements signed"))
+
+
+# --- fact sources ----------------------------------------------------------------------------
+def _partnership_rows(p: Partnership) -> list:
+    from shanhai.partnerships.services import partnership_fact_rows
+
+    return partnership_fact_rows(p)
+
+
+def _agreement_rows(a: Agreement) -> list:
+    from shanhai.partnerships.services import agreement_fact_rows
+
+    return agreement_fact_rows(a)
+
+
+def _partnership_rebuild() -> Iterable[QuerySet]:
+    common = {
+        "f_org_unit": F("recipient_id"),
+        "f_programme": Coalesce(F("programme_id"), 0),
+        "f_partnership": F("id"),
+        "f_value": one(),
+    }
+    yield Partnership.objects.annotate(f_metric=metric_value(PARTNERSHIP_STARTED), f_month=MonthNumber("started_on"),
+                                       **common)
+    yield Partnership.objects.filter(ended_on__isnull=False).annotate(
+        f_metric=metric_value(PARTNERSHIP_ENDED), f_month=MonthNumber("ended_on"), **common)
+
+
+def _agreement_rebuild() -> Iterable[QuerySet]:
+    yield Agreement.objects.annotate(
+        f_metric=metric_value(AGREEMENT_SIGNED),
+        f_org_unit=F("partnership__recipient_id"),
+        f_programme=Coalesce(F("partnership__programme_id"), 0),
+        f_partnership=F("partnership_id"),
+        f_month=MonthNumber("signed_on"),
+        f_value=one(),
+    )
+
+
+register_source(Partnership, rows=_partnership_rows, rebuild=_partnership_rebuild)
+register_source(Agreement, rows=_agreement_rows, rebuild=_agreement_rebuild)
+
+
+# --- measures over records (not additive) ----------------------------------------------------
+def partnerships_in_scope(scope: Scope, period: Period) -> QuerySet[Partnership]:
+    """Partnerships active at any time in the period, within the scope."""
+    partnerships = Partnership.objects.filter(active_during(period.start, period.end))
+    if scope.org_unit is not None:
+        side = "supporter" if scope.side == "supporter" else "recipient"
+        partnerships = partnerships.filter(**{f"{side}__path__startswith": scope.org_unit.path})
+    if scope.programme is not None:
+        partnerships = partnerships.filter(programme=scope.programme)
+    if scope.partnership is not None:
+        partnerships = partnerships.filter(pk=scope.partnership.pk)
+    return partnerships
+
+
+def _distinct(field: str, **conditions: object):
+    def query(scope: Scope, period: Period) -> tuple[float, bool]:
+        partnerships = partnerships_in_scope(scope, period)
+        has_data = partnerships.exists()
+        count = partnerships.filter(**conditions).values(field).distinct().count() if has_data else 0
+        return float(count), has_data
+
+    return query
+
+
+SUPPORTERS = Measure("partnership.supporters", _distinct("supporter_id"))
+RECIPIENTS = Measure("partnership.recipients", _distinct("recipient_id"))
+SUPPORTERS_3A = Measure("partnership.supporters_3a", _distinct("supporter_id", supporter__grade__code__in=["3A", "3S"]))
+
+SOURCE = _("Shanhai programme records (architecture §2)")
+
+registry.indicator(
+    code="partnerships_active",
+    name_zh="在册帮扶关系数",
+    name_en="Active partnerships",
+    numerator=Closing(PARTNERSHIP_STARTED) - Opening(PARTNERSHIP_ENDED),
+    unit_zh="个", unit_en="",
+    definition_zh="统计期内任一时间处于有效期的帮扶关系个数（开始日期不晚于期末，且未在期初之前结束）。",
+    definition_en="Partnerships in force at any time in the period: started by its end and not ended before its start.",
+    source=str(SOURCE), app="partnerships",
+)
+registry.indicator(
+    code="agreements_signed",
+    name_zh="签订帮扶协议数",
+    name_en="Agreements signed",
+    numerator=Flow(AGREEMENT_SIGNED),
+    unit_zh="份", unit_en="",
+    definition_zh="统计期内签订的帮扶协议份数。",
+    definition_en="Assistance agreements signed within the period.",
+    source=str(SOURCE), app="partnerships",
+)
+registry.indicator(
+    code="supporting_institutions",
+    name_zh="支援机构数",
+    name_en="Supporting institutions",
+    numerator=SUPPORTERS,
+    unit_zh="家", unit_en="",
+    definition_zh="统计期内有效帮扶关系中不重复的支援方机构数。",
+    definition_en="Distinct supporting institutions of the partnerships in force in the period.",
+    source=str(SOURCE), app="partnerships",
+)
+registry.indicator(
+    code="recipient_institutions",
+    name_zh="受援机构数",
+    name_en="Recipient institutions",
+    numerator=RECIPIENTS,
+    unit_zh="家", unit_en="",
+    definition_zh="统计期内有效帮扶关系中不重复的受援方机构数。",
+    definition_en="Distinct recipient institutions of the partnerships in force in the period.",
+    source=str(SOURCE), app="partnerships",
+)
+registry.indicator(
+    code="supporters_grade_3a_share",
+    name_zh="三级甲等支援医院占比",
+    name_en="Share of supporting hospitals graded 3A",
+    numerator=SUPPORTERS_3A,
+    denominator=SUPPORTERS,
+    factor=100,
+    decimals=0,
+    definition_zh="支援方机构中等级为三级甲等（含三级特等）的机构数 ÷ 支援方机构数 × 100%。",
+    definition_en="Supporting institutions graded tertiary A (or special) ÷ all supporting institutions × 100%.",
+    source="《医院分级管理标准》(1989); scenarios S5", app="partnerships",
+)

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("shanhai.core.urls")),
+    path("accounts/", include("shanhai.accounts.urls")),
+    path("partnerships/", include("shanhai.partnerships.urls")),
+    path("people/", include("shanhai.workforce.urls")),
+    path("indicators/", include("shanhai.analytics.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include("shanhai.project.api_urls")),
+    path("django-admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
