@@ -138,7 +138,7 @@ def partnership_create(
 def partnership_update(*, actor: Any, partnership: Partnership, **changes: Any) -> Partnership:
     if unknown := set(changes) - set(PARTNERSHIP_FIELDS):
         raise ValueError(f"not editable: {sorted(unknown)}")
-    partnership = Partnership.objects.select_for_update().select_related("programme").get(pk=partnership.pk)
+    partnership = Partnership.objects.select_for_update(of=("self",)).select_related("programme").get(pk=partnership.pk)
     before, before_rows = snapshot(partnership), facts.rows_for(partnership)
     for field, value in changes.items():
         setattr(partnership, field, value)
