@@ -51,22 +51,39 @@ def world(db: None) -> World:
     fujian = OrgUnitFactory(code="350000", name="福建省", kind=K.PROVINCE)
     fuzhou = OrgUnitFactory(code="350100", name="福州市", kind=K.PREFECTURE, parent=fujian)
     fuqing = OrgUnitFactory(code="350181", name="福清市", kind=K.COUNTY, parent=fuzhou)
-    fuqing_hospital = OrgUnitFactory(code="H350181001", name="福清市医院", kind=K.GENERAL_HOSPITAL, parent=fuqing,
-                                     grade="3B")
+    fuqing_hospital = OrgUnitFactory(
+        code="H350181001", name="福清市医院", kind=K.GENERAL_HOSPITAL, parent=fuqing, grade="3B"
+    )
     xinjiang = OrgUnitFactory(code="650000", name="新疆维吾尔自治区", kind=K.PROVINCE)
     changji = OrgUnitFactory(code="652300", name="昌吉回族自治州", kind=K.PREFECTURE, parent=xinjiang)
     commission = OrgUnitFactory(code="W652300", name="昌吉州卫生健康委员会", kind=K.HEALTH_COMMISSION, parent=changji)
     qitai = OrgUnitFactory(code="652325", name="奇台县", kind=K.COUNTY, parent=changji)
-    qitai_hospital = OrgUnitFactory(code="H652325001", name="奇台县人民医院", kind=K.GENERAL_HOSPITAL, parent=qitai,
-                                    grade="2A")
+    qitai_hospital = OrgUnitFactory(
+        code="H652325001", name="奇台县人民医院", kind=K.GENERAL_HOSPITAL, parent=qitai, grade="2A"
+    )
     qitai_mch = OrgUnitFactory(code="H652325002", name="奇台县妇幼保健院", kind=K.MCH_HOSPITAL, parent=qitai)
     hainan = OrgUnitFactory(code="460000", name="海南省", kind=K.PROVINCE)
     haikou = OrgUnitFactory(code="H460100001", name="海口市人民医院", kind=K.GENERAL_HOSPITAL, parent=hainan)
     programme = ProgrammeFactory(name="福清—奇台对口支援", owner=fuqing, started_on=dt.date(2020, 1, 1))
-    partnership = PartnershipFactory(supporter=fuqing_hospital, recipient=qitai_hospital, programme=programme,
-                                     started_on=dt.date(2021, 3, 1))
-    return World(fujian, fuzhou, fuqing, fuqing_hospital, xinjiang, changji, commission, qitai, qitai_hospital,
-                 qitai_mch, hainan, haikou, programme, partnership)
+    partnership = PartnershipFactory(
+        supporter=fuqing_hospital, recipient=qitai_hospital, programme=programme, started_on=dt.date(2021, 3, 1)
+    )
+    return World(
+        fujian,
+        fuzhou,
+        fuqing,
+        fuqing_hospital,
+        xinjiang,
+        changji,
+        commission,
+        qitai,
+        qitai_hospital,
+        qitai_mch,
+        hainan,
+        haikou,
+        programme,
+        partnership,
+    )
 
 
 @pytest.fixture

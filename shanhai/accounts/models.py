@@ -42,8 +42,9 @@ class Membership(models.Model):
     """A user's role over one org unit's subtree."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    org_unit = models.ForeignKey("core.OrgUnit", verbose_name=_("organisation"), on_delete=models.PROTECT,
-                                 related_name="memberships")
+    org_unit = models.ForeignKey(
+        "core.OrgUnit", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -30,6 +30,7 @@ def membership_grant(*, actor: Any, user: User, org_unit: OrgUnit, role: str) ->
         raise ValidationError({"role": _("Choose a role.")})
     membership, created = Membership.objects.get_or_create(user=user, org_unit=org_unit, role=role)
     if created:
-        audit_record(actor=actor, action=AuditAction.CREATE, obj=membership, after=snapshot(membership),
-                     org_unit=org_unit)
+        audit_record(
+            actor=actor, action=AuditAction.CREATE, obj=membership, after=snapshot(membership), org_unit=org_unit
+        )
     return membership

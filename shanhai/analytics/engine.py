@@ -203,7 +203,7 @@ def evaluate_one(indicator: Indicator | str, scope: Scope, period: Period) -> In
 
 
 def indicators_for(app: str | None = None, codes: Sequence[str] | None = None) -> list[Indicator]:
-    chosen = registry.indicators.values()
+    chosen: list[Indicator] = list(registry.indicators.values())
     if app:
         chosen = [i for i in chosen if i.app == app]
     if codes:

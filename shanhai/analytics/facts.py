@@ -78,9 +78,7 @@ def apply(before: Iterable[FactRow], after: Iterable[FactRow]) -> int:
             cell = cells[(row.metric.id, row.org_unit_id, row.partnership_id, row.month)]
             cell[0] += sign * row.value
             cell[1] += sign
-            if sign == 1:
-                cell[2] = row.programme_id
-            elif not cell[2]:
+            if sign == 1 or not cell[2]:
                 cell[2] = row.programme_id
     changed = {key: cell for key, cell in cells.items() if cell[0] != 0 or cell[1] != 0}
     if not changed:
@@ -90,20 +88,41 @@ def apply(before: Iterable[FactRow], after: Iterable[FactRow]) -> int:
         for unit in OrgUnit.objects.filter(id__in={key[1] for key in changed}).values("id", *ANCESTOR_COLUMNS)
     }
     table = connection.ops.quote_name(Fact._meta.db_table)
-    columns = ("metric", "org_unit_id", *ANCESTOR_COLUMNS, "programme_id", "partnership_id", "month", "value", "record_count")
+    columns = (
+        "metric",
+        "org_unit_id",
+        *ANCESTOR_COLUMNS,
+        "programme_id",
+        "partnership_id",
+        "month",
+        "value",
+        "record_count",
+    )
+    # Only quoted identifiers are formatted in; every value is a parameter.
     sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "  # noqa: S608
         "ON CONFLICT (metric, org_unit_id, partnership_id, month) DO UPDATE SET "
         f"value = {table}.value + excluded.value, record_count = {table}.record_count + excluded.record_count, "
         "programme_id = excluded.programme_id"
     )
     params = [
-        (metric, org_unit, *(ancestors[org_unit][c] for c in ANCESTOR_COLUMNS), programme, partnership, month, value, count)
+        (
+            metric,
+            org_unit,
+            *(ancestors[org_unit][c] for c in ANCESTOR_COLUMNS),
+            programme,
+            partnership,
+            month,
+            value,
+            count,
+        )
         for (metric, org_unit, partnership, month), (value, count, programme) in changed.items()
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
-    Fact.objects.filter(record_count__lte=0, metric__in={k[0] for k in changed}, org_unit_id__in={k[1] for k in changed}).delete()
+    Fact.objects.filter(
+        record_count__lte=0, metric__in={k[0] for k in changed}, org_unit_id__in={k[1] for k in changed}
+    ).delete()
     return len(changed)
 
 
@@ -130,7 +149,7 @@ def rebuild() -> int:
         for queryset in source.rebuild():
             inner, params = queryset.values(*REBUILD_COLUMNS).query.sql_with_params()
             sql = (
-                f"INSERT INTO {table} (metric, org_unit_id, {', '.join(ANCESTOR_COLUMNS)}, programme_id, "
+                f"INSERT INTO {table} (metric, org_unit_id, {', '.join(ANCESTOR_COLUMNS)}, programme_id, "  # noqa: S608
                 "partnership_id, month, value, record_count) "
                 f"SELECT s.f_metric, s.f_org_unit, {', '.join('u.' + c for c in ANCESTOR_COLUMNS)}, "
                 "MAX(s.f_programme), s.f_partnership, s.f_month, SUM(s.f_value), COUNT(*) "
@@ -156,7 +175,7 @@ class MonthNumber(models.Func):
         super().__init__(expression)
         self.shift = shift
 
-    def as_sqlite(self, compiler: Any, conn: Any, **extra: Any) -> Any:
+    def as_sqlite(self, compiler: Any, conn: Any, **extra: Any) -> Any:  # type: ignore[override]
         sql, params = compiler.compile(self.source_expressions[0])
         if self.shift:
             sql = f"date({sql}, 'start of month', '{self.shift:+d} month')"
@@ -168,7 +187,7 @@ class MonthNumber(models.Func):
             sql = f"(({sql})::date + interval '{self.shift} month')"
         return f"CAST(to_char({sql}, 'YYYYMM') AS INTEGER)", params
 
-    def as_sql(self, compiler: Any, conn: Any, **extra: Any) -> Any:  # other vendors
+    def as_sql(self, compiler: Any, conn: Any, **extra: Any) -> Any:  # type: ignore[override]  # other vendors
         return self.as_postgresql(compiler, conn, **extra)
 
 

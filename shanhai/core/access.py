@@ -14,8 +14,8 @@ from shanhai.core.models import OrgUnit
 
 def visible_org_units(actor: Any) -> QuerySet[OrgUnit]:
     """The user's subtrees, plus the units at the other end of partnerships they can see."""
-    from shanhai.partnerships.selectors import partnership_visibility
     from shanhai.partnerships.models import Partnership
+    from shanhai.partnerships.selectors import partnership_visibility
 
     scope = scope_of(actor)
     if scope.is_admin:

@@ -10,7 +10,6 @@ from typing import Any
 from django.db import models
 
 from shanhai.core.models import AuditAction, AuditEntry, OrgUnit
-from shanhai.core.personal import mask_all
 
 Masker = Callable[[Any], str]
 
@@ -44,7 +43,7 @@ def snapshot(obj: models.Model, *, exclude: Iterable[str] = ()) -> dict[str, Any
             continue
         value = getattr(obj, field.attname)
         if field.name in masks:
-            value = (masks[field.name] or mask_all)(value)
+            value = masks[field.name](value)
         data[field.name] = _plain(value)
     return data
 

@@ -101,7 +101,9 @@ def _single(code: str) -> Period:
         year = int(m[1])
         return Period(code, "mch_year", year * 100 + 10, (year + 1) * 100 + 9)
     raise ValidationError(
-        _("“%(code)s” is not a period. Use 202305 (month), 2023Q2 (quarter), 2023 (year), 2021Oct (MCH year) or 202001..202305 (range)."),
+        _(
+            "“%(code)s” is not a period. Use 202305 (month), 2023Q2 (quarter), 2023 (year), 2021Oct (MCH year) or 202001..202305 (range)."
+        ),
         code="invalid_period",
         params={"code": code},
     )
@@ -114,7 +116,9 @@ def parse_period(code: str) -> Period:
         first_code, _sep, last_code = code.partition("..")
         first, last = _single(first_code.strip()), _single(last_code.strip())
         if first.first_month > last.last_month:
-            raise ValidationError(_("The range %(code)s ends before it starts."), code="invalid_period", params={"code": code})
+            raise ValidationError(
+                _("The range %(code)s ends before it starts."), code="invalid_period", params={"code": code}
+            )
         return Period(code, "range", first.first_month, last.last_month)
     return _single(code)
 

@@ -30,7 +30,9 @@ def in_subtrees(paths: list[str], field: str = "path") -> Q:
     return condition
 
 
-def audit_entries(*, paths: list[str] | None, object_type: str = "", action: str = "", actor: str = "") -> QuerySet[AuditEntry]:
+def audit_entries(
+    *, paths: list[str] | None, object_type: str = "", action: str = "", actor: str = ""
+) -> QuerySet[AuditEntry]:
     """Audit entries, limited to the given subtrees (None: everything)."""
     entries = AuditEntry.objects.select_related("org_unit").order_by("-at", "-id")
     if paths is not None:

@@ -29,12 +29,23 @@ def _place(unit: OrgUnit, parent: OrgUnit | None) -> None:
     setattr(unit, f"anc_{unit.level}", unit.pk)
 
 
-def _validate(*, code: str, name: str, kind: str, grade: HospitalGrade | None, valid_from: date | None,
-              valid_to: date | None, instance: OrgUnit | None = None) -> None:
+def _validate(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    grade: HospitalGrade | None,
+    valid_from: date | None,
+    valid_to: date | None,
+    instance: OrgUnit | None = None,
+) -> None:
     errors: dict[str, str] = {}
+    same_code = OrgUnit.objects.filter(code=code)
+    if instance is not None:
+        same_code = same_code.exclude(pk=instance.pk)
     if not code.strip():
         errors["code"] = _("Enter a code.")
-    elif OrgUnit.objects.filter(code=code).exclude(pk=getattr(instance, "pk", None)).exists():
+    elif same_code.exists():
         errors["code"] = _("Another organisation already uses the code %(code)s.") % {"code": code}
     if not name.strip():
         errors["name"] = _("Enter a name.")
@@ -68,8 +79,18 @@ def org_unit_create(
     _validate(code=code, name=name, kind=kind, grade=grade, valid_from=valid_from, valid_to=valid_to)
     if parent is not None and parent.level >= MAX_DEPTH:
         raise ValidationError({"parent": _("The tree is at most %(depth)s levels deep.") % {"depth": MAX_DEPTH}})
-    unit = OrgUnit(code=code.strip(), name=name.strip(), short_name=short_name.strip(), kind=kind, parent=parent,
-                   grade=grade, valid_from=valid_from, valid_to=valid_to, path="", level=0)
+    unit = OrgUnit(
+        code=code.strip(),
+        name=name.strip(),
+        short_name=short_name.strip(),
+        kind=kind,
+        parent=parent,
+        grade=grade,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        path="",
+        level=0,
+    )
     unit.save()
     _place(unit, parent)
     unit.save(update_fields=["path", "level", *ANCESTORS])
@@ -87,8 +108,15 @@ def org_unit_update(*, actor: Any, unit: OrgUnit, **changes: Any) -> OrgUnit:
     before = snapshot(unit)
     for field, value in changes.items():
         setattr(unit, field, value)
-    _validate(code=unit.code, name=unit.name, kind=unit.kind, grade=unit.grade, valid_from=unit.valid_from,
-              valid_to=unit.valid_to, instance=unit)
+    _validate(
+        code=unit.code,
+        name=unit.name,
+        kind=unit.kind,
+        grade=unit.grade,
+        valid_from=unit.valid_from,
+        valid_to=unit.valid_to,
+        instance=unit,
+    )
     unit.save(update_fields=list(changes))
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=unit, before=before, after=snapshot(unit), org_unit=unit)
     return unit
@@ -130,6 +158,7 @@ def org_unit_move(*, actor: Any, unit: OrgUnit, new_parent: OrgUnit | None) -> O
     OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
     facts.refresh_ancestors(new_path)
     unit.refresh_from_db()
-    audit_record(actor=actor, action=AuditAction.MOVE, obj=unit, before=before, after={"parent": unit.parent_id},
-                 org_unit=unit)
+    audit_record(
+        actor=actor, action=AuditAction.MOVE, obj=unit, before=before, after={"parent": unit.parent_id}, org_unit=unit
+    )
     return unit

@@ -40,10 +40,12 @@ def _partnership_rebuild() -> Iterable[QuerySet]:
         "f_partnership": F("id"),
         "f_value": one(),
     }
-    yield Partnership.objects.annotate(f_metric=metric_value(PARTNERSHIP_STARTED), f_month=MonthNumber("started_on"),
-                                       **common)
+    yield Partnership.objects.annotate(
+        f_metric=metric_value(PARTNERSHIP_STARTED), f_month=MonthNumber("started_on"), **common
+    )
     yield Partnership.objects.filter(ended_on__isnull=False).annotate(
-        f_metric=metric_value(PARTNERSHIP_ENDED), f_month=MonthNumber("ended_on"), **common)
+        f_metric=metric_value(PARTNERSHIP_ENDED), f_month=MonthNumber("ended_on"), **common
+    )
 
 
 def _agreement_rebuild() -> Iterable[QuerySet]:
@@ -96,40 +98,48 @@ registry.indicator(
     name_zh="在册帮扶关系数",
     name_en="Active partnerships",
     numerator=Closing(PARTNERSHIP_STARTED) - Opening(PARTNERSHIP_ENDED),
-    unit_zh="个", unit_en="",
+    unit_zh="个",
+    unit_en="",
     definition_zh="统计期内任一时间处于有效期的帮扶关系个数（开始日期不晚于期末，且未在期初之前结束）。",
     definition_en="Partnerships in force at any time in the period: started by its end and not ended before its start.",
-    source=str(SOURCE), app="partnerships",
+    source=str(SOURCE),
+    app="partnerships",
 )
 registry.indicator(
     code="agreements_signed",
     name_zh="签订帮扶协议数",
     name_en="Agreements signed",
     numerator=Flow(AGREEMENT_SIGNED),
-    unit_zh="份", unit_en="",
+    unit_zh="份",
+    unit_en="",
     definition_zh="统计期内签订的帮扶协议份数。",
     definition_en="Assistance agreements signed within the period.",
-    source=str(SOURCE), app="partnerships",
+    source=str(SOURCE),
+    app="partnerships",
 )
 registry.indicator(
     code="supporting_institutions",
     name_zh="支援机构数",
     name_en="Supporting institutions",
     numerator=SUPPORTERS,
-    unit_zh="家", unit_en="",
+    unit_zh="家",
+    unit_en="",
     definition_zh="统计期内有效帮扶关系中不重复的支援方机构数。",
     definition_en="Distinct supporting institutions of the partnerships in force in the period.",
-    source=str(SOURCE), app="partnerships",
+    source=str(SOURCE),
+    app="partnerships",
 )
 registry.indicator(
     code="recipient_institutions",
     name_zh="受援机构数",
     name_en="Recipient institutions",
     numerator=RECIPIENTS,
-    unit_zh="家", unit_en="",
+    unit_zh="家",
+    unit_en="",
     definition_zh="统计期内有效帮扶关系中不重复的受援方机构数。",
     definition_en="Distinct recipient institutions of the partnerships in force in the period.",
-    source=str(SOURCE), app="partnerships",
+    source=str(SOURCE),
+    app="partnerships",
 )
 registry.indicator(
     code="supporters_grade_3a_share",
@@ -141,5 +151,6 @@ registry.indicator(
     decimals=0,
     definition_zh="支援方机构中等级为三级甲等（含三级特等）的机构数 ÷ 支援方机构数 × 100%。",
     definition_en="Supporting institutions graded tertiary A (or special) ÷ all supporting institutions × 100%.",
-    source="《医院分级管理标准》(1989); scenarios S5", app="partnerships",
+    source="《医院分级管理标准》(1989); scenarios S5",
+    app="partnerships",
 )

@@ -13,8 +13,9 @@ class Programme(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
-    owner = models.ForeignKey("core.OrgUnit", verbose_name=_("programme office"), on_delete=models.PROTECT,
-                              related_name="programmes")
+    owner = models.ForeignKey(
+        "core.OrgUnit", verbose_name=_("programme office"), on_delete=models.PROTECT, related_name="programmes"
+    )
     started_on = models.DateField(_("start date"))
     ended_on = models.DateField(_("end date"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -49,16 +50,25 @@ class Level(models.TextChoices):
 class Partnership(models.Model):
     """A supporter ↔ recipient pairing: the unit every assistance record is credited to."""
 
-    programme = models.ForeignKey(Programme, verbose_name=_("programme"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="partnerships")
-    supporter = models.ForeignKey("core.OrgUnit", verbose_name=_("supporter"), on_delete=models.PROTECT,
-                                  related_name="supported_partnerships")
-    recipient = models.ForeignKey("core.OrgUnit", verbose_name=_("recipient"), on_delete=models.PROTECT,
-                                  related_name="received_partnerships")
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partnerships",
+    )
+    supporter = models.ForeignKey(
+        "core.OrgUnit", verbose_name=_("supporter"), on_delete=models.PROTECT, related_name="supported_partnerships"
+    )
+    recipient = models.ForeignKey(
+        "core.OrgUnit", verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="received_partnerships"
+    )
     mode = models.CharField(_("mode"), max_length=32, choices=Mode.choices)
     level = models.CharField(_("level"), max_length=32, choices=Level.choices, default=Level.INSTITUTION)
-    department = models.ForeignKey("core.Department", verbose_name=_("department"), null=True, blank=True,
-                                   on_delete=models.PROTECT)
+    department = models.ForeignKey(
+        "core.Department", verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT
+    )
     started_on = models.DateField(_("start date"))
     ended_on = models.DateField(_("end date"), null=True, blank=True)
     baseline_start = models.DateField(_("baseline from"), null=True, blank=True)

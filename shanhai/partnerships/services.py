@@ -21,8 +21,17 @@ from shanhai.core.models import AuditAction, Department, OrgUnit
 from shanhai.partnerships.models import Agreement, Mode, Partnership, Programme, Target
 
 PARTNERSHIP_FIELDS = (
-    "programme", "supporter", "recipient", "mode", "level", "department", "started_on", "ended_on",
-    "baseline_start", "baseline_end", "description",
+    "programme",
+    "supporter",
+    "recipient",
+    "mode",
+    "level",
+    "department",
+    "started_on",
+    "ended_on",
+    "baseline_start",
+    "baseline_end",
+    "description",
 )
 
 
@@ -38,10 +47,24 @@ def _validate_programme(programme: Programme) -> None:
 
 
 @transaction.atomic
-def programme_create(*, actor: Any, name: str, owner: OrgUnit, started_on: date, ended_on: date | None = None,
-                     short_name: str = "", description: str = "") -> Programme:
-    programme = Programme(name=name.strip(), short_name=short_name.strip(), owner=owner, started_on=started_on,
-                          ended_on=ended_on, description=description)
+def programme_create(
+    *,
+    actor: Any,
+    name: str,
+    owner: OrgUnit,
+    started_on: date,
+    ended_on: date | None = None,
+    short_name: str = "",
+    description: str = "",
+) -> Programme:
+    programme = Programme(
+        name=name.strip(),
+        short_name=short_name.strip(),
+        owner=owner,
+        started_on=started_on,
+        ended_on=ended_on,
+        description=description,
+    )
     _validate_programme(programme)
     programme.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=programme, after=snapshot(programme), org_unit=owner)
@@ -56,8 +79,14 @@ def programme_update(*, actor: Any, programme: Programme, **changes: Any) -> Pro
         setattr(programme, field, value)
     _validate_programme(programme)
     programme.save(update_fields=list(changes))
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=programme, before=before, after=snapshot(programme),
-                 org_unit=programme.owner)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=programme,
+        before=before,
+        after=snapshot(programme),
+        org_unit=programme.owner,
+    )
     return programme
 
 
@@ -68,7 +97,9 @@ def _validate_partnership(p: Partnership) -> None:
         errors["recipient"] = _("The supporting and the receiving organisation must be different.")
     if p.ended_on and p.ended_on < p.started_on:
         errors["ended_on"] = _("The end date (%(end)s) is before the start date (%(start)s).") % {
-            "end": p.ended_on, "start": p.started_on}
+            "end": p.ended_on,
+            "start": p.started_on,
+        }
     if bool(p.baseline_start) != bool(p.baseline_end):
         errors["baseline_end"] = _("Give both ends of the baseline window, or neither.")
     elif p.baseline_start and p.baseline_end and p.baseline_end < p.baseline_start:
@@ -77,7 +108,8 @@ def _validate_partnership(p: Partnership) -> None:
         errors["department"] = _("Choose the department the supporting hospital takes over (以院包科).")
     if p.programme_id and p.programme and p.programme.ended_on and p.started_on > p.programme.ended_on:
         errors["started_on"] = _("The partnership starts after its programme has ended (%(end)s).") % {
-            "end": p.programme.ended_on}
+            "end": p.programme.ended_on
+        }
     if not errors and p.supporter_id and p.recipient_id:
         overlapping = Partnership.objects.filter(supporter_id=p.supporter_id, recipient_id=p.recipient_id, mode=p.mode)
         if p.ended_on:
@@ -122,15 +154,24 @@ def partnership_create(
     description: str = "",
 ) -> Partnership:
     partnership = Partnership(
-        programme=programme, supporter=supporter, recipient=recipient, mode=mode, level=level, department=department,
-        started_on=started_on, ended_on=ended_on, baseline_start=baseline_start, baseline_end=baseline_end,
+        programme=programme,
+        supporter=supporter,
+        recipient=recipient,
+        mode=mode,
+        level=level,
+        department=department,
+        started_on=started_on,
+        ended_on=ended_on,
+        baseline_start=baseline_start,
+        baseline_end=baseline_end,
         description=description,
     )
     _validate_partnership(partnership)
     partnership.save()
     facts.apply([], facts.rows_for(partnership))
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=partnership, after=snapshot(partnership),
-                 org_unit=recipient)
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=partnership, after=snapshot(partnership), org_unit=recipient
+    )
     return partnership
 
 
@@ -147,8 +188,14 @@ def partnership_update(*, actor: Any, partnership: Partnership, **changes: Any) 
     facts.apply(before_rows, facts.rows_for(partnership))
     if "programme" in changes:
         facts.repoint_partnership(partnership.pk, partnership.programme_id)
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=partnership, before=before,
-                 after=snapshot(partnership), org_unit=partnership.recipient)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=partnership,
+        before=before,
+        after=snapshot(partnership),
+        org_unit=partnership.recipient,
+    )
     return partnership
 
 
@@ -172,19 +219,27 @@ def agreement_fact_rows(agreement: Agreement) -> list[facts.FactRow]:
     from shanhai.partnerships.indicators import AGREEMENT_SIGNED
 
     p = agreement.partnership
-    return [facts.FactRow(metric=AGREEMENT_SIGNED, org_unit_id=p.recipient_id, month=month_of(agreement.signed_on),
-                          partnership_id=p.pk, programme_id=p.programme_id or 0)]
+    return [
+        facts.FactRow(
+            metric=AGREEMENT_SIGNED,
+            org_unit_id=p.recipient_id,
+            month=month_of(agreement.signed_on),
+            partnership_id=p.pk,
+            programme_id=p.programme_id or 0,
+        )
+    ]
 
 
 @transaction.atomic
-def agreement_add(*, actor: Any, partnership: Partnership, title: str, signed_on: date,
-                  document: UploadedFile | None = None) -> Agreement:
+def agreement_add(
+    *, actor: Any, partnership: Partnership, title: str, signed_on: date, document: UploadedFile | None = None
+) -> Agreement:
     errors = {}
     if not title.strip():
         errors["title"] = _("Enter the agreement's title.")
     if signed_on > date.today():
         errors["signed_on"] = _("The signing date cannot be in the future.")
-    if document is not None and not document.name.lower().endswith((".pdf", ".doc", ".docx", ".jpg", ".jpeg", ".png")):
+    if document is not None and not (document.name or "").lower().endswith((".pdf", ".doc", ".docx", ".jpg", ".jpeg", ".png")):
         errors["document"] = _("Upload a PDF, Word document or image.")
     if errors:
         raise ValidationError(errors)
@@ -193,14 +248,16 @@ def agreement_add(*, actor: Any, partnership: Partnership, title: str, signed_on
         agreement.document = document  # type: ignore[assignment]
     agreement.save()
     facts.apply([], facts.rows_for(agreement))
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=agreement, after=snapshot(agreement),
-                 org_unit=partnership.recipient)
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=agreement, after=snapshot(agreement), org_unit=partnership.recipient
+    )
     return agreement
 
 
 @transaction.atomic
-def target_set(*, actor: Any, partnership: Partnership, indicator: str, value: float, due_on: date,
-               note: str = "") -> Target:
+def target_set(
+    *, actor: Any, partnership: Partnership, indicator: str, value: float, due_on: date, note: str = ""
+) -> Target:
     if indicator not in registry.indicators:
         raise ValidationError({"indicator": _("Choose a registered indicator.")})
     target, created = Target.objects.get_or_create(
@@ -210,6 +267,12 @@ def target_set(*, actor: Any, partnership: Partnership, indicator: str, value: f
     if not created:
         target.value, target.note = value, note
         target.save(update_fields=["value", "note"])
-    audit_record(actor=actor, action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=target,
-                 before=before, after=snapshot(target), org_unit=partnership.recipient)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        obj=target,
+        before=before,
+        after=snapshot(target),
+        org_unit=partnership.recipient,
+    )
     return target

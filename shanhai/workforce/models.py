@@ -23,12 +23,15 @@ class Person(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=40)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
-    institution = models.ForeignKey("core.OrgUnit", verbose_name=_("institution"), on_delete=models.PROTECT,
-                                    related_name="staff")
-    department = models.ForeignKey("core.Department", verbose_name=_("department"), null=True, blank=True,
-                                   on_delete=models.PROTECT)
-    title = models.ForeignKey("core.ProfessionalTitle", verbose_name=_("professional title"), null=True,
-                              blank=True, on_delete=models.PROTECT)
+    institution = models.ForeignKey(
+        "core.OrgUnit", verbose_name=_("institution"), on_delete=models.PROTECT, related_name="staff"
+    )
+    department = models.ForeignKey(
+        "core.Department", verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    title = models.ForeignKey(
+        "core.ProfessionalTitle", verbose_name=_("professional title"), null=True, blank=True, on_delete=models.PROTECT
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -32,10 +32,24 @@ def _validate(person: Person) -> None:
 
 
 @transaction.atomic
-def person_create(*, actor: Any, name: str, gender: str, institution: OrgUnit, department: Department | None = None,
-                  title: ProfessionalTitle | None = None, phone: str = "") -> Person:
-    person = Person(name=name.strip(), gender=gender, institution=institution, department=department, title=title,
-                    phone=phone.replace(" ", ""))
+def person_create(
+    *,
+    actor: Any,
+    name: str,
+    gender: str,
+    institution: OrgUnit,
+    department: Department | None = None,
+    title: ProfessionalTitle | None = None,
+    phone: str = "",
+) -> Person:
+    person = Person(
+        name=name.strip(),
+        gender=gender,
+        institution=institution,
+        department=department,
+        title=title,
+        phone=phone.replace(" ", ""),
+    )
     _validate(person)
     person.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=person, after=snapshot(person), org_unit=institution)
@@ -52,6 +66,12 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
         setattr(person, field, value)
     _validate(person)
     person.save(update_fields=list(changes))
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, before=before, after=snapshot(person),
-                 org_unit=person.institution)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=person,
+        before=before,
+        after=snapshot(person),
+        org_unit=person.institution,
+    )
     return person

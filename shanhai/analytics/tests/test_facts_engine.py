@@ -10,8 +10,21 @@ from shanhai.core.services import org_unit_move, org_unit_update
 from shanhai.core.tests.factories import OrgUnitFactory, PartnershipFactory, ProgrammeFactory
 from shanhai.partnerships.services import agreement_add, partnership_delete, partnership_update
 
-FACT_COLUMNS = ("metric", "org_unit_id", "anc_1", "anc_2", "anc_3", "anc_4", "anc_5", "anc_6", "programme_id",
-                "partnership_id", "month", "value", "record_count")
+FACT_COLUMNS = (
+    "metric",
+    "org_unit_id",
+    "anc_1",
+    "anc_2",
+    "anc_3",
+    "anc_4",
+    "anc_5",
+    "anc_6",
+    "programme_id",
+    "partnership_id",
+    "month",
+    "value",
+    "record_count",
+)
 
 
 def fact_table() -> list[tuple]:
@@ -23,15 +36,22 @@ def values(codes, scope, period):
 
 
 def test_rebuild_equals_incremental_after_many_changes(world):
-    other = PartnershipFactory(supporter=world.fuqing_hospital, recipient=world.qitai_mch, mode="pairing",
-                               started_on=dt.date(2020, 6, 15), programme=world.programme)
+    other = PartnershipFactory(
+        supporter=world.fuqing_hospital,
+        recipient=world.qitai_mch,
+        mode="pairing",
+        started_on=dt.date(2020, 6, 15),
+        programme=world.programme,
+    )
     agreement_add(actor=None, partnership=other, title="结对帮扶协议", signed_on=dt.date(2021, 2, 1))
     agreement_add(actor=None, partnership=world.partnership, title="对口支援协议", signed_on=dt.date(2021, 3, 5))
     partnership_update(actor=None, partnership=other, ended_on=dt.date(2023, 5, 31), started_on=dt.date(2020, 7, 1))
     new_programme = ProgrammeFactory(owner=world.fujian)
     partnership_update(actor=None, partnership=world.partnership, programme=new_programme)
     org_unit_move(actor=None, unit=world.qitai, new_parent=world.xinjiang)
-    doomed = PartnershipFactory(supporter=world.haikou_hospital, recipient=world.fuqing_hospital, started_on=dt.date(2022, 1, 1))
+    doomed = PartnershipFactory(
+        supporter=world.haikou_hospital, recipient=world.fuqing_hospital, started_on=dt.date(2022, 1, 1)
+    )
     agreement_add(actor=None, partnership=doomed, title="协议", signed_on=dt.date(2022, 2, 2))
     partnership_delete(actor=None, partnership=doomed)
 
@@ -44,11 +64,20 @@ def test_rebuild_equals_incremental_after_many_changes(world):
 def test_move_rewrites_fact_ancestors(world):
     org_unit_move(actor=None, unit=world.qitai, new_parent=world.fuzhou)
     row = Fact.objects.get(partnership_id=world.partnership.pk)
-    assert (row.anc_1, row.anc_2, row.anc_3, row.anc_4) == (world.fujian.pk, world.fuzhou.pk, world.qitai.pk,
-                                                            world.qitai_hospital.pk)
+    assert (row.anc_1, row.anc_2, row.anc_3, row.anc_4) == (
+        world.fujian.pk,
+        world.fuzhou.pk,
+        world.qitai.pk,
+        world.qitai_hospital.pk,
+    )
     result = values(["partnerships_active"], engine.Scope(org_unit=world.fujian), "2023")
     assert result["partnerships_active"].value == 1
-    assert values(["partnerships_active"], engine.Scope(org_unit=world.xinjiang), "2023")["partnerships_active"].is_reported is False
+    assert (
+        values(["partnerships_active"], engine.Scope(org_unit=world.xinjiang), "2023")[
+            "partnerships_active"
+        ].is_reported
+        is False
+    )
 
 
 def test_active_partnerships_over_periods(world):
@@ -75,10 +104,20 @@ def test_distinct_counts_and_grade_share(world):
     second = OrgUnitFactory(name="福州市第一医院", parent=world.fuzhou, grade=grade_3a)
     third = OrgUnitFactory(name="福州市第二医院", parent=world.fuzhou, grade=grade_3a)
     for supporter in (second, third):
-        PartnershipFactory(supporter=supporter, recipient=world.qitai_hospital, mode="group_assistance",
-                           programme=world.programme, started_on=dt.date(2022, 3, 1))
-    PartnershipFactory(supporter=second, recipient=world.qitai_mch, mode="group_assistance",
-                       programme=world.programme, started_on=dt.date(2022, 3, 1))
+        PartnershipFactory(
+            supporter=supporter,
+            recipient=world.qitai_hospital,
+            mode="group_assistance",
+            programme=world.programme,
+            started_on=dt.date(2022, 3, 1),
+        )
+    PartnershipFactory(
+        supporter=second,
+        recipient=world.qitai_mch,
+        mode="group_assistance",
+        programme=world.programme,
+        started_on=dt.date(2022, 3, 1),
+    )
     codes = ["supporting_institutions", "recipient_institutions", "supporters_grade_3a_share", "partnerships_active"]
     result = values(codes, engine.Scope(programme=world.programme), "2023")
     assert result["supporting_institutions"].value == 3
@@ -91,8 +130,9 @@ def test_distinct_counts_and_grade_share(world):
 
 def test_supporter_side_scope(world):
     by_recipient = values(["partnerships_active"], engine.Scope(org_unit=world.fujian), "2023")
-    by_supporter = values(["partnerships_active", "recipient_institutions"],
-                          engine.Scope(org_unit=world.fujian, side="supporter"), "2023")
+    by_supporter = values(
+        ["partnerships_active", "recipient_institutions"], engine.Scope(org_unit=world.fujian, side="supporter"), "2023"
+    )
     assert by_recipient["partnerships_active"].is_reported is False
     assert by_supporter["partnerships_active"].value == 1
     assert by_supporter["recipient_institutions"].value == 1
@@ -101,17 +141,26 @@ def test_supporter_side_scope(world):
 def test_partnership_and_programme_scopes_after_repointing(world):
     agreement_add(actor=None, partnership=world.partnership, title="协议", signed_on=dt.date(2023, 4, 1))
     new_programme = ProgrammeFactory(owner=world.fujian)
-    assert values(["agreements_signed"], engine.Scope(programme=world.programme), "2023")["agreements_signed"].value == 1
+    assert (
+        values(["agreements_signed"], engine.Scope(programme=world.programme), "2023")["agreements_signed"].value == 1
+    )
     partnership_update(actor=None, partnership=world.partnership, programme=new_programme)
-    assert values(["agreements_signed"], engine.Scope(programme=world.programme), "2023")["agreements_signed"].is_reported is False
+    assert (
+        values(["agreements_signed"], engine.Scope(programme=world.programme), "2023")["agreements_signed"].is_reported
+        is False
+    )
     assert values(["agreements_signed"], engine.Scope(programme=new_programme), "2023")["agreements_signed"].value == 1
-    assert values(["agreements_signed"], engine.Scope(partnership=world.partnership), "2023Q2")["agreements_signed"].value == 1
+    assert (
+        values(["agreements_signed"], engine.Scope(partnership=world.partnership), "2023Q2")["agreements_signed"].value
+        == 1
+    )
 
 
 def test_engine_reads_facts_in_one_query(world, django_assert_num_queries):
     with django_assert_num_queries(1):
-        engine.evaluate(["partnerships_active", "agreements_signed"], engine.Scope(org_unit=world.xinjiang),
-                        parse_period("2023"))
+        engine.evaluate(
+            ["partnerships_active", "agreements_signed"], engine.Scope(org_unit=world.xinjiang), parse_period("2023")
+        )
 
 
 def test_grade_change_is_seen_at_once(world):
@@ -129,8 +178,20 @@ def test_indicators_command(world, fmt):
     from django.core.management import call_command
 
     out = StringIO()
-    call_command("indicators", "--indicator", "partnerships_active", "--indicator", "agreements_signed", "--org", "652300",
-                 "--period", "2023", "--format", fmt, stdout=out)
+    call_command(
+        "indicators",
+        "--indicator",
+        "partnerships_active",
+        "--indicator",
+        "agreements_signed",
+        "--org",
+        "652300",
+        "--period",
+        "2023",
+        "--format",
+        fmt,
+        stdout=out,
+    )
     if fmt == "json":
         rows = json.loads(out.getvalue())
         assert [r["code"] for r in rows] == ["partnerships_active", "agreements_signed"]
@@ -148,7 +209,7 @@ def test_indicators_command_errors(world):
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="not a period|不是"):
+    with pytest.raises(CommandError, match=r"not a period|不是"):
         call_command("indicators", "--org", "652300", "--period", "2023-13")
     with pytest.raises(CommandError, match="unknown indicator"):
         call_command("indicators", "--org", "652300", "--period", "2023", "--indicator", "nope")

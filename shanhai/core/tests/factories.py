@@ -43,7 +43,9 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
         model = Programme
 
     name = factory.Sequence(lambda n: f"测试帮扶项目{n}")
-    owner = factory.SubFactory(OrgUnitFactory, kind=OrgUnitKind.PROVINCE, code=factory.Sequence(lambda n: f"{900000 + n}"))
+    owner = factory.SubFactory(
+        OrgUnitFactory, kind=OrgUnitKind.PROVINCE, code=factory.Sequence(lambda n: f"{900000 + n}")
+    )
     started_on = dt.date(2020, 1, 1)
 
     @classmethod
@@ -79,7 +81,9 @@ class PersonFactory(factory.django.DjangoModelFactory):
         return person_create(actor=None, **kwargs)
 
 
-def make_user(username: str, *, unit: OrgUnit | None = None, role: str = "viewer", password: str = "correct-horse-9") -> User:
+def make_user(
+    username: str, *, unit: OrgUnit | None = None, role: str = "viewer", password: str = "correct-horse-9"
+) -> User:
     user = User.objects.create_user(username=username, password=password, full_name=username)
     if unit is not None:
         membership_grant(actor=None, user=user, org_unit=unit, role=role)

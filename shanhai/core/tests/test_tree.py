@@ -22,17 +22,34 @@ def _paths_are_consistent() -> None:
 
 
 def test_create_sets_path_level_and_ancestors(world):
-    assert world.qitai_hospital.path == f"/{world.xinjiang.pk}/{world.changji.pk}/{world.qitai.pk}/{world.qitai_hospital.pk}/"
+    assert (
+        world.qitai_hospital.path
+        == f"/{world.xinjiang.pk}/{world.changji.pk}/{world.qitai.pk}/{world.qitai_hospital.pk}/"
+    )
     assert world.qitai_hospital.level == 4
-    assert world.qitai_hospital.ancestor_ids == [world.xinjiang.pk, world.changji.pk, world.qitai.pk, world.qitai_hospital.pk]
+    assert world.qitai_hospital.ancestor_ids == [
+        world.xinjiang.pk,
+        world.changji.pk,
+        world.qitai.pk,
+        world.qitai_hospital.pk,
+    ]
     _paths_are_consistent()
 
 
 def test_subtree_and_ancestors_selectors(world):
     assert set(subtree(world.changji).values_list("code", flat=True)) == {
-        "652300", "W652300", "652325", "H652325001", "H652325002"}
+        "652300",
+        "W652300",
+        "652325",
+        "H652325001",
+        "H652325002",
+    }
     assert set(subtree(world.changji, include_self=False).values_list("code", flat=True)) == {
-        "W652300", "652325", "H652325001", "H652325002"}
+        "W652300",
+        "652325",
+        "H652325001",
+        "H652325002",
+    }
     assert list(ancestors(world.qitai_mch).values_list("code", flat=True)) == ["650000", "652300", "652325"]
     assert list(ancestors(world.qitai_mch, include_self=True).values_list("code", flat=True))[-1] == "H652325002"
     assert set(children(world.qitai).values_list("code", flat=True)) == {"H652325001", "H652325002"}
@@ -70,7 +87,9 @@ def test_move_under_own_subtree_is_refused(world):
 
 
 def test_tree_depth_is_limited(world):
-    deep = OrgUnitFactory(kind=OrgUnitKind.CAMPUS, parent=OrgUnitFactory(kind=OrgUnitKind.CAMPUS, parent=world.qitai_hospital))
+    deep = OrgUnitFactory(
+        kind=OrgUnitKind.CAMPUS, parent=OrgUnitFactory(kind=OrgUnitKind.CAMPUS, parent=world.qitai_hospital)
+    )
     assert deep.level == 6
     with pytest.raises(ValidationError):
         OrgUnitFactory(kind=OrgUnitKind.CAMPUS, parent=deep)

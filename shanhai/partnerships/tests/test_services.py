@@ -10,7 +10,10 @@ from shanhai.partnerships.services import agreement_add, partnership_create, par
 
 def _create(world, **changes):
     data = {
-        "actor": None, "supporter": world.fuqing_hospital, "recipient": world.qitai_mch, "mode": "pairing",
+        "actor": None,
+        "supporter": world.fuqing_hospital,
+        "recipient": world.qitai_mch,
+        "mode": "pairing",
         "started_on": dt.date(2022, 1, 1),
     } | changes
     return partnership_create(**data)
@@ -70,10 +73,22 @@ def test_writes_are_audited(world, supporter_user):
 
 def test_agreement_and_target_validation(world):
     with pytest.raises(ValidationError) as error:
-        agreement_add(actor=None, partnership=world.partnership, title="", signed_on=dt.date.today() + dt.timedelta(days=3))
+        agreement_add(
+            actor=None, partnership=world.partnership, title="", signed_on=dt.date.today() + dt.timedelta(days=3)
+        )
     assert set(error.value.message_dict) == {"title", "signed_on"}
     with pytest.raises(ValidationError):
-        target_set(actor=None, partnership=world.partnership, indicator="no_such_indicator", value=1, due_on=dt.date(2026, 1, 1))
-    target = target_set(actor=None, partnership=world.partnership, indicator="agreements_signed", value=2, due_on=dt.date(2026, 1, 1))
-    again = target_set(actor=None, partnership=world.partnership, indicator="agreements_signed", value=3, due_on=dt.date(2026, 1, 1))
+        target_set(
+            actor=None,
+            partnership=world.partnership,
+            indicator="no_such_indicator",
+            value=1,
+            due_on=dt.date(2026, 1, 1),
+        )
+    target = target_set(
+        actor=None, partnership=world.partnership, indicator="agreements_signed", value=2, due_on=dt.date(2026, 1, 1)
+    )
+    again = target_set(
+        actor=None, partnership=world.partnership, indicator="agreements_signed", value=3, due_on=dt.date(2026, 1, 1)
+    )
     assert again.pk == target.pk and again.value == 3

@@ -22,10 +22,19 @@ class Command(BaseCommand):
     help = "Compute indicators with the engine: --indicator CODE --org ORG_CODE --period 2023 [--programme ID] [--partnership ID]."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--indicator", action="append", default=[], help="indicator code (repeatable or comma separated; default all)")
+        parser.add_argument(
+            "--indicator",
+            action="append",
+            default=[],
+            help="indicator code (repeatable or comma separated; default all)",
+        )
         parser.add_argument("--org", help="org unit code: the subtree to compute over")
-        parser.add_argument("--side", choices=["recipient", "supporter"], default="recipient",
-                            help="with --org: records owned in the subtree (recipient) or credited to partnerships it supports")
+        parser.add_argument(
+            "--side",
+            choices=["recipient", "supporter"],
+            default="recipient",
+            help="with --org: records owned in the subtree (recipient) or credited to partnerships it supports",
+        )
         parser.add_argument("--period", help="DHIS2-style period: 202305, 2023Q2, 2023, 2021Oct, 202001..202305")
         parser.add_argument("--programme", type=int, help="programme id")
         parser.add_argument("--partnership", type=int, help="partnership id")
