@@ -34,3 +34,16 @@ def membership_grant(*, actor: Any, user: User, org_unit: OrgUnit, role: str) ->
             actor=actor, action=AuditAction.CREATE, obj=membership, after=snapshot(membership), org_unit=org_unit
         )
     return membership
+
+
+@transaction.atomic
+def user_set_site_admin(*, actor: Any, user: User, is_site_admin: bool = True) -> User:
+    """Let a user into Django's admin site (``is_staff`` and ``is_superuser``), or take it away."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = snapshot(user, exclude=["password"])
+    user.is_staff = user.is_superuser = is_site_admin
+    user.save(update_fields=["is_staff", "is_superuser"])
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=user, before=before, after=snapshot(user, exclude=["password"])
+    )
+    return user

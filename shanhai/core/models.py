@@ -22,6 +22,7 @@ class OrgUnitKind(models.TextChoices):
     TOWNSHIP_HEALTH_CENTRE = "township_health_centre", _("Township health centre")
     COMMUNITY_HEALTH_CENTRE = "community_health_centre", _("Community health centre")
     CAMPUS = "campus", _("Campus / branch")
+    UNIVERSITY = "university", _("University / medical school")
 
     @classmethod
     def region_kinds(cls) -> set[str]:
