@@ -1,4 +1,8 @@
 from django.urls import path
 
+from shanhai.analytics import views
+
 app_name = "analytics"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+]

@@ -1,13 +1,27 @@
-"""API plumbing shared by every app: domain errors become 400 responses with field messages."""
+"""API plumbing shared by every app, and the org-unit endpoints.
+
+Domain errors (Django ``ValidationError`` from the services) become 400 responses with field
+messages; ``Http404``/``PermissionDenied`` from the access functions become 404/403.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import BasePagination, LimitOffsetPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from shanhai.core.access import access_org_unit, require_org_write, visible_org_units
+from shanhai.core.serializers import OrgUnitCreateSerializer, OrgUnitQuerySerializer, OrgUnitSerializer
+from shanhai.core.services import org_unit_create
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -16,3 +30,101 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail = {("non_field_errors" if k == "__all__" else k): v for k, v in detail.items()}
         exc = ValidationError(detail=detail)
     return drf_exception_handler(exc, context)
+
+
+# --- what the OpenAPI document says about errors -------------------------------------------------
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+FIELD_ERRORS = {
+    "type": "object",
+    "description": "Messages by field; `non_field_errors` holds those about the whole record.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+ERROR_RESPONSES: dict[int, OpenApiResponse] = {
+    400: OpenApiResponse(FIELD_ERRORS, description="Invalid input: messages by field."),
+    401: OpenApiResponse(ErrorSerializer, description="Not authenticated."),
+    403: OpenApiResponse(ErrorSerializer, description="Authenticated, but not allowed to do this here."),
+    404: OpenApiResponse(ErrorSerializer, description="No such record within the user's scope."),
+}
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    """The error responses an operation declares (401 is implied: every endpoint needs a user)."""
+    return {code: ERROR_RESPONSES[code] for code in sorted({401, *codes})}
+
+
+def parsed(serializer_class: type[serializers.Serializer], data: Any, request: Request) -> dict[str, Any]:
+    """Validate query parameters or a request body; a 400 with field messages if invalid."""
+    serializer = serializer_class(data=data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class Pagination(LimitOffsetPagination):
+    """Limit/offset pages of at most 500 rows, documented without DRF's example host."""
+
+    max_limit = 500
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        response = super().get_paginated_response_schema(schema)
+        for link in ("next", "previous"):
+            response["properties"][link].pop("example", None)
+        return response
+
+
+class ApiView(GenericAPIView):
+    # Lists come from the selectors and their filters are parsed by query serializers, so
+    # django-filter's backend (the project default) has nothing to do here.
+    filter_backends: list[Any] = []
+    pagination_class: type[BasePagination] | None = Pagination
+
+
+# --- org units ---------------------------------------------------------------------------------
+class OrgUnitListCreate(ApiView):
+    @extend_schema(
+        operation_id="org_units_list",
+        summary="Organisation units the user can see",
+        parameters=[OrgUnitQuerySerializer],
+        responses={200: OrgUnitSerializer(many=True), **errors(400)},
+    )
+    def get(self, request: Request) -> Response:
+        """The user's subtrees, plus the units at either end of the partnerships they can see."""
+        query = parsed(OrgUnitQuerySerializer, request.query_params, request)
+        units = visible_org_units(request.user).select_related("grade", "parent").order_by("path")
+        if kind := query.get("kind"):
+            units = units.filter(kind=kind)
+        if parent := query.get("parent"):
+            units = units.filter(parent__code=parent)
+        if text := query.get("q"):
+            units = units.filter(Q(name__icontains=text) | Q(short_name__icontains=text))
+        page = self.paginate_queryset(units)
+        return self.get_paginated_response(OrgUnitSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="org_units_create",
+        summary="Create an organisation unit under a parent the user may write to",
+        request=OrgUnitCreateSerializer,
+        responses={201: OrgUnitSerializer, **errors(400, 403, 404)},
+    )
+    def post(self, request: Request) -> Response:
+        """404 if the parent is not visible, 403 if the user may not write under it (a new root
+        needs a system administrator)."""
+        data = parsed(OrgUnitCreateSerializer, request.data, request)
+        parent_code = data.pop("parent", None)
+        parent = access_org_unit(request.user, parent_code) if parent_code else None
+        require_org_write(request.user, parent)
+        unit = org_unit_create(actor=request.user, parent=parent, **data)
+        return Response(OrgUnitSerializer(unit).data, status=status.HTTP_201_CREATED)
+
+
+class OrgUnitDetail(ApiView):
+    @extend_schema(
+        operation_id="org_units_retrieve",
+        summary="One organisation unit, by code",
+        responses={200: OrgUnitSerializer, **errors(404)},
+    )
+    def get(self, request: Request, code: str) -> Response:
+        """404 for a unit the user cannot see."""
+        return Response(OrgUnitSerializer(access_org_unit(request.user, code)).data)

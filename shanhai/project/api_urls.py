@@ -1,7 +1,26 @@
+"""Version 1 of the REST API, mounted at ``/api/v1/``: every endpoint in one list."""
+
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from shanhai.accounts.api import TokenObtain
+from shanhai.analytics.api import IndicatorList, IndicatorValues
+from shanhai.core.api import OrgUnitDetail, OrgUnitListCreate
+from shanhai.partnerships.api import PartnershipDetail, PartnershipListCreate, ProgrammeDetail, ProgrammeListCreate
+from shanhai.workforce.api import PersonDetail, PersonListCreate
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("auth/token/", TokenObtain.as_view(), name="api-token"),
+    path("org-units/", OrgUnitListCreate.as_view(), name="api-org-units"),
+    path("org-units/<str:code>/", OrgUnitDetail.as_view(), name="api-org-unit"),
+    path("people/", PersonListCreate.as_view(), name="api-people"),
+    path("people/<uuid:public_id>/", PersonDetail.as_view(), name="api-person"),
+    path("programmes/", ProgrammeListCreate.as_view(), name="api-programmes"),
+    path("programmes/<int:pk>/", ProgrammeDetail.as_view(), name="api-programme"),
+    path("partnerships/", PartnershipListCreate.as_view(), name="api-partnerships"),
+    path("partnerships/<int:pk>/", PartnershipDetail.as_view(), name="api-partnership"),
+    path("indicators/", IndicatorList.as_view(), name="api-indicators"),
+    path("indicators/values/", IndicatorValues.as_view(), name="api-indicator-values"),
 ]

@@ -18,6 +18,14 @@ from shanhai.partnerships.models import Partnership, Programme
 COLUMNS = ("code", "name", "scope", "period", "numerator", "denominator", "value")
 
 
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 class Command(BaseCommand):
     help = "Compute indicators with the engine: --indicator CODE --org ORG_CODE --period 2023 [--programme ID] [--partnership ID]."
 
@@ -83,7 +91,7 @@ class Command(BaseCommand):
             return
         self.stdout.write("\t".join(COLUMNS))
         for result, row in zip(results, rows, strict=True):
-            shown = [str(v) if v is not None else "-" for v in row.values()]
+            shown = [_cell(v) for v in row.values()]
             shown[-1] = result.display
             self.stdout.write("\t".join(shown))
 
