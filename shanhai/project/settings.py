@@ -182,6 +182,9 @@ USE_TZ = True
 # --- static and media -------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# Tests and development serve straight from the app folders (no collectstatic needed).
+WHITENOISE_USE_FINDERS = DEBUG or env_flag("SHANHAI_PLAIN_STATIC")
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # vendored htmx/ECharts and the app stylesheet
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
