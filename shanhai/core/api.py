@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from shanhai.core.access import access_org_unit, require_org_write, visible_org_units
+from shanhai.core.models import OrgUnit
 from shanhai.core.serializers import OrgUnitCreateSerializer, OrgUnitQuerySerializer, OrgUnitSerializer
 from shanhai.core.services import org_unit_create
 
@@ -75,14 +76,33 @@ class Pagination(LimitOffsetPagination):
 
 
 class ApiView(GenericAPIView):
-    # Lists come from the selectors and their filters are parsed by query serializers, so
-    # django-filter's backend (the project default) has nothing to do here.
+    """Base of the record endpoints. A list view's ``get_queryset`` parses its query parameters
+    and calls the app's selector, so django-filter's backend (the project default) is not used.
+    ``serializer_class`` is the create serializer: it gives the browsable API its form."""
+
     filter_backends: list[Any] = []
     pagination_class: type[BasePagination] | None = Pagination
+
+    def paginated(self, records: QuerySet[Any], serializer_class: type[serializers.BaseSerializer]) -> Response:
+        page = self.paginate_queryset(records)
+        return self.get_paginated_response(serializer_class(page, many=True).data)
 
 
 # --- org units ---------------------------------------------------------------------------------
 class OrgUnitListCreate(ApiView):
+    serializer_class = OrgUnitCreateSerializer
+
+    def get_queryset(self) -> QuerySet[OrgUnit]:
+        query = parsed(OrgUnitQuerySerializer, self.request.query_params, self.request)
+        units = visible_org_units(self.request.user).select_related("grade", "parent").order_by("path")
+        if kind := query.get("kind"):
+            units = units.filter(kind=kind)
+        if parent := query.get("parent"):
+            units = units.filter(parent__code=parent)
+        if text := query.get("q"):
+            units = units.filter(Q(name__icontains=text) | Q(short_name__icontains=text))
+        return units
+
     @extend_schema(
         operation_id="org_units_list",
         summary="Organisation units the user can see",
@@ -91,16 +111,7 @@ class OrgUnitListCreate(ApiView):
     )
     def get(self, request: Request) -> Response:
         """The user's subtrees, plus the units at either end of the partnerships they can see."""
-        query = parsed(OrgUnitQuerySerializer, request.query_params, request)
-        units = visible_org_units(request.user).select_related("grade", "parent").order_by("path")
-        if kind := query.get("kind"):
-            units = units.filter(kind=kind)
-        if parent := query.get("parent"):
-            units = units.filter(parent__code=parent)
-        if text := query.get("q"):
-            units = units.filter(Q(name__icontains=text) | Q(short_name__icontains=text))
-        page = self.paginate_queryset(units)
-        return self.get_paginated_response(OrgUnitSerializer(page, many=True).data)
+        return self.paginated(self.get_queryset(), OrgUnitSerializer)
 
     @extend_schema(
         operation_id="org_units_create",
