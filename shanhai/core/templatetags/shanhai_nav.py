@@ -1,0 +1,69 @@
+"""The sidebar's sections, and links to pages that may not exist yet (other apps add them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class Section:
+    url_name: str
+    label: str | Promise
+    needs_audit: bool = False
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("core:home", _("Overview")),
+    Section("core:org_tree", _("Organisations")),
+    Section("partnerships:programme_list", _("Programmes")),
+    Section("partnerships:partnership_list", _("Partnerships")),
+    Section("workforce:person_list", _("People")),
+    Section("analytics:catalogue", _("Indicator catalogue")),
+    Section("core:audit_list", _("Audit log"), needs_audit=True),
+)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    url: str
+    label: str | Promise
+    is_active: bool
+
+
+def _is_active(url: str, path: str) -> bool:
+    return path == url if url == "/" else path.startswith(url)
+
+
+@register.simple_tag(takes_context=True)
+def nav_sections(context: dict[str, Any]) -> list[NavLink]:
+    """Sections whose page exists and that the user may open, the current one marked active."""
+    request = context.get("request")
+    path = request.path if request is not None else ""
+    scope = context.get("user_scope")
+    links = []
+    for section in SECTIONS:
+        if section.needs_audit and not (scope is not None and scope.can_audit):
+            continue
+        try:
+            url = reverse(section.url_name)
+        except NoReverseMatch:
+            continue
+        links.append(NavLink(url, section.label, _is_active(url, path)))
+    return links
+
+
+@register.simple_tag
+def optional_url(url_name: str, *args: Any) -> str:
+    """The URL of a named page, or "" while that page is not built yet."""
+    try:
+        return reverse(url_name, args=args)
+    except NoReverseMatch:
+        return ""

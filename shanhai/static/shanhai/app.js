@@ -1,0 +1,29 @@
+/* Shanhai: the small behaviour pages need beyond htmx. No inline scripts anywhere. */
+(function () {
+  "use strict";
+
+  document.documentElement.classList.remove("no-js");
+
+  function setSidebar(toggle, open) {
+    var sidebar = document.getElementById("sidebar");
+    if (!sidebar) return;
+    sidebar.classList.toggle("is-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-sidebar-toggle]");
+    if (toggle) {
+      setSidebar(toggle, toggle.getAttribute("aria-expanded") !== "true");
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var toggle = document.querySelector("[data-sidebar-toggle][aria-expanded='true']");
+    if (toggle) {
+      setSidebar(toggle, false);
+      toggle.focus();
+    }
+  });
+})();
