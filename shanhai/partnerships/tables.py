@@ -49,8 +49,8 @@ class PartnershipTable(tables.Table):
     mode = tables.Column(verbose_name=_("Mode"))
     level = tables.Column(verbose_name=_("Level"))
     programme = tables.Column(verbose_name=_("Programme"), order_by=("programme__name",))
-    started_on = tables.DateColumn(verbose_name=_("Start date"), format="Y-m-d")
-    ended_on = tables.DateColumn(verbose_name=_("End date"), format="Y-m-d")
+    started_on = tables.DateColumn(verbose_name=_("Start date"), format="Y-m-d", attrs={"td": {"class": "nowrap"}})
+    ended_on = tables.DateColumn(verbose_name=_("End date"), format="Y-m-d", attrs={"td": {"class": "nowrap"}})
     status = tables.Column(verbose_name=_("Status"), empty_values=(), orderable=False)
 
     class Meta:
@@ -69,8 +69,8 @@ class ProgrammeTable(tables.Table):
         linkify=lambda record: reverse("partnerships:programme_detail", args=[record.pk]),
     )
     owner = tables.Column(verbose_name=_("Programme office"), order_by=("owner__name",))
-    started_on = tables.DateColumn(verbose_name=_("Start date"), format="Y-m-d")
-    ended_on = tables.DateColumn(verbose_name=_("End date"), format="Y-m-d")
+    started_on = tables.DateColumn(verbose_name=_("Start date"), format="Y-m-d", attrs={"td": {"class": "nowrap"}})
+    ended_on = tables.DateColumn(verbose_name=_("End date"), format="Y-m-d", attrs={"td": {"class": "nowrap"}})
     partnership_count = tables.Column(verbose_name=_("Partnerships"))
 
     class Meta:

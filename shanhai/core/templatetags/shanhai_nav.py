@@ -48,16 +48,18 @@ def nav_sections(context: dict[str, Any]) -> list[NavLink]:
     request = context.get("request")
     path = request.path if request is not None else ""
     scope = context.get("user_scope")
-    links = []
+    found = []
     for section in SECTIONS:
         if section.needs_audit and not (scope is not None and scope.can_audit):
             continue
         try:
-            url = reverse(section.url_name)
+            found.append((reverse(section.url_name), section.label))
         except NoReverseMatch:
             continue
-        links.append(NavLink(url, section.label, _is_active(url, path)))
-    return links
+    # The longest matching URL wins: /partnerships/programmes/ is Programmes, not Partnerships.
+    matching = [url for url, _label in found if _is_active(url, path)]
+    current = max(matching, key=len, default=None)
+    return [NavLink(url, label, url == current) for url, label in found]
 
 
 @register.simple_tag

@@ -123,7 +123,7 @@ def test_detail_tiles_come_from_the_engine_over_the_programme_period(client, wor
     }
     content = response.content.decode()
     assert "67%" in content
-    assert "(2 / 3)" in content
+    assert "2 / 3</div>" in content
     assert content.count("福州3A医院0") == 2
     assert "组团式帮扶试点" in content
 
