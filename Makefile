@@ -42,8 +42,8 @@ serve:
 test: install-dev lint typecheck pytest
 
 lint: install-dev
-	$(BIN)/ruff check shanhai conftest.py bench
-	$(BIN)/ruff format --check shanhai conftest.py bench
+	$(BIN)/ruff check shanhai conftest.py tests
+	$(BIN)/ruff format --check shanhai conftest.py tests
 
 typecheck: install-dev
 	$(BIN)/mypy shanhai

@@ -239,7 +239,9 @@ def agreement_add(
         errors["title"] = _("Enter the agreement's title.")
     if signed_on > date.today():
         errors["signed_on"] = _("The signing date cannot be in the future.")
-    if document is not None and not (document.name or "").lower().endswith((".pdf", ".doc", ".docx", ".jpg", ".jpeg", ".png")):
+    if document is not None and not (document.name or "").lower().endswith(
+        (".pdf", ".doc", ".docx", ".jpg", ".jpeg", ".png")
+    ):
         errors["document"] = _("Upload a PDF, Word document or image.")
     if errors:
         raise ValidationError(errors)
