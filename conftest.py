@@ -17,9 +17,11 @@ Personas:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from shanhai.accounts.models import Role, User
 from shanhai.core.models import OrgUnit, OrgUnitKind
@@ -49,6 +51,14 @@ class World:
 def fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     """PBKDF2 is slow by design; tests need no such protection."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_by_default(settings: pytest.FixtureRequest) -> Iterator[None]:
+    """Tests assert English text unless they ask for zh-hans (the product's default) themselves."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -124,3 +134,10 @@ def mch_worker(world: World) -> User:
 @pytest.fixture
 def outsider(world: World) -> User:
     return make_user("hainan-viewer", unit=world.hainan, role=Role.VIEWER)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: their live server needs a transactional database, whose flush at the
+    end removes the reference data the migrations loaded, which later tests would miss."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

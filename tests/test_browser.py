@@ -48,7 +48,7 @@ def page(live_server, monkeypatch):  # type: ignore[no-untyped-def]
         browser.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_chinese_login_scoped_list_and_english_switch(page, live_server, world):  # type: ignore[no-untyped-def]
     make_user("fujian-browser", unit=world.fujian, role=Role.PROGRAMME_OFFICE, password="shanhai-demo-9")
 

@@ -72,6 +72,7 @@ class Measure(Term):
     """A non-additive quantity computed over records: ``query(scope, period) -> (value, has_data)``."""
 
     code: str
+    name: Label
     query: Callable[[Scope, Period], tuple[float, bool]] = field(compare=False, hash=False)
 
 
@@ -101,7 +102,7 @@ class Indicator:
     unit_en: str = ""
     definition_zh: str = ""
     definition_en: str = ""
-    source: str = ""
+    source: Label = ""
     direction: Literal["up", "down", "none"] = "up"
     scopes: tuple[str, ...] = ("org", "programme", "partnership")
     app: str = ""

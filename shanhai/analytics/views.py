@@ -21,7 +21,7 @@ def describe(term: Term) -> str:
     if isinstance(term, Closing):
         return _("%(metric)s (balance at period end)") % {"metric": term.metric.name}
     if isinstance(term, Measure):
-        return _("count over records: %(code)s") % {"code": term.code}
+        return _("%(measure)s (counted over the records)") % {"measure": term.name}
     if isinstance(term, Negate):
         return f"− {describe(term.term)}"
     if isinstance(term, Sum):

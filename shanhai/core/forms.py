@@ -49,7 +49,9 @@ class OrgUnitForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     short_name = forms.CharField(label=_("Short name"), max_length=60, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrgUnitKind.choices)
-    grade = forms.ModelChoiceField(label=_("Hospital grade"), queryset=HospitalGrade.objects.all(), required=False)
+    grade = forms.ModelChoiceField(
+        label=_("Hospital grade"), queryset=HospitalGrade.objects.all(), required=False, empty_label=_("Not given")
+    )
     valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DateInput)
     valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DateInput)
 

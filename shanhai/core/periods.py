@@ -83,7 +83,11 @@ class Period:
             return _("Year %(year)s") % {"year": first // 100}
         if self.kind == "mch_year":
             return _("MCH year %(start)s–%(end)s (Oct–Sep)") % {"start": first // 100, "end": last // 100}
-        return f"{first // 100}-{first % 100:02d} … {last // 100}-{last % 100:02d}"
+        month = _("%(year)s-%(month)02d")
+        return _("%(first)s to %(last)s") % {
+            "first": month % {"year": first // 100, "month": first % 100},
+            "last": month % {"year": last // 100, "month": last % 100},
+        }
 
 
 def _single(code: str) -> Period:

@@ -87,11 +87,15 @@ def _distinct(field: str, **conditions: object):
     return query
 
 
-SUPPORTERS = Measure("partnership.supporters", _distinct("supporter_id"))
-RECIPIENTS = Measure("partnership.recipients", _distinct("recipient_id"))
-SUPPORTERS_3A = Measure("partnership.supporters_3a", _distinct("supporter_id", supporter__grade__code__in=["3A", "3S"]))
+SUPPORTERS = Measure("partnership.supporters", _("Distinct supporting institutions"), _distinct("supporter_id"))
+RECIPIENTS = Measure("partnership.recipients", _("Distinct recipient institutions"), _distinct("recipient_id"))
+SUPPORTERS_3A = Measure(
+    "partnership.supporters_3a",
+    _("Distinct supporting institutions graded 3A"),
+    _distinct("supporter_id", supporter__grade__code__in=["3A", "3S"]),
+)
 
-SOURCE = _("Shanhai programme records (architecture §2)")
+SOURCE = _("Shanhai programme records")
 
 registry.indicator(
     code="partnerships_active",
@@ -102,7 +106,7 @@ registry.indicator(
     unit_en="",
     definition_zh="统计期内任一时间处于有效期的帮扶关系个数（开始日期不晚于期末，且未在期初之前结束）。",
     definition_en="Partnerships in force at any time in the period: started by its end and not ended before its start.",
-    source=str(SOURCE),
+    source=SOURCE,
     app="partnerships",
 )
 registry.indicator(
@@ -114,7 +118,7 @@ registry.indicator(
     unit_en="",
     definition_zh="统计期内签订的帮扶协议份数。",
     definition_en="Assistance agreements signed within the period.",
-    source=str(SOURCE),
+    source=SOURCE,
     app="partnerships",
 )
 registry.indicator(
@@ -126,7 +130,7 @@ registry.indicator(
     unit_en="",
     definition_zh="统计期内有效帮扶关系中不重复的支援方机构数。",
     definition_en="Distinct supporting institutions of the partnerships in force in the period.",
-    source=str(SOURCE),
+    source=SOURCE,
     app="partnerships",
 )
 registry.indicator(
@@ -138,7 +142,7 @@ registry.indicator(
     unit_en="",
     definition_zh="统计期内有效帮扶关系中不重复的受援方机构数。",
     definition_en="Distinct recipient institutions of the partnerships in force in the period.",
-    source=str(SOURCE),
+    source=SOURCE,
     app="partnerships",
 )
 registry.indicator(
@@ -151,6 +155,6 @@ registry.indicator(
     decimals=0,
     definition_zh="支援方机构中等级为三级甲等（含三级特等）的机构数 ÷ 支援方机构数 × 100%。",
     definition_en="Supporting institutions graded tertiary A (or special) ÷ all supporting institutions × 100%.",
-    source="《医院分级管理标准》(1989); scenarios S5",
+    source="《医院分级管理标准》(1989)",
     app="partnerships",
 )

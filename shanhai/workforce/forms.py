@@ -17,16 +17,22 @@ from shanhai.workforce.models import Gender, Person
 class PersonForm(forms.Form):
     """Create or edit a person. Editing never shows the stored phone number: an empty field keeps it."""
 
-    name = forms.CharField(label=_("Name"), max_length=40)
+    name = forms.CharField(label=_("Full name"), max_length=40)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
-    institution = forms.ModelChoiceField(label=_("Institution"), queryset=OrgUnit.objects.none())
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=OrgUnit.objects.none(), empty_label=_("Choose an institution")
+    )
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.order_by("sort_order", "code"), required=False
+        label=_("Department"),
+        queryset=Department.objects.order_by("sort_order", "code"),
+        required=False,
+        empty_label=_("Not given"),
     )
     title = forms.ModelChoiceField(
         label=_("Professional title"),
         queryset=ProfessionalTitle.objects.order_by("sort_order", "code"),
         required=False,
+        empty_label=_("Not given"),
     )
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     clear_phone = forms.BooleanField(label=_("Remove the phone number"), required=False)

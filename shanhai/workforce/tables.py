@@ -11,7 +11,7 @@ from shanhai.workforce.models import Person
 
 class PersonTable(tables.Table):
     name = tables.Column(
-        verbose_name=_("Name"),
+        verbose_name=_("Full name"),
         linkify=lambda record: reverse("workforce:person_detail", args=[record.public_id]),
     )
     gender = tables.Column(verbose_name=_("Gender"))

@@ -39,7 +39,7 @@ def test_indicator_list(outsider: User) -> None:
         "factor": 100,
         "decimals": 0,
         "definition": "Supporting institutions graded tertiary A (or special) ÷ all supporting institutions × 100%.",
-        "source": "《医院分级管理标准》(1989); scenarios S5",
+        "source": "《医院分级管理标准》(1989)",
         "direction": "up",
     }
 

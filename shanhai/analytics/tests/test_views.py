@@ -34,18 +34,20 @@ def test_catalogue_entry_of_a_ratio(client, outsider):
     entries = {e.indicator.code: e for e in client.get("/indicators/").context["entries"]}
     share = entries["supporters_grade_3a_share"]
     assert (share.name, share.other_name, share.unit) == (
-        "三级甲等支援医院占比",
         "Share of supporting hospitals graded 3A",
+        "三级甲等支援医院占比",
         "%",
     )
-    assert share.numerator == "count over records: partnership.supporters_3a"
-    assert share.denominator == "count over records: partnership.supporters"
+    assert share.numerator == "Distinct supporting institutions graded 3A (counted over the records)"
+    assert share.denominator == "Distinct supporting institutions (counted over the records)"
     content = client.get("/indicators/").content.decode()
     assert (
-        "(count over records: partnership.supporters_3a) ÷ (count over records: partnership.supporters) × 100"
-        in content
+        "(Distinct supporting institutions graded 3A (counted over the records)) ÷ "
+        "(Distinct supporting institutions (counted over the records)) × 100" in content
     )
-    assert "《医院分级管理标准》(1989); scenarios S5" in content
+    assert "《医院分级管理标准》(1989)" in content
+    chinese = client.get("/indicators/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "三级甲等支援方机构数（去重）（按记录计数）" in chinese.content.decode()
 
 
 def test_describe_stock_and_flow_terms(db):

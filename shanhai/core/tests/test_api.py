@@ -144,8 +144,10 @@ def test_commission_creates_a_township(commission_user: User) -> None:
     ],
 )
 def test_create_out_of_scope_writes_nothing(
-    request: pytest.FixtureRequest, persona: str, parent: str | None, status: int
+    db: None, request: pytest.FixtureRequest, persona: str, parent: str | None, status: int
 ) -> None:
+    # `db` is named so pytest-django orders this test with the other database tests (the persona
+    # fixture is only requested at run time).
     user = request.getfixturevalue(persona)
     units, audits = OrgUnit.objects.count(), AuditEntry.objects.count()
 

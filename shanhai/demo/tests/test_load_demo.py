@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 
 from shanhai.accounts.models import Membership, User
 from shanhai.analytics.engine import Scope, evaluate
@@ -88,7 +89,7 @@ def fast_password_hashing():
 
 @pytest.fixture(scope="class")
 def demo_output(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), transaction.atomic(), translation.override("en"):
         output = _load()
         yield output
         transaction.set_rollback(True)
