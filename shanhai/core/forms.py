@@ -5,46 +5,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.core.form_base import DateInput, ServiceForm
 from shanhai.core.models import AuditAction, HospitalGrade, OrgUnit, OrgUnitKind
-from shanhai.core.periods import Period, current_year, parse_period
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field if the form has one, else on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class PeriodForm(forms.Form):
-    period = forms.CharField(
-        label=_("Period"),
-        required=False,
-        max_length=32,
-        help_text=_("e.g. 2023 (year), 2023Q2 (quarter), 202305 (month), 2021Oct (MCH year), 202001..202305"),
-    )
-
-    def clean_period(self) -> Period | None:
-        code = self.cleaned_data["period"].strip()
-        return parse_period(code) if code else None
-
-    def chosen(self) -> Period:
-        """The valid period asked for, else the current calendar year."""
-        if self.is_valid() and self.cleaned_data["period"] is not None:
-            return self.cleaned_data["period"]
-        return current_year()
-
-
-class OrgUnitForm(forms.Form):
+class OrgUnitForm(ServiceForm):
     code = forms.CharField(label=_("Code"), max_length=32, help_text=_("Regions use their six-digit GB/T 2260 code."))
     name = forms.CharField(label=_("Name"), max_length=120)
     short_name = forms.CharField(label=_("Short name"), max_length=60, required=False)
@@ -52,15 +19,15 @@ class OrgUnitForm(forms.Form):
     grade = forms.ModelChoiceField(
         label=_("Hospital grade"), queryset=HospitalGrade.objects.all(), required=False, empty_label=_("Not given")
     )
-    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DateInput)
-    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DateInput)
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DateInput())
+    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DateInput())
 
     @classmethod
     def initial_for(cls, unit: OrgUnit) -> dict[str, Any]:
         return {name: getattr(unit, name) for name in cls.base_fields}
 
 
-class OrgMoveForm(forms.Form):
+class OrgMoveForm(ServiceForm):
     parent_code = forms.CharField(
         label=_("Code of the new parent"),
         max_length=32,

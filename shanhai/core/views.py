@@ -20,9 +20,10 @@ from shanhai.analytics.access import can_see_org_numbers
 from shanhai.analytics.engine import IndicatorValue, Scope
 from shanhai.core import selectors
 from shanhai.core.access import access_org_unit, require_org_write, visible_org_units
-from shanhai.core.forms import AuditFilterForm, OrgMoveForm, OrgUnitForm, PeriodForm, add_service_errors
+from shanhai.core.form_base import PeriodForm
+from shanhai.core.forms import AuditFilterForm, OrgMoveForm, OrgUnitForm
 from shanhai.core.models import OrgUnit
-from shanhai.core.periods import Period
+from shanhai.core.periods import Period, current_year
 from shanhai.core.services import org_unit_create, org_unit_move, org_unit_update
 from shanhai.core.tables import AuditTable, object_type_label
 from shanhai.partnerships.selectors import partnership_list, partnerships_in_subtree
@@ -60,7 +61,7 @@ def visible_children(user: Any, unit: OrgUnit) -> QuerySet[OrgUnit]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     period_form = PeriodForm(request.GET)
-    period = period_form.chosen()
+    period = period_form.chosen(current_year())
     scope = scope_of(request.user)
     roots = list(scope.roots) or (list(selectors.children(None)) if scope.is_admin else [])
     context = {"period_form": period_form, "period": period, "headlines": [headline(u, period) for u in roots]}
@@ -88,7 +89,7 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = access_org_unit(request.user, code)
     scope = scope_of(request.user)
     period_form = PeriodForm(request.GET)
-    period = period_form.chosen()
+    period = period_form.chosen(current_year())
     in_subtree = Q(supporter__path__startswith=unit.path) | Q(recipient__path__startswith=unit.path)
     partnerships = list(partnership_list(request.user).filter(in_subtree)[: PARTNERSHIPS_SHOWN + 1])
     context = {
@@ -115,7 +116,7 @@ def org_create(request: HttpRequest) -> HttpResponse:
         try:
             unit = org_unit_create(actor=request.user, parent=parent, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_service_errors(error)
         else:
             messages.success(request, _("%(name)s was created.") % {"name": unit.name})
             return redirect("core:org_detail", code=unit.code)
@@ -132,7 +133,7 @@ def org_edit(request: HttpRequest, code: str) -> HttpResponse:
                 changes = {name: form.cleaned_data[name] for name in form.changed_data}
                 unit = org_unit_update(actor=request.user, unit=unit, **changes)
         except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_service_errors(error)
         else:
             messages.success(request, _("%(name)s was saved.") % {"name": unit.name})
             return redirect("core:org_detail", code=unit.code)
@@ -167,7 +168,7 @@ def org_move(request: HttpRequest, code: str) -> HttpResponse:
             new_parent = move_target(request.user, form.cleaned_data["parent_code"].strip())
             unit = org_unit_move(actor=request.user, unit=unit, new_parent=new_parent)
         except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_service_errors(error)
         else:
             messages.success(request, _("%(name)s was moved.") % {"name": unit.name})
             return redirect("core:org_detail", code=unit.code)

@@ -5,50 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.accounts.scoping import scope_of
 from shanhai.analytics.registry import registry
 from shanhai.core.access import visible_org_units
+from shanhai.core.form_base import DateInput, ServiceForm
 from shanhai.core.models import Department, OrgUnit, OrgUnitKind
-from shanhai.core.periods import Period, parse_period
 from shanhai.core.selectors import in_subtrees
 from shanhai.partnerships.models import Level, Mode, Partnership, Programme
 from shanhai.partnerships.selectors import programme_list
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
-
-
-class ServiceForm(forms.Form):
-    """A form whose data goes to a service: the service's ValidationError lands on the form."""
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Field errors go on their field; errors about the whole record, or a field the form lacks, above it."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
-
-
-class PeriodForm(forms.Form):
-    period = forms.CharField(
-        label=_("Period"),
-        required=False,
-        max_length=40,
-        help_text=_("202305 (month), 2023Q2 (quarter), 2023 (year), 2021Oct (MCH year) or 202001..202305 (range)"),
-    )
-
-    def clean_period(self) -> Period | None:
-        code = self.cleaned_data["period"].strip()
-        return parse_period(code) if code else None
 
 
 def institutions(units: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:

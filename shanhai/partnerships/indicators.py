@@ -9,9 +9,9 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.analytics.engine import Scope
-from shanhai.analytics.facts import MonthNumber, metric_value, one, register_source
+from shanhai.analytics.facts import FactRow, MonthNumber, metric_value, one, register_source
 from shanhai.analytics.registry import Closing, Flow, Measure, Opening, registry
-from shanhai.core.periods import Period
+from shanhai.core.periods import Period, month_of
 from shanhai.partnerships.models import Agreement, Partnership
 from shanhai.partnerships.selectors import active_during
 
@@ -21,16 +21,26 @@ AGREEMENT_SIGNED = registry.metric(103, "agreement.signed", _("Agreements signed
 
 
 # --- fact sources ----------------------------------------------------------------------------
-def _partnership_rows(p: Partnership) -> list:
-    from shanhai.partnerships.services import partnership_fact_rows
+def _partnership_rows(p: Partnership) -> list[FactRow]:
+    """A partnership counts as started in its start month and ended in its end month, on the recipient."""
+    common = {"org_unit_id": p.recipient_id, "partnership_id": p.pk, "programme_id": p.programme_id or 0}
+    rows = [FactRow(metric=PARTNERSHIP_STARTED, month=month_of(p.started_on), **common)]
+    if p.ended_on:
+        rows.append(FactRow(metric=PARTNERSHIP_ENDED, month=month_of(p.ended_on), **common))
+    return rows
 
-    return partnership_fact_rows(p)
 
-
-def _agreement_rows(a: Agreement) -> list:
-    from shanhai.partnerships.services import agreement_fact_rows
-
-    return agreement_fact_rows(a)
+def _agreement_rows(agreement: Agreement) -> list[FactRow]:
+    p = agreement.partnership
+    return [
+        FactRow(
+            metric=AGREEMENT_SIGNED,
+            org_unit_id=p.recipient_id,
+            month=month_of(agreement.signed_on),
+            partnership_id=p.pk,
+            programme_id=p.programme_id or 0,
+        )
+    ]
 
 
 def _partnership_rebuild() -> Iterable[QuerySet]:

@@ -126,17 +126,6 @@ def _validate_partnership(p: Partnership) -> None:
         raise ValidationError(errors)
 
 
-def partnership_fact_rows(p: Partnership) -> list[facts.FactRow]:
-    from shanhai.core.periods import month_of
-    from shanhai.partnerships.indicators import PARTNERSHIP_ENDED, PARTNERSHIP_STARTED
-
-    common = {"org_unit_id": p.recipient_id, "partnership_id": p.pk, "programme_id": p.programme_id or 0}
-    rows = [facts.FactRow(metric=PARTNERSHIP_STARTED, month=month_of(p.started_on), **common)]
-    if p.ended_on:
-        rows.append(facts.FactRow(metric=PARTNERSHIP_ENDED, month=month_of(p.ended_on), **common))
-    return rows
-
-
 @transaction.atomic
 def partnership_create(
     *,
@@ -214,22 +203,6 @@ def partnership_delete(*, actor: Any, partnership: Partnership) -> None:
 
 
 # --- agreements and targets ------------------------------------------------------------------
-def agreement_fact_rows(agreement: Agreement) -> list[facts.FactRow]:
-    from shanhai.core.periods import month_of
-    from shanhai.partnerships.indicators import AGREEMENT_SIGNED
-
-    p = agreement.partnership
-    return [
-        facts.FactRow(
-            metric=AGREEMENT_SIGNED,
-            org_unit_id=p.recipient_id,
-            month=month_of(agreement.signed_on),
-            partnership_id=p.pk,
-            programme_id=p.programme_id or 0,
-        )
-    ]
-
-
 @transaction.atomic
 def agreement_add(
     *, actor: Any, partnership: Partnership, title: str, signed_on: date, document: UploadedFile | None = None

@@ -20,6 +20,7 @@ from django_tables2 import RequestConfig
 from shanhai.accounts.scoping import scope_of
 from shanhai.analytics.engine import Scope, evaluate
 from shanhai.analytics.registry import registry
+from shanhai.core.form_base import PeriodForm
 from shanhai.core.periods import Period, month_of, parse_period
 from shanhai.partnerships import selectors, services
 from shanhai.partnerships.access import (
@@ -29,7 +30,7 @@ from shanhai.partnerships.access import (
     require_programme_management,
 )
 from shanhai.partnerships.filters import PartnershipFilter
-from shanhai.partnerships.forms import AgreementForm, PartnershipForm, PeriodForm, ProgrammeForm, TargetForm
+from shanhai.partnerships.forms import AgreementForm, PartnershipForm, ProgrammeForm, TargetForm
 from shanhai.partnerships.models import Partnership, Target
 from shanhai.partnerships.tables import PartnershipTable, ProgrammeTable, status_badge
 
@@ -58,8 +59,7 @@ def own_period(started_on: date, ended_on: date | None) -> Period:
 def chosen_period(request: HttpRequest, default: Period) -> tuple[PeriodForm, Period]:
     """The ``?period=`` the user picked, or ``default`` (also when the input is invalid: the form shows why)."""
     form = PeriodForm(request.GET if "period" in request.GET else None, initial={"period": default.code})
-    period = form.cleaned_data["period"] if form.is_valid() else None
-    return form, period or default
+    return form, form.chosen(default)
 
 
 def can_manage(user: Any, partnership: Partnership) -> bool:

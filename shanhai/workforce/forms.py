@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.accounts.scoping import scope_of
+from shanhai.core.form_base import ServiceForm
 from shanhai.core.models import Department, OrgUnit, OrgUnitKind, ProfessionalTitle
 from shanhai.core.selectors import in_subtrees
 from shanhai.workforce.models import Gender, Person
 
 
-class PersonForm(forms.Form):
+class PersonForm(ServiceForm):
     """Create or edit a person. Editing never shows the stored phone number: an empty field keeps it."""
 
     name = forms.CharField(label=_("Full name"), max_length=40)
@@ -68,11 +68,3 @@ class PersonForm(forms.Form):
         elif self.cleaned_data.get("clear_phone"):
             changed["phone"] = ""
         return changed
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Field errors go on their field; the rest above the form."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
