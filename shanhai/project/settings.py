@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "shanhai.accounts",
     "shanhai.partnerships",
     "shanhai.workforce",
+    "shanhai.training",
+    "shanhai.capacity",
+    "shanhai.outreach",
+    "shanhai.records",
     "shanhai.analytics",
     "shanhai.demo",
 ]

@@ -1,0 +1,126 @@
+"""The registry of record kinds (architecture §2): each assistance record model declares once what
+it is called, which org unit and partnership it belongs to, its columns and its services. The
+generic pages, API, import and export in this app serve every kind from that declaration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+
+from shanhai.records.columns import Column
+
+#: ``create(actor=…, **values)``, ``update(actor=…, record=…, **changes)``, ``delete(actor=…, record=…)``.
+Service = Callable[..., Any]
+
+
+@dataclass(frozen=True, eq=False)
+class RecordKind:
+    """One kind of assistance record.
+
+    ``unit_field``: ORM path to the org unit the record belongs to (its facts are counted there);
+    ``partnership_field``: ORM path to the partnership it is credited to (``None`` if it has none).
+    Access: a user sees a record whose unit is in their subtrees or whose partnership they see
+    (either end in their subtrees), and writes it if they may write at its unit or at either
+    end of its partnership. ``visibility``/``writable_units`` override this for kinds owned
+    elsewhere (a programme's batches).
+    """
+
+    slug: str
+    model: type[models.Model]
+    app: str
+    unit_field: str
+    columns: tuple[Column, ...]
+    create: Service
+    update: Service
+    delete: Service
+    partnership_field: str | None = "partnership"
+    search_fields: tuple[str, ...] = ()
+    #: The date (or ``YYYYMM`` integer, with ``date_is_month``) the list's period filter applies to.
+    date_field: str | None = None
+    date_is_month: bool = False
+    #: Choice columns offered as list filters.
+    filter_keys: tuple[str, ...] = ()
+    ordering: tuple[str, ...] = ("-created_at",)
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    #: A detail template extending ``records/detail.html`` and the extra context it needs.
+    detail_template: str = "records/detail.html"
+    detail_context: Callable[[HttpRequest, Any], dict[str, Any]] | None = None
+    #: Child kinds (work-log rows, monthly case counts) are reached from their parent's page.
+    in_menu: bool = True
+    visibility: Callable[[Any], Q] | None = None
+    writable_units: Callable[[Any], list[Any]] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @property
+    def name_plural(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+    @property
+    def importable_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.importable)
+
+    def follow(self, obj: Any, path: str | None) -> Any:
+        """Follow an ORM path (``posting__partnership``) on a record, or on a dict of service values."""
+        if path is None:
+            return None
+        current = obj
+        for part in path.split("__"):
+            current = current.get(part) if isinstance(current, dict) else getattr(current, part, None)
+            if current is None:
+                return None
+        return current
+
+    def unit_of(self, record: Any) -> Any:
+        return self.follow(record, self.unit_field)
+
+    def partnership_of(self, record: Any) -> Any:
+        return self.follow(record, self.partnership_field)
+
+    def units_for_write(self, record_or_values: Any) -> list[Any]:
+        """The org units at which write access lets a user create or change this record."""
+        if self.writable_units is not None:
+            return [u for u in self.writable_units(record_or_values) if u is not None]
+        units = [self.unit_of(record_or_values)]
+        if partnership := self.partnership_of(record_or_values):
+            units += [partnership.supporter, partnership.recipient]
+        return [u for u in units if u is not None]
+
+
+_kinds: dict[str, RecordKind] = {}
+
+
+def register(kind: RecordKind) -> RecordKind:
+    existing = _kinds.get(kind.slug)
+    if existing is not None and existing.model is not kind.model:
+        raise ValueError(f"record kind {kind.slug} registered twice")
+    _kinds[kind.slug] = kind
+    return kind
+
+
+def kind_of(slug: str) -> RecordKind:
+    try:
+        return _kinds[slug]
+    except KeyError:
+        raise Http404 from None
+
+
+def kind_for_model(model: type[models.Model]) -> RecordKind | None:
+    return next((k for k in _kinds.values() if k.model is model), None)
+
+
+def all_kinds() -> list[RecordKind]:
+    return list(_kinds.values())

@@ -1,0 +1,51 @@
+"""What a user may pick or name in a record: units, partnerships, programmes, people, other records.
+
+One ``Lookup`` serves one form, one import or one API call; names already resolved are remembered,
+so a 5,000-row import asks the database once per distinct value, not once per cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+
+from shanhai.accounts.scoping import scope_of
+from shanhai.core.access import visible_org_units
+from shanhai.core.models import OrgUnit, OrgUnitKind
+from shanhai.partnerships.models import Partnership, Programme
+from shanhai.partnerships.selectors import partnership_list, programme_list
+from shanhai.records.kinds import kind_of
+from shanhai.records.selectors import record_list
+from shanhai.workforce.models import Person
+
+
+class Lookup:
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self.scope = scope_of(user)
+        self._memo: dict[tuple[str, str], Any] = {}
+
+    def remember(self, column: Any, text: str, find: Callable[[], Any]) -> Any:
+        key = (f"{type(column).__name__}:{column.key}", text)
+        if key not in self._memo:
+            self._memo[key] = find()
+        return self._memo[key]
+
+    def units(self, *, regions: bool = False) -> QuerySet[OrgUnit]:
+        units = visible_org_units(self.user).select_related("parent").order_by("path")
+        return units if regions else units.exclude(kind__in=OrgUnitKind.region_kinds())
+
+    def partnerships(self) -> QuerySet[Partnership]:
+        return partnership_list(self.user)
+
+    def programmes(self) -> QuerySet[Programme]:
+        return programme_list(self.user)
+
+    def people(self) -> QuerySet[Person]:
+        """Staff of the user's subtrees and of both ends of the partnerships the user sees."""
+        return Person.objects.filter(institution__in=visible_org_units(self.user)).select_related("institution")
+
+    def records(self, kind_slug: str) -> QuerySet[Any]:
+        return record_list(kind_of(kind_slug), self.user)

@@ -1,0 +1,97 @@
+"""The write path every record kind shares (architecture §3): validate, save, update the facts and
+write the audit entry in one transaction. Each app's services call these with their own validation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import models, transaction
+
+from shanhai.analytics import facts
+from shanhai.core.audit import audit_record, snapshot
+from shanhai.core.models import AuditAction, OrgUnit
+from shanhai.records.kinds import kind_for_model
+
+Validate = Callable[[Any], None]
+Dependents = Callable[[Any], Iterable[models.Model]]
+
+
+def _unit(record: models.Model) -> OrgUnit | None:
+    kind = kind_for_model(type(record))
+    return kind.unit_of(record) if kind is not None else None
+
+
+def _rows(record: models.Model, dependents: Dependents | None) -> list[facts.FactRow]:
+    rows = facts.rows_for(record)
+    for child in dependents(record) if dependents else ():
+        rows += facts.rows_for(child)
+    return rows
+
+
+def _m2m_snapshot(record: models.Model, m2m: dict[str, Iterable[models.Model]]) -> dict[str, Any]:
+    return {name: sorted(str(getattr(o, "public_id", o.pk)) for o in getattr(record, name).all()) for name in m2m}
+
+
+@transaction.atomic
+def record_create(
+    *,
+    actor: Any,
+    record: models.Model,
+    validate: Validate,
+    m2m: dict[str, Iterable[models.Model]] | None = None,
+) -> Any:
+    """Save a new record (``m2m``: its many-to-many values) with its facts and audit entry."""
+    validate(record)
+    record.save()
+    for name, values in (m2m or {}).items():
+        getattr(record, name).set(list(values))
+    facts.apply([], facts.rows_for(record))
+    after = snapshot(record) | _m2m_snapshot(record, m2m or {})
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=record, after=after, org_unit=_unit(record))
+    return record
+
+
+@transaction.atomic
+def record_update(
+    *,
+    actor: Any,
+    record: models.Model,
+    changes: dict[str, Any],
+    editable: Iterable[str],
+    validate: Validate,
+    m2m_fields: Iterable[str] = (),
+    dependents: Dependents | None = None,
+) -> Any:
+    """Change some fields of a record under a row lock; its facts (and its dependents') follow."""
+    if unknown := set(changes) - set(editable):
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    m2m = {name: changes.pop(name) for name in list(changes) if name in set(m2m_fields)}
+    model = type(record)
+    record = model._default_manager.select_for_update().get(pk=record.pk)
+    before = snapshot(record) | _m2m_snapshot(record, m2m)
+    before_rows = _rows(record, dependents)
+    for name, value in changes.items():
+        setattr(record, name, value)
+    validate(record)
+    if changes:
+        record.save(update_fields=[*changes, "updated_at"])
+    for name, values in m2m.items():
+        getattr(record, name).set(list(values))
+    facts.apply(before_rows, _rows(record, dependents))
+    after = snapshot(record) | _m2m_snapshot(record, m2m)
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=record, before=before, after=after, org_unit=_unit(record)
+    )
+    return record
+
+
+@transaction.atomic
+def record_delete(*, actor: Any, record: models.Model, dependents: Dependents | None = None) -> None:
+    """Delete a record; its facts (and those of dependents deleted with it) are withdrawn."""
+    record = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    before, unit = snapshot(record), _unit(record)
+    facts.apply(_rows(record, dependents), [])
+    record.delete()
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=record, before=before, org_unit=unit)
