@@ -7,6 +7,7 @@ from shanhai.accounts.api import TokenObtain
 from shanhai.analytics.api import IndicatorList, IndicatorValues
 from shanhai.core.api import OrgUnitDetail, OrgUnitListCreate
 from shanhai.partnerships.api import PartnershipDetail, PartnershipListCreate, ProgrammeDetail, ProgrammeListCreate
+from shanhai.records.api import urlpatterns as record_urlpatterns
 from shanhai.workforce.api import PersonDetail, PersonListCreate
 
 urlpatterns = [
@@ -24,3 +25,4 @@ urlpatterns = [
     path("indicators/", IndicatorList.as_view(), name="api-indicators"),
     path("indicators/values/", IndicatorValues.as_view(), name="api-indicator-values"),
 ]
+urlpatterns += record_urlpatterns()

@@ -227,8 +227,18 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
+# --- cache: shared by the web workers and the task worker (import progress), no daemon needed ---
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
+
 # --- background tasks -------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+#: Imports of more rows than this run in the background with a progress bar; smaller ones at once.
+SHANHAI_IMPORT_INLINE_ROWS = int(os.environ.get("SHANHAI_IMPORT_INLINE_ROWS", "200"))
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
 

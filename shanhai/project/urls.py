@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("shanhai.accounts.urls")),
     path("partnerships/", include("shanhai.partnerships.urls")),
     path("people/", include("shanhai.workforce.urls")),
+    path("records/", include("shanhai.records.urls")),
     path("indicators/", include("shanhai.analytics.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("shanhai.project.api_urls")),

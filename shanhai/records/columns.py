@@ -14,16 +14,17 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import override as language_override
+from django_stubs_ext import StrOrPromise
 from rest_framework import serializers
 
 from shanhai.core.form_base import DateInput
@@ -32,8 +33,10 @@ from shanhai.core.periods import month_of
 if TYPE_CHECKING:
     from shanhai.records.lookup import Lookup
 
-Label = str | Promise
+Label = StrOrPromise
 CellValue = str | int | float | date | None
+PARTNERSHIP_LABEL = gettext_lazy("Partnership (number)")
+PROGRAMME_LABEL = gettext_lazy("Programme (number)")
 SEPARATORS = re.compile(r"\s*[;；,，、\n]\s*")
 
 
@@ -155,8 +158,9 @@ class Integer(Column):
         )
 
     def api_field(self) -> serializers.Field:
+        bounds = {"min_value": self.minimum, "max_value": self.maximum}
         return serializers.IntegerField(
-            required=self.required, allow_null=not self.required, min_value=self.minimum, max_value=self.maximum
+            required=self.required, allow_null=not self.required, **{k: v for k, v in bounds.items() if v is not None}
         )
 
 
@@ -196,7 +200,11 @@ class Amount(Column):
 
     def api_field(self) -> serializers.Field:
         return serializers.DecimalField(
-            max_digits=14, decimal_places=2, required=self.required, allow_null=not self.required, coerce_to_string=False
+            max_digits=14,
+            decimal_places=2,
+            required=self.required,
+            allow_null=not self.required,
+            coerce_to_string=False,
         )
 
 
@@ -413,7 +421,10 @@ class Reference(Column):
 
     def api_field(self) -> serializers.Field:
         return serializers.CharField(
-            required=self.required, allow_blank=not self.required, allow_null=not self.required, help_text=str(self.help) or None
+            required=self.required,
+            allow_blank=not self.required,
+            allow_null=not self.required,
+            help_text=str(self.help) or None,
         )
 
     def same(self, current: Any, new: Any) -> bool:
@@ -448,7 +459,7 @@ class PartnershipRef(Reference):
     """A partnership by its number (the id shown on its page)."""
 
     key: str = "partnership"
-    label: Label = gettext_lazy("Partnership (number)")
+    label: Label = PARTNERSHIP_LABEL
 
     def target_queryset(self, lookup: Lookup) -> QuerySet[Any]:
         return lookup.partnerships()
@@ -460,7 +471,7 @@ class PartnershipRef(Reference):
 @dataclass(frozen=True)
 class ProgrammeRef(Reference):
     key: str = "programme"
-    label: Label = gettext_lazy("Programme (number)")
+    label: Label = PROGRAMME_LABEL
 
     def target_queryset(self, lookup: Lookup) -> QuerySet[Any]:
         return lookup.programmes()
@@ -514,9 +525,10 @@ class PeopleRefs(Reference):
             if self.required:
                 raise ValidationError(_("This is required."))
             return []
-        people, missing = [], []
+        people: list[Any] = []
+        missing: list[str] = []
         for text in [t for t in SEPARATORS.split(text_of(raw)) if t]:
-            person = lookup.remember(self, text, lambda text=text: _by_public_id_or_name(lookup.people(), text))
+            person = lookup.remember(self, text, partial(_by_public_id_or_name, lookup.people(), text))
             (people if person is not None else missing).append(person or text)
         if missing:
             raise ValidationError(
@@ -528,7 +540,7 @@ class PeopleRefs(Reference):
         field = forms.ModelMultipleChoiceField(
             label=self.label, queryset=self.target_queryset(lookup), required=self.required, help_text=self.help
         )
-        field.label_from_instance = lambda person: f"{person.name}（{person.institution.name}）"  # type: ignore[method-assign]
+        field.label_from_instance = lambda person: f"{person.name}（{person.institution.name}）"  # type: ignore[method-assign,assignment]
         return field
 
     def same(self, current: Any, new: Any) -> bool:

@@ -81,9 +81,7 @@ def record_update(
         getattr(record, name).set(list(values))
     facts.apply(before_rows, _rows(record, dependents))
     after = snapshot(record) | _m2m_snapshot(record, m2m)
-    audit_record(
-        actor=actor, action=AuditAction.UPDATE, obj=record, before=before, after=after, org_unit=_unit(record)
-    )
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=record, before=before, after=after, org_unit=_unit(record))
     return record
 
 

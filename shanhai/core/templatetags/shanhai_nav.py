@@ -26,6 +26,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("partnerships:programme_list", _("Programmes")),
     Section("partnerships:partnership_list", _("Partnerships")),
     Section("workforce:person_list", _("People")),
+    Section("records:index", _("Assistance records")),
     Section("analytics:catalogue", _("Indicator catalogue")),
     Section("core:audit_list", _("Audit log"), needs_audit=True),
 )

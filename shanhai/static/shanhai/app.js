@@ -18,6 +18,14 @@
     }
   });
 
+  // Forms that destroy something ask first (data-confirm holds the translated question).
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     var toggle = document.querySelector("[data-sidebar-toggle][aria-expanded='true']");

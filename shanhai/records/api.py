@@ -1,0 +1,212 @@
+"""API endpoints of every record kind, generated from its declaration: ``/api/v1/records/<slug>/``.
+
+Input uses the same cell representations as the import (unit codes, partnership numbers, record
+numbers, dates as YYYY-MM-DD, months as YYYY-MM, choices by value or label) and goes through the same
+column parsers and the kind's services; output gives each column's cell value plus ``public_id``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, QuerySet
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from shanhai.core.api import ApiView, errors
+from shanhai.records import columns as cols
+from shanhai.records.access import access_record, require_record_write
+from shanhai.records.filters import record_filter
+from shanhai.records.kinds import RecordKind, all_kinds
+from shanhai.records.lookup import Lookup
+from shanhai.records.selectors import record_list
+
+
+class _Cell(serializers.Field):
+    def __init__(self, column: cols.Column, **kwargs: Any) -> None:
+        self.column = column
+        super().__init__(source="*", read_only=True, label=str(column.label), **kwargs)
+
+    def to_representation(self, record: Any) -> Any:
+        value = self.column.cell(record)
+        return value.isoformat() if isinstance(value, date) else value
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class TextCell(_Cell):
+    pass
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerCell(_Cell):
+    pass
+
+
+@extend_schema_field(OpenApiTypes.NUMBER)
+class NumberCell(_Cell):
+    pass
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class DateCell(_Cell):
+    pass
+
+
+def _cell_field(column: cols.Column) -> _Cell:
+    if isinstance(column, cols.Integer):
+        return IntegerCell(column, allow_null=True)
+    if isinstance(column, cols.Amount):
+        return NumberCell(column, allow_null=True)
+    if isinstance(column, cols.Date):
+        return DateCell(column, allow_null=True)
+    return TextCell(column)
+
+
+def _class_name(kind: RecordKind) -> str:
+    return "".join(part.capitalize() for part in kind.slug.replace("-", " ").split())
+
+
+def output_serializer(kind: RecordKind) -> type[serializers.Serializer]:
+    fields: dict[str, Any] = {"public_id": serializers.UUIDField(read_only=True)}
+    fields |= {c.key: _cell_field(c) for c in kind.columns}
+    return type(f"{_class_name(kind)}Record", (serializers.Serializer,), fields)
+
+
+def input_serializer(kind: RecordKind) -> type[serializers.Serializer]:
+    fields = {c.key: c.api_field() for c in kind.importable_columns}
+    return type(f"{_class_name(kind)}Input", (serializers.Serializer,), fields)
+
+
+def _parse(kind: RecordKind, request: Request, *, partial: bool) -> dict[str, Any]:
+    """Check types with the input serializer, then read each value with its column's parser."""
+    serializer = input_serializer(kind)(data=request.data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    lookup, values, problems = Lookup(request.user), {}, {}
+    for column in kind.importable_columns:
+        if column.key not in request.data and partial:
+            continue
+        raw = request.data.get(column.key)
+        if isinstance(raw, list):
+            raw = "；".join(str(item) for item in raw)
+        try:
+            values[column.key] = column.parse(raw, lookup)
+        except DjangoValidationError as error:
+            problems[column.key] = error.messages
+    if problems:
+        raise ValidationError(problems)
+    return values
+
+
+def _views(kind: RecordKind) -> tuple[type[ApiView], type[ApiView]]:
+    name = _class_name(kind)
+    output, incoming = output_serializer(kind), input_serializer(kind)
+    tag = kind.slug
+
+    class ListCreate(ApiView):
+        serializer_class = incoming
+
+        def get_queryset(self) -> QuerySet[Any]:
+            records = record_list(kind, self.request.user)
+            filterset = record_filter(kind, self.request.query_params, records, self.request)
+            if not filterset.is_valid():
+                raise ValidationError(filterset.errors)
+            result = filterset.qs
+            if filterset.form.errors:
+                raise ValidationError(filterset.form.errors)
+            return result
+
+        @extend_schema(
+            operation_id=f"{kind.slug.replace('-', '_')}_list",
+            summary=f"{kind.model._meta.verbose_name_plural} in the user's scope",
+            tags=[tag],
+            responses={200: output(many=True), **errors(400)},
+        )
+        def get(self, request: Request) -> Response:
+            """Records the user can see; `q`, `programme`, `partnership`, `region` (code), `period` filter them."""
+            return self.paginated(self.get_queryset(), output)
+
+        @extend_schema(
+            operation_id=f"{kind.slug.replace('-', '_')}_create",
+            summary=f"Record a {kind.model._meta.verbose_name}",
+            tags=[tag],
+            request=incoming,
+            responses={201: output, **errors(400, 403)},
+        )
+        def post(self, request: Request) -> Response:
+            """Values as in the import template's cells; 403 if the user may not write at its units."""
+            values = _parse(kind, request, partial=False)
+            require_record_write(kind, request.user, values)
+            record = kind.create(actor=request.user, **values)
+            return Response(output(record).data, status=status.HTTP_201_CREATED)
+
+    class Detail(ApiView):
+        serializer_class = incoming
+
+        @extend_schema(
+            operation_id=f"{kind.slug.replace('-', '_')}_retrieve",
+            summary=f"One {kind.model._meta.verbose_name}",
+            tags=[tag],
+            responses={200: output, **errors(404)},
+        )
+        def get(self, request: Request, public_id: uuid.UUID) -> Response:
+            """404 outside the user's scope."""
+            return Response(output(access_record(kind, request.user, public_id)).data)
+
+        @extend_schema(
+            operation_id=f"{kind.slug.replace('-', '_')}_update",
+            summary=f"Change a {kind.model._meta.verbose_name}",
+            tags=[tag],
+            request=incoming,
+            responses={200: output, **errors(400, 403, 404)},
+        )
+        def patch(self, request: Request, public_id: uuid.UUID) -> Response:
+            """Only the fields sent change."""
+            record = access_record(kind, request.user, public_id, for_write=True)
+            values = _parse(kind, request, partial=True)
+            changes = {k: v for k, v in values.items() if not kind.column(k).same(kind.column(k).value(record), v)}
+            if changes:
+                current = {c.key: c.value(record) for c in kind.importable_columns}
+                require_record_write(kind, request.user, current | changes)
+                record = kind.update(actor=request.user, record=record, **changes)
+            return Response(output(access_record(kind, request.user, record.public_id)).data)
+
+        @extend_schema(
+            operation_id=f"{kind.slug.replace('-', '_')}_destroy",
+            summary=f"Delete a {kind.model._meta.verbose_name}",
+            tags=[tag],
+            responses={204: None, **errors(400, 403, 404)},
+        )
+        def delete(self, request: Request, public_id: uuid.UUID) -> Response:
+            """Its figures are withdrawn at once; 400 while other records refer to it."""
+            record = access_record(kind, request.user, public_id, for_write=True)
+            try:
+                kind.delete(actor=request.user, record=record)
+            except ProtectedError:
+                raise ValidationError(
+                    {"non_field_errors": [_("Other records refer to this one; remove them first.")]}
+                ) from None
+            return Response(status=status.HTTP_204_NO_CONTENT)
+
+    ListCreate.__name__ = ListCreate.__qualname__ = f"{name}ListCreate"
+    Detail.__name__ = Detail.__qualname__ = f"{name}Detail"
+    return ListCreate, Detail
+
+
+def urlpatterns() -> list[URLPattern]:
+    patterns = []
+    for kind in all_kinds():
+        list_view, detail_view = _views(kind)
+        patterns += [
+            path(f"records/{kind.slug}/", list_view.as_view(), name=f"api-records-{kind.slug}"),
+            path(f"records/{kind.slug}/<uuid:public_id>/", detail_view.as_view(), name=f"api-record-{kind.slug}"),
+        ]
+    return patterns

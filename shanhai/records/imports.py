@@ -1,0 +1,237 @@
+"""Import and export of any record kind, in the columns the kind declares.
+
+An import validates every row and writes all of them or none (one transaction, a savepoint per row
+so every row's problems are found, rolled back as a whole if any row failed). Errors name the row
+(as the spreadsheet numbers it), the column and the problem. A row with a record number updates that
+record, so an exported list imports back to the same records instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import override as language_override
+
+from shanhai.records import tabular
+from shanhai.records.access import access_record, require_record_write
+from shanhai.records.columns import Choice, Column, blank, text_of
+from shanhai.records.kinds import RecordKind
+from shanhai.records.lookup import Lookup
+
+Progress = Callable[[int, int], None]
+
+
+def id_header() -> str:
+    return _("Record number")
+
+
+def header_of(column: Column) -> str:
+    return str(column.label)
+
+
+def _header_names(label: Any) -> set[str]:
+    names = set()
+    for language in ("zh-hans", "en"):
+        with language_override(language):
+            names.add(str(label).strip().lower())
+    return names
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def errors_as_dicts(self) -> list[dict[str, Any]]:
+        return [asdict(error) for error in self.errors]
+
+
+def _messages(error: ValidationError) -> list[str]:
+    return [str(message) for message in error.messages]
+
+
+def _map_headers(kind: RecordKind, headers: Sequence[str]) -> tuple[dict[int, Column], int | None, list[RowError]]:
+    """Which column of the file is which column of the kind (by header, in Chinese or English)."""
+    by_name: dict[str, Column] = {}
+    shown_only: set[str] = set()
+    for column in kind.columns:
+        for name in _header_names(column.label):
+            (by_name.__setitem__(name, column) if column.importable else shown_only.add(name))
+    id_names = _header_names(id_header())
+    mapping: dict[int, Column] = {}
+    id_index: int | None = None
+    errors: list[RowError] = []
+    for index, header in enumerate(headers):
+        name = header.strip().rstrip("*＊").strip().lower()
+        if not name:
+            continue
+        if name in id_names:
+            id_index = index
+        elif name in by_name:
+            mapping[index] = by_name[name]
+        elif name not in shown_only:
+            errors.append(RowError(1, header, _("This column is not part of the template; remove it or fix its name.")))
+    present = {column.key for column in mapping.values()}
+    if id_index is None:  # rows without a record number create records: every required column must be there
+        for column in kind.importable_columns:
+            if column.required and column.key not in present:
+                errors.append(RowError(1, header_of(column), _("This required column is missing.")))
+    return mapping, id_index, errors
+
+
+def import_rows(
+    kind: RecordKind,
+    actor: Any,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Write every row or none; the result lists every problem found, row by row."""
+    result = ImportResult(total=len(rows))
+    mapping, id_index, header_errors = _map_headers(kind, headers)
+    if header_errors:
+        result.errors = header_errors
+        return result
+    lookup = Lookup(actor)
+    with transaction.atomic():
+        for offset, row in enumerate(rows):
+            number = offset + 2  # as the spreadsheet numbers it: row 1 is the header
+            _import_row(kind, actor, lookup, mapping, id_index, row, number, result)
+            if progress and (offset % 25 == 0 or offset == len(rows) - 1):
+                progress(offset + 1, len(rows))
+        if result.errors:
+            transaction.set_rollback(True)
+            result.created = result.updated = 0
+    return result
+
+
+def _import_row(
+    kind: RecordKind,
+    actor: Any,
+    lookup: Lookup,
+    mapping: dict[int, Column],
+    id_index: int | None,
+    row: Sequence[Any],
+    number: int,
+    result: ImportResult,
+) -> None:
+    values: dict[str, Any] = {}
+    failed = False
+    for index, column in mapping.items():
+        try:
+            values[column.key] = column.parse(row[index], lookup)
+        except ValidationError as error:
+            failed = True
+            result.errors += [RowError(number, header_of(column), m) for m in _messages(error)]
+    record = None
+    if id_index is not None and not blank(row[id_index]):
+        try:
+            record = access_record(kind, actor, text_of(row[id_index]), for_write=True)
+        except (Http404, PermissionDenied):
+            result.errors.append(RowError(number, id_header(), _("No record with this number that you may change.")))
+            return
+    if failed:
+        return
+    if record is None:
+        missing = [c for c in kind.importable_columns if c.key not in values]
+        for column in missing:
+            try:
+                values[column.key] = column.parse(None, lookup)
+            except ValidationError as error:
+                failed = True
+                result.errors += [RowError(number, header_of(column), m) for m in _messages(error)]
+        if failed:
+            return
+    try:
+        with transaction.atomic():
+            if record is None:
+                require_record_write(kind, actor, values)
+                kind.create(actor=actor, **values)
+                result.created += 1
+            else:
+                changes = {k: v for k, v in values.items() if not kind.column(k).same(kind.column(k).value(record), v)}
+                if changes:
+                    require_record_write(kind, actor, {**_current(kind, record), **changes})
+                    kind.update(actor=actor, record=record, **changes)
+                result.updated += 1
+    except PermissionDenied:
+        result.errors.append(RowError(number, "", _("You may not record this for the organisations given.")))
+    except ValidationError as error:
+        result.errors += _service_errors(kind, error, number)
+
+
+def _current(kind: RecordKind, record: Any) -> dict[str, Any]:
+    return {column.key: column.value(record) for column in kind.importable_columns}
+
+
+def _service_errors(kind: RecordKind, error: ValidationError, number: int) -> list[RowError]:
+    if not hasattr(error, "error_dict"):
+        return [RowError(number, "", m) for m in _messages(error)]
+    labels = {column.key: header_of(column) for column in kind.columns}
+    return [
+        RowError(number, labels.get(key, ""), str(message))
+        for key, errors in error.error_dict.items()
+        for message in ValidationError(errors).messages
+    ]
+
+
+# --- export and template ---------------------------------------------------------------------------
+def export_headers(kind: RecordKind) -> list[str]:
+    return [id_header(), *(header_of(c) for c in kind.columns)]
+
+
+def export_xlsx(kind: RecordKind, records: Iterable[Any]) -> bytes:
+    """The listed records, one row each, re-importable (the record number makes a re-import an update)."""
+    rows = ([str(r.public_id), *(c.cell(r) for c in kind.columns)] for r in records)
+    return tabular.write_xlsx(export_headers(kind), rows, title=kind.name_plural)
+
+
+def template_xlsx(kind: RecordKind) -> bytes:
+    """An empty sheet with the importable columns (required ones shaded), drop-downs and a guide sheet."""
+    columns = kind.importable_columns
+    choices = {
+        index: [str(label) for _value, label in column.choices.choices]
+        for index, column in enumerate(columns)
+        if isinstance(column, Choice) and column.choices is not None
+    }
+    notes = [(header_of(c), column_note(c)) for c in columns]
+    notes.append((id_header(), _("Leave empty for new records. Exported lists carry it: such rows update the record.")))
+    return tabular.write_xlsx(
+        [header_of(c) for c in columns],
+        [],
+        title=kind.name_plural,
+        required=[c.required for c in columns],
+        choices=choices,
+        notes=notes,
+    )
+
+
+def column_note(column: Column) -> str:
+    parts = [_("Required.") if column.required else _("Optional.")]
+    if column.help:
+        parts.append(str(column.help))
+    if isinstance(column, Choice) and column.choices is not None:
+        parts.append(
+            _("One of: %(options)s.") % {"options": "、".join(str(label) for _v, label in column.choices.choices)}
+        )
+    return " ".join(parts)

@@ -1,0 +1,249 @@
+"""Pages of every record kind: list, detail, create, edit, delete, export, template, import.
+
+Thin: parse, access, call the kind's service or the import, render. The kind's declaration
+(``record_kinds.py`` of its app) says everything that differs between kinds.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
+from django_tables2 import RequestConfig
+
+from shanhai.accounts.scoping import scope_of
+from shanhai.records import imports, tabular
+from shanhai.records.access import access_record, require_record_write
+from shanhai.records.columns import RecordRef
+from shanhai.records.filters import record_filter
+from shanhai.records.forms import RecordForm
+from shanhai.records.kinds import RecordKind, all_kinds, kind_for_model, kind_of
+from shanhai.records.models import ImportJob, ImportStatus
+from shanhai.records.selectors import can_write_record, record_list
+from shanhai.records.tables import detail_url, record_table
+from shanhai.records.tasks import progress_of, run_import
+
+PER_PAGE = 50
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Every record kind the menu offers, with how many records of it the user can see."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for kind in all_kinds():
+        if kind.in_menu:
+            count = record_list(kind, request.user).count()
+            groups.setdefault(kind.app, []).append({"kind": kind, "count": count})
+    return render(request, "records/index.html", {"groups": groups})
+
+
+@login_required
+@require_GET
+def record_list_page(request: HtmxHttpRequest, kind: str) -> HttpResponse:
+    record_kind = kind_of(kind)
+    filterset = record_filter(record_kind, request.GET or None, record_list(record_kind, request.user), request)
+    table = record_table(record_kind, filterset.qs)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    context = {
+        "kind": record_kind,
+        "filter": filterset,
+        "table": table,
+        "can_create": scope_of(request.user).can_write_anything,
+        "query": request.GET.urlencode(),
+    }
+    template = "records/list.html"
+    return render(request, f"{template}#results" if request.htmx else template, context)
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, kind: str) -> HttpResponse:
+    record_kind = kind_of(kind)
+    filterset = record_filter(record_kind, request.GET or None, record_list(record_kind, request.user), request)
+    content = imports.export_xlsx(record_kind, filterset.qs.iterator(chunk_size=2000))
+    return _xlsx(content, f"{record_kind.slug}.xlsx")
+
+
+@login_required
+@require_GET
+def template(request: HttpRequest, kind: str) -> HttpResponse:
+    record_kind = kind_of(kind)
+    return _xlsx(imports.template_xlsx(record_kind), f"{record_kind.slug}-template.xlsx")
+
+
+def _xlsx(content: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=tabular.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
+    record_kind = kind_of(kind)
+    record = access_record(record_kind, request.user, public_id)
+    context = {
+        "kind": record_kind,
+        "record": record,
+        "fields": [(c.label, c.display(record)) for c in record_kind.columns],
+        "can_edit": can_write_record(record_kind, request.user, record),
+        "parent": _parent(record_kind, record),
+    }
+    if record_kind.detail_context is not None:
+        context |= record_kind.detail_context(request, record)
+    return render(request, record_kind.detail_template, context)
+
+
+def _parent(kind: RecordKind, record: Any) -> dict[str, Any] | None:
+    """The record a child record belongs to (a posting for a work-log row), for the way back."""
+    for column in kind.columns:
+        if isinstance(column, RecordRef) and (parent := column.value(record)) is not None:
+            parent_kind = kind_for_model(type(parent))
+            if parent_kind is not None:
+                return {"kind": parent_kind, "record": parent, "url": detail_url(parent_kind, parent)}
+    return None
+
+
+def _after_save(kind: RecordKind, record: Any) -> HttpResponse:
+    parent = _parent(kind, record)
+    return redirect(parent["url"] if parent else detail_url(kind, record))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest, kind: str) -> HttpResponse:
+    record_kind = kind_of(kind)
+    if not scope_of(request.user).can_write_anything:
+        raise PermissionDenied
+    initial = RecordForm.initial_from_query(record_kind, request.user, request.GET)
+    form = RecordForm(record_kind, request.user, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        try:
+            require_record_write(record_kind, request.user, values)
+            record = record_kind.create(actor=request.user, **values)
+        except PermissionDenied:
+            form.add_error(None, _("You may only record this for organisations where you may write."))
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("%(kind)s saved.") % {"kind": record_kind.name.capitalize()})
+            return _after_save(record_kind, record)
+    return render(request, "records/form.html", {"kind": record_kind, "form": form, "record": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
+    record_kind = kind_of(kind)
+    record = access_record(record_kind, request.user, public_id, for_write=True)
+    form = RecordForm(record_kind, request.user, request.POST or None, record=record)
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes(record)
+        current = {c.key: c.value(record) for c in record_kind.importable_columns}
+        try:
+            if changes:
+                require_record_write(record_kind, request.user, current | changes)
+                record_kind.update(actor=request.user, record=record, **changes)
+        except PermissionDenied:
+            form.add_error(None, _("You may only record this for organisations where you may write."))
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Saved."))
+            return _after_save(record_kind, record)
+    return render(request, "records/form.html", {"kind": record_kind, "form": form, "record": record})
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
+    record_kind = kind_of(kind)
+    record = access_record(record_kind, request.user, public_id, for_write=True)
+    parent = _parent(record_kind, record)
+    try:
+        record_kind.delete(actor=request.user, record=record)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(detail_url(record_kind, record))
+    except ProtectedError:
+        messages.error(request, _("Other records refer to this one; remove them first."))
+        return redirect(detail_url(record_kind, record))
+    messages.success(request, _("Deleted."))
+    return redirect(parent["url"] if parent else reverse("records:list", kwargs={"kind": record_kind.slug}))
+
+
+# --- import ------------------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest, kind: str) -> HttpResponse:
+    """Upload a filled template. Small files are imported at once; larger ones in the background."""
+    record_kind = kind_of(kind)
+    if not scope_of(request.user).can_write_anything:
+        raise PermissionDenied
+    context: dict[str, Any] = {"kind": record_kind, "notes": _notes(record_kind)}
+    upload = request.FILES.get("file") if request.method == "POST" else None
+    if request.method == "POST":
+        if upload is None:
+            context["file_error"] = _("Choose a file to import.")
+            return render(request, "records/import.html", context, status=400)
+        content = upload.read()
+        try:
+            headers, rows = tabular.read_table(upload.name or "", content)
+        except ValidationError as error:
+            context["file_error"] = " ".join(error.messages)
+            return render(request, "records/import.html", context, status=400)
+        if len(rows) <= settings.SHANHAI_IMPORT_INLINE_ROWS:
+            context["result"] = imports.import_rows(record_kind, request.user, headers, rows)
+            context["file_name"] = upload.name
+            return render(request, "records/import.html", context, status=200 if context["result"].ok else 400)
+        job = ImportJob.objects.create(
+            kind=record_kind.slug,
+            user=request.user,  # type: ignore[misc]
+            file_name=upload.name or "",
+            content=content,
+            total_rows=len(rows),
+        )
+        run_import.enqueue(job.pk)
+        return redirect("records:import_job", kind=record_kind.slug, job_id=job.public_id)
+    return render(request, "records/import.html", context)
+
+
+def _notes(kind: RecordKind) -> list[tuple[str, str]]:
+    return [(imports.header_of(c), imports.column_note(c)) for c in kind.importable_columns]
+
+
+@login_required
+@require_GET
+def import_job(request: HtmxHttpRequest, kind: str, job_id: uuid.UUID) -> HttpResponse:
+    record_kind = kind_of(kind)
+    job = get_object_or_404(ImportJob, public_id=job_id, kind=record_kind.slug)
+    if job.user_id != request.user.pk:
+        raise Http404
+    done, total = progress_of(job)
+    context = {
+        "kind": record_kind,
+        "job": job,
+        "done": done,
+        "total": total or job.total_rows,
+        "percent": int(100 * done / total) if total else 0,
+        "is_failed": job.status == ImportStatus.FAILED,
+    }
+    template = "records/import_job.html"
+    return render(request, f"{template}#status" if request.htmx else template, context)
