@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from django_htmx.middleware import HtmxDetails
 from django_tables2 import RequestConfig
 
 from shanhai.accounts.scoping import scope_of
-from shanhai.analytics.engine import Scope, evaluate
+from shanhai.analytics.engine import IndicatorValue, Scope, evaluate
 from shanhai.analytics.registry import registry
 from shanhai.core.form_base import PeriodForm
 from shanhai.core.periods import Period, month_of, parse_period
@@ -43,6 +44,28 @@ PROGRAMME_INDICATORS = (
     "agreements_signed",
 )
 PARTNERSHIP_INDICATORS = ("agreements_signed",)
+#: Apps whose records are credited to partnerships: their indicators fill the "what was done" panel.
+RECORD_APPS = ("workforce", "training", "capacity", "outreach")
+
+
+@dataclass(frozen=True)
+class TileGroup:
+    label: str
+    values: list[IndicatorValue]
+
+
+def record_tile_groups(scope: Scope, period: Period, scope_name: str) -> tuple[list[TileGroup], int]:
+    """The record apps' indicators for a scope, grouped by app; only reported values are shown, the
+    others are counted (unknown is not zero, and forty "not reported" tiles would hide the few that are)."""
+    chosen = [i for i in registry.indicators.values() if i.app in RECORD_APPS and scope_name in i.scopes]
+    groups: dict[str, list[IndicatorValue]] = {}
+    unreported = 0
+    for indicator, value in zip(chosen, evaluate(chosen, scope, period), strict=True):
+        if value.is_reported:
+            groups.setdefault(str(apps.get_app_config(indicator.app).verbose_name), []).append(value)
+        else:
+            unreported += 1
+    return [TileGroup(label, values) for label, values in groups.items()], unreported
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -111,6 +134,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "period": period,
         "period_form": period_form,
         "tiles": evaluate(PROGRAMME_INDICATORS, Scope(programme=programme), period),
+        "record_groups": record_tile_groups(Scope(programme=programme), period, "programme"),
         "table": partnerships,
         "can_edit": scope_of(request.user).can_manage_partnerships_at(programme.owner.path),
     }
@@ -187,6 +211,7 @@ def render_partnership(
         "period": period,
         "period_form": period_form,
         "tiles": evaluate(dict.fromkeys(codes), Scope(partnership=partnership), period),
+        "record_groups": record_tile_groups(Scope(partnership=partnership), period, "partnership"),
         "can_manage": can_manage(request.user, partnership),
         "agreement_form": agreement_form or AgreementForm(),
         "target_form": target_form or TargetForm(),

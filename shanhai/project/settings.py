@@ -225,6 +225,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Enums stay inline: many record kinds have a field called "kind" with their own choices, and
+    # the enum-component hook would name them Kind217Enum & co.
+    "POSTPROCESSING_HOOKS": [],
 }
 
 # --- cache: shared by the web workers and the task worker (import progress), no daemon needed ---

@@ -158,7 +158,7 @@ class Integer(Column):
         )
 
     def api_field(self) -> serializers.Field:
-        bounds = {"min_value": self.minimum, "max_value": self.maximum}
+        bounds: dict[str, Any] = {"min_value": self.minimum, "max_value": self.maximum}
         return serializers.IntegerField(
             required=self.required, allow_null=not self.required, **{k: v for k, v in bounds.items() if v is not None}
         )
@@ -332,7 +332,9 @@ class Choice(Column):
         return forms.ChoiceField(label=self.label, required=self.required, choices=choices, help_text=self.help)
 
     def api_field(self) -> serializers.Field:
-        return serializers.ChoiceField(choices=self._choices().choices, required=self.required, allow_blank=True)
+        return serializers.ChoiceField(
+            choices=self._choices().choices, required=self.required, allow_blank=not self.required
+        )
 
 
 YES = {"是", "yes", "y", "true", "1", "√", "✓"}
