@@ -16,7 +16,7 @@ from django.db.models import ProtectedError, QuerySet
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -106,6 +106,29 @@ def _parse(kind: RecordKind, request: Request, *, partial: bool) -> dict[str, An
     return values
 
 
+def list_parameters(kind: RecordKind) -> list[OpenApiParameter]:
+    """The list page's filters, as query parameters (only those the kind has)."""
+    parameters = []
+    if kind.search_fields:
+        parameters.append(OpenApiParameter("q", str, description="Text in the searchable fields."))
+    if kind.partnership_field or hasattr(kind.model, "programme"):
+        parameters.append(OpenApiParameter("programme", int, description="Programme number."))
+    if kind.partnership_field:
+        parameters.append(OpenApiParameter("partnership", int, description="Partnership number."))
+    parameters.append(OpenApiParameter("region", str, description="Code of a province, prefecture or county."))
+    if kind.date_field:
+        parameters.append(OpenApiParameter("period", str, description="2023, 2023Q2, 202305, 2021Oct or A..B."))
+    for key in kind.filter_keys:
+        column = kind.column(key)
+        values = (
+            [value for value, _label in column.choices.choices]
+            if isinstance(column, cols.Choice) and column.choices
+            else []
+        )
+        parameters.append(OpenApiParameter(key, str, enum=values, description=str(column.label)))
+    return parameters
+
+
 def _views(kind: RecordKind) -> tuple[type[ApiView], type[ApiView]]:
     name = _class_name(kind)
     output, incoming = output_serializer(kind), input_serializer(kind)
@@ -128,6 +151,7 @@ def _views(kind: RecordKind) -> tuple[type[ApiView], type[ApiView]]:
             operation_id=f"{kind.slug.replace('-', '_')}_list",
             summary=f"{kind.model._meta.verbose_name_plural} in the user's scope",
             tags=[tag],
+            parameters=list_parameters(kind),
             responses={200: output(many=True), **errors(400)},
         )
         def get(self, request: Request) -> Response:

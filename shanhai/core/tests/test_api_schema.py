@@ -33,24 +33,39 @@ def operations(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
+def record_operations() -> list[str]:
+    """Every record kind gets the same five operations (shanhai/records/api.py)."""
+    from shanhai.records.kinds import all_kinds
+
+    found = []
+    for kind in all_kinds():
+        found += [f"GET /api/v1/records/{kind.slug}/", f"POST /api/v1/records/{kind.slug}/"]
+        found += [f"{m} /api/v1/records/{kind.slug}/{{public_id}}/" for m in ("GET", "PATCH", "DELETE")]
+    return found
+
+
 def test_every_endpoint_is_documented(schema: dict[str, Any]) -> None:
-    assert sorted(operations(schema)) == [
-        "GET /api/v1/indicators/",
-        "GET /api/v1/indicators/values/",
-        "GET /api/v1/org-units/",
-        "GET /api/v1/org-units/{code}/",
-        "GET /api/v1/partnerships/",
-        "GET /api/v1/partnerships/{id}/",
-        "GET /api/v1/people/",
-        "GET /api/v1/people/{public_id}/",
-        "GET /api/v1/programmes/",
-        "GET /api/v1/programmes/{id}/",
-        "POST /api/v1/auth/token/",
-        "POST /api/v1/org-units/",
-        "POST /api/v1/partnerships/",
-        "POST /api/v1/people/",
-        "POST /api/v1/programmes/",
-    ]
+    assert len(record_operations()) >= 5 * 20
+    assert sorted(operations(schema)) == sorted(
+        [
+            *record_operations(),
+            "GET /api/v1/indicators/",
+            "GET /api/v1/indicators/values/",
+            "GET /api/v1/org-units/",
+            "GET /api/v1/org-units/{code}/",
+            "GET /api/v1/partnerships/",
+            "GET /api/v1/partnerships/{id}/",
+            "GET /api/v1/people/",
+            "GET /api/v1/people/{public_id}/",
+            "GET /api/v1/programmes/",
+            "GET /api/v1/programmes/{id}/",
+            "POST /api/v1/auth/token/",
+            "POST /api/v1/org-units/",
+            "POST /api/v1/partnerships/",
+            "POST /api/v1/people/",
+            "POST /api/v1/programmes/",
+        ]
+    )
 
 
 def test_error_responses_are_declared(schema: dict[str, Any]) -> None:
@@ -72,6 +87,23 @@ def test_error_responses_are_declared(schema: dict[str, Any]) -> None:
     ]:
         assert codes[name] == ["200", "401", "404"], name
     assert codes["GET /api/v1/indicators/values/"] == ["200", "400", "401", "404"]
+    assert codes["POST /api/v1/records/donations/"] == ["201", "400", "401", "403"]
+    assert codes["PATCH /api/v1/records/donations/{public_id}/"] == ["200", "400", "401", "403", "404"]
+    assert codes["DELETE /api/v1/records/donations/{public_id}/"] == ["204", "400", "401", "403", "404"]
+
+
+def test_record_lists_document_their_filters(schema: dict[str, Any]) -> None:
+    donations = schema["paths"]["/api/v1/records/donations/"]["get"]
+    assert {p["name"] for p in donations["parameters"]} == {
+        "q",
+        "programme",
+        "partnership",
+        "region",
+        "period",
+        "kind",
+        "limit",
+        "offset",
+    }
 
 
 def test_lists_are_paginated_and_people_are_addressed_by_uuid(schema: dict[str, Any]) -> None:
