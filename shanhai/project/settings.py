@@ -240,6 +240,10 @@ CACHES = {
 
 # --- background tasks -------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+#: A technique is "sustained" when local staff still do it this many months after the last supporting expert left.
+SHANHAI_SUSTAIN_MONTHS = int(os.environ.get("SHANHAI_SUSTAIN_MONTHS", "6"))
+#: Long-term postings shorter than this many months are flagged.
+SHANHAI_MIN_LONG_POSTING_MONTHS = int(os.environ.get("SHANHAI_MIN_LONG_POSTING_MONTHS", "6"))
 #: Imports of more rows than this run in the background with a progress bar; smaller ones at once.
 SHANHAI_IMPORT_INLINE_ROWS = int(os.environ.get("SHANHAI_IMPORT_INLINE_ROWS", "200"))
 

@@ -8,6 +8,8 @@ urlpatterns = [
     path("partnerships/", include("shanhai.partnerships.urls")),
     path("people/", include("shanhai.workforce.urls")),
     path("records/", include("shanhai.records.urls")),
+    path("training/", include("shanhai.training.urls")),
+    path("capacity/", include("shanhai.capacity.urls")),
     path("indicators/", include("shanhai.analytics.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("shanhai.project.api_urls")),

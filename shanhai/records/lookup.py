@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from shanhai.accounts.scoping import scope_of
 from shanhai.core.access import visible_org_units
 from shanhai.core.models import OrgUnit, OrgUnitKind
+from shanhai.core.selectors import ancestors, in_subtrees
 from shanhai.partnerships.models import Partnership, Programme
 from shanhai.partnerships.selectors import partnership_list, programme_list
 from shanhai.records.kinds import kind_of
@@ -34,8 +35,19 @@ class Lookup:
         return self._memo[key]
 
     def units(self, *, regions: bool = False) -> QuerySet[OrgUnit]:
-        units = visible_org_units(self.user).select_related("parent").order_by("path")
-        return units if regions else units.exclude(kind__in=OrgUnitKind.region_kinds())
+        """Visible institutions; with ``regions``, also the regions around one's own units: a county
+        hospital records its outreach in the county's townships, which lie outside its own subtree."""
+        units = visible_org_units(self.user)
+        if not regions:
+            return units.exclude(kind__in=OrgUnitKind.region_kinds()).order_by("path")
+        around = [self._nearest_region(root) for root in self.scope.roots]
+        nearby = OrgUnit.objects.filter(in_subtrees([r.path for r in around if r]), kind__in=OrgUnitKind.region_kinds())
+        return OrgUnit.objects.filter(Q(pk__in=units.values("pk")) | Q(pk__in=nearby.values("pk"))).order_by("path")
+
+    @staticmethod
+    def _nearest_region(unit: OrgUnit) -> OrgUnit | None:
+        regions = ancestors(unit, include_self=True).filter(kind__in=OrgUnitKind.region_kinds())
+        return regions.order_by("-level").first()
 
     def partnerships(self) -> QuerySet[Partnership]:
         return partnership_list(self.user)

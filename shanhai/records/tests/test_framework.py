@@ -355,3 +355,19 @@ def test_api_bad_values_are_400_with_messages(world: World, hospital_admin: User
         "partnership": ["No partnership number 999 among those you can see."],
     }
     assert Donation.objects.count() == 0
+
+
+def test_the_list_page_runs_a_fixed_number_of_queries(
+    world: World, admin: User, hospital_admin: User, django_assert_num_queries
+) -> None:
+    """One query per page, however many rows: the kind's select_related/prefetch_related cover the columns."""
+    client = _client(hospital_admin)
+    url = reverse("records:list", kwargs={"kind": "donations"})
+    _donation(world, admin)
+    client.get(url)  # warm the session
+    with django_assert_num_queries(11) as first:
+        client.get(url)
+    for month in range(1, 8):
+        _donation(world, admin, on=date(2023, month, 2))
+    with django_assert_num_queries(len(first.captured_queries)):
+        assert client.get(url).status_code == 200

@@ -1,0 +1,98 @@
+"""The capacity demo on top of the seed scenarios: the S3 and S5 Golog figures through the engine."""
+
+import io
+import random
+import time
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+
+from shanhai.analytics.engine import Scope, evaluate
+from shanhai.analytics.models import Fact
+from shanhai.capacity.models import Technique, TechniqueMonth, WorkloadReport
+from shanhai.core.models import OrgUnit
+from shanhai.core.periods import parse_period
+from shanhai.demo import records_capacity as demo
+from shanhai.demo.builder import DemoBuilder
+from shanhai.demo.logins import create_admin
+from shanhai.demo.people import build_people
+from shanhai.demo.regions import build_regions
+from shanhai.demo.scenarios import S3_PROGRAMME, SCENARIOS
+from shanhai.partnerships.models import Programme
+
+
+def values(codes, scope, period):
+    return {v.code: v.value for v in evaluate(codes, scope, parse_period(period))}
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    with (
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        builder = DemoBuilder(actor=create_admin(), rng=random.Random(2025))
+        build_regions(builder)
+        for build in SCENARIOS:
+            build(builder)
+        build_people(builder)
+        started = time.perf_counter()
+        demo.build_capacity_records(builder)
+        yield time.perf_counter() - started
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+class TestCapacityDemo:
+    def test_s3_new_departments_and_techniques(self, loaded):
+        scope = Scope(programme=Programme.objects.get(name=S3_PROGRAMME))
+        assert values(["new_departments", "techniques_introduced"], scope, demo.S3_PERIOD) == {
+            "new_departments": demo.S3_NEW_DEPARTMENTS,
+            "techniques_introduced": demo.S3_TECHNIQUES,
+        }
+        assert (
+            Technique.objects.filter(partnership__programme=scope.programme).values("partnership").distinct().count()
+            == 12
+        )
+
+    def test_s3_transfer_outcomes(self, loaded):
+        scope = Scope(programme=Programme.objects.get(name=S3_PROGRAMME))
+        codes = ["techniques_transferred", "techniques_sustained", "techniques_lapsed"]
+        assert values(codes, scope, demo.S3_STATUS_PERIOD) == {
+            "techniques_transferred": demo.S3_TRANSFERRED,
+            "techniques_sustained": demo.S3_SUSTAINED,
+            "techniques_lapsed": demo.S3_LAPSED,
+        }
+        assert values(codes, scope, demo.S3_PERIOD) == {
+            "techniques_transferred": demo.S3_TRANSFERRED,
+            "techniques_sustained": 0,
+            "techniques_lapsed": 0,
+        }
+
+    def test_golog_2023(self, loaded):
+        golog = Scope(org_unit=OrgUnit.objects.get(code=demo.GOLOG_CODE))
+        figures = values(
+            ["grade_3_4_share", "operations_growth_on_previous_year", "techniques_introduced", "expert_studios"],
+            golog,
+            demo.GOLOG_PERIOD,
+        )
+        assert figures["grade_3_4_share"] > demo.GOLOG_GRADE_3_4_SHARE_ABOVE
+        assert figures["operations_growth_on_previous_year"] == demo.GOLOG_OPERATIONS_GROWTH
+        assert figures["techniques_introduced"] == demo.GOLOG_TECHNIQUES
+        assert figures["expert_studios"] == demo.GOLOG_STUDIOS
+        assert values(["grade_3_4_share"], golog, "2022")["grade_3_4_share"] < 50
+        assert WorkloadReport.objects.filter(referrals_out__isnull=True).count() == 12
+
+    def test_volume_and_time(self, loaded):
+        assert (Technique.objects.count(), WorkloadReport.objects.count()) == (247, 168)
+        assert 800 <= TechniqueMonth.objects.count() <= 900
+        assert loaded < 15
+
+    def test_rebuild_equals_incremental(self, loaded):
+        columns = ("metric", "org_unit_id", "partnership_id", "programme_id", "month", "value")
+        incremental = sorted(Fact.objects.values_list(*columns))
+        call_command("rebuild_facts", stdout=io.StringIO())
+        assert sorted(Fact.objects.values_list(*columns)) == incremental

@@ -1,0 +1,32 @@
+"""The two mentorship actions the generic record pages do not have: hand-over and completion."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shanhai.core.form_base import DateInput, ServiceForm
+from shanhai.records.lookup import Lookup
+from shanhai.workforce.models import Person
+
+
+class HandoverForm(ServiceForm):
+    successor = forms.ModelChoiceField(label=_("Successor"), queryset=Person.objects.none(), empty_label=_("Choose…"))
+    on = forms.DateField(label=_("Handed over on"), widget=DateInput(), initial=date.today)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["successor"]
+        field.queryset = Lookup(user).people()  # type: ignore[attr-defined]
+        field.label_from_instance = lambda person: f"{person.name}（{person.institution.name}）"  # type: ignore[attr-defined]
+
+
+class CompleteForm(ServiceForm):
+    on = forms.DateField(label=_("Completed on"), widget=DateInput(), initial=date.today)
+    is_backbone = forms.BooleanField(
+        label=_("Recorded as a technical backbone (技术骨干)"), required=False, initial=True
+    )
