@@ -18,6 +18,7 @@ from shanhai.accounts.scoping import scope_of
 from shanhai.analytics import engine
 from shanhai.analytics.access import can_see_org_numbers
 from shanhai.analytics.engine import IndicatorValue, Scope
+from shanhai.analytics.tiles import record_tile_groups
 from shanhai.core import selectors
 from shanhai.core.access import access_org_unit, require_org_write, visible_org_units
 from shanhai.core.form_base import PeriodForm
@@ -92,13 +93,15 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
     period = period_form.chosen(current_year())
     in_subtree = Q(supporter__path__startswith=unit.path) | Q(recipient__path__startswith=unit.path)
     partnerships = list(partnership_list(request.user).filter(in_subtree)[: PARTNERSHIPS_SHOWN + 1])
+    numbers = can_see_org_numbers(request.user, unit)
     context = {
         "unit": unit,
         "ancestors": [(a, scope.can_read_path(a.path)) for a in selectors.ancestors(unit)],
         "children": visible_children(request.user, unit),
         "partnerships": partnerships[:PARTNERSHIPS_SHOWN],
         "more_partnerships": len(partnerships) > PARTNERSHIPS_SHOWN,
-        "headline": headline(unit, period) if can_see_org_numbers(request.user, unit) else None,
+        "headline": headline(unit, period) if numbers else None,
+        "record_groups": record_tile_groups(Scope(org_unit=unit), period, "org", facts_only=True) if numbers else None,
         "period_form": period_form,
         "period": period,
         "can_write": scope.can_write_path(unit.path),

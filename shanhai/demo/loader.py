@@ -11,8 +11,13 @@ from shanhai.accounts.models import User
 from shanhai.demo.builder import DemoBuilder
 from shanhai.demo.logins import ADMIN_USERNAME, build_logins, create_admin
 from shanhai.demo.people import build_people
+from shanhai.demo.records_capacity import build_capacity_records
+from shanhai.demo.records_outreach import build_outreach_records
+from shanhai.demo.records_training import build_training_records
+from shanhai.demo.records_workforce import build_workforce_records
 from shanhai.demo.regions import build_regions
 from shanhai.demo.scenarios import SCENARIOS
+from shanhai.records.kinds import all_kinds
 
 DEFAULT_SEED = 2025
 
@@ -25,6 +30,7 @@ class DemoSummary:
     agreements: int
     people: int
     users: int
+    records: int
 
 
 def demo_is_loaded() -> bool:
@@ -33,7 +39,7 @@ def demo_is_loaded() -> bool:
 
 @transaction.atomic
 def load_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
-    """Build regions, the scenarios' institutions and partnerships, staff and logins.
+    """Build regions, the scenarios' institutions and partnerships, staff, assistance records and logins.
 
     The same seed gives the same records (names, phones, departments, titles of the staff);
     the organisations and partnerships do not depend on the seed.
@@ -43,6 +49,11 @@ def load_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
     for build_scenario in SCENARIOS:
         build_scenario(builder)
     build_people(builder)
+    # Record-level data of S1, S2, S3 and S5; postings first: techniques and mentorships look at them.
+    build_workforce_records(builder)
+    build_training_records(builder)
+    build_capacity_records(builder)
+    build_outreach_records(builder)
     build_logins(builder)
     counts = builder.counts
     return DemoSummary(
@@ -52,4 +63,5 @@ def load_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
         agreements=counts["agreements"],
         people=counts["people"],
         users=counts["users"],
+        records=sum(kind.model._default_manager.count() for kind in all_kinds()),
     )

@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,8 +18,9 @@ from django_htmx.middleware import HtmxDetails
 from django_tables2 import RequestConfig
 
 from shanhai.accounts.scoping import scope_of
-from shanhai.analytics.engine import IndicatorValue, Scope, evaluate
+from shanhai.analytics.engine import Scope, evaluate
 from shanhai.analytics.registry import registry
+from shanhai.analytics.tiles import record_tile_groups
 from shanhai.core.form_base import PeriodForm
 from shanhai.core.periods import Period, month_of, parse_period
 from shanhai.partnerships import selectors, services
@@ -44,28 +44,6 @@ PROGRAMME_INDICATORS = (
     "agreements_signed",
 )
 PARTNERSHIP_INDICATORS = ("agreements_signed",)
-#: Apps whose records are credited to partnerships: their indicators fill the "what was done" panel.
-RECORD_APPS = ("workforce", "training", "capacity", "outreach")
-
-
-@dataclass(frozen=True)
-class TileGroup:
-    label: str
-    values: list[IndicatorValue]
-
-
-def record_tile_groups(scope: Scope, period: Period, scope_name: str) -> tuple[list[TileGroup], int]:
-    """The record apps' indicators for a scope, grouped by app; only reported values are shown, the
-    others are counted (unknown is not zero, and forty "not reported" tiles would hide the few that are)."""
-    chosen = [i for i in registry.indicators.values() if i.app in RECORD_APPS and scope_name in i.scopes]
-    groups: dict[str, list[IndicatorValue]] = {}
-    unreported = 0
-    for indicator, value in zip(chosen, evaluate(chosen, scope, period), strict=True):
-        if value.is_reported:
-            groups.setdefault(str(apps.get_app_config(indicator.app).verbose_name), []).append(value)
-        else:
-            unreported += 1
-    return [TileGroup(label, values) for label, values in groups.items()], unreported
 
 
 class HtmxHttpRequest(HttpRequest):

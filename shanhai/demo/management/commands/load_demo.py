@@ -35,7 +35,7 @@ class Command(BaseCommand):
         self.stdout.write(
             _(
                 "Demo loaded (seed %(seed)s): %(units)s organisation units, %(programmes)s programmes, "
-                "%(partnerships)s partnerships, %(people)s people, %(users)s users."
+                "%(partnerships)s partnerships, %(people)s people, %(records)s assistance records, %(users)s users."
             )
             % {
                 "seed": seed,
@@ -44,5 +44,6 @@ class Command(BaseCommand):
                 "partnerships": summary.partnerships,
                 "people": summary.people,
                 "users": summary.users,
+                "records": summary.records,
             }
         )
