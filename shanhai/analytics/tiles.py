@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.apps import apps
 
 from shanhai.analytics.engine import IndicatorValue, Scope, evaluate
-from shanhai.analytics.registry import Measure, Negate, Sum, Term, registry
+from shanhai.analytics.registry import registry
 from shanhai.core.periods import Period
 
 #: Apps whose records say what was done; their indicators fill the "What was done" panel.
@@ -20,27 +20,10 @@ class TileGroup:
     values: list[IndicatorValue]
 
 
-def reads_records(term: Term | None) -> bool:
-    """Whether a term needs a query over the records (a measure) rather than the fact table alone."""
-    if isinstance(term, Measure):
-        return True
-    if isinstance(term, Sum):
-        return any(reads_records(part) for part in term.parts)
-    if isinstance(term, Negate):
-        return reads_records(term.term)
-    return False
-
-
-def record_tile_groups(
-    scope: Scope, period: Period, scope_name: str, *, facts_only: bool = False
-) -> tuple[list[TileGroup], int]:
+def record_tile_groups(scope: Scope, period: Period, scope_name: str) -> tuple[list[TileGroup], int]:
     """The record apps' indicators for a scope, grouped by app; only reported values are shown, the
-    others are counted (unknown is not zero, and forty "not reported" tiles would hide the few that are).
-    ``facts_only``: leave out measures over records (distinct counts, transfer status) — one query in all,
-    for pages that cover a whole region."""
+    others are counted (unknown is not zero, and forty "not reported" tiles would hide the few that are)."""
     chosen = [i for i in registry.indicators.values() if i.app in RECORD_APPS and scope_name in i.scopes]
-    if facts_only:
-        chosen = [i for i in chosen if not reads_records(i.numerator) and not reads_records(i.denominator)]
     groups: dict[str, list[IndicatorValue]] = {}
     unreported = 0
     for indicator, value in zip(chosen, evaluate(chosen, scope, period), strict=True):

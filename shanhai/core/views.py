@@ -101,7 +101,7 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
         "partnerships": partnerships[:PARTNERSHIPS_SHOWN],
         "more_partnerships": len(partnerships) > PARTNERSHIPS_SHOWN,
         "headline": headline(unit, period) if numbers else None,
-        "record_groups": record_tile_groups(Scope(org_unit=unit), period, "org", facts_only=True) if numbers else None,
+        "record_groups": record_tile_groups(Scope(org_unit=unit), period, "org") if numbers else None,
         "period_form": period_form,
         "period": period,
         "can_write": scope.can_write_path(unit.path),
