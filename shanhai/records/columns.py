@@ -332,8 +332,10 @@ class Choice(Column):
         return forms.ChoiceField(label=self.label, required=self.required, choices=choices, help_text=self.help)
 
     def api_field(self) -> serializers.Field:
-        return serializers.ChoiceField(
-            choices=self._choices().choices, required=self.required, allow_blank=not self.required
+        # Text, not an enum: like a cell, it takes the stored value or the label in either language.
+        values = "、".join(value for value, _label in self._choices().choices)
+        return serializers.CharField(
+            required=self.required, allow_blank=not self.required, help_text=f"{values} (or the label)"
         )
 
 
@@ -544,6 +546,11 @@ class PeopleRefs(Reference):
         )
         field.label_from_instance = lambda person: f"{person.name}（{person.institution.name}）"  # type: ignore[method-assign,assignment]
         return field
+
+    def api_field(self) -> serializers.Field:
+        return serializers.ListField(
+            child=serializers.CharField(), required=self.required, help_text="Record numbers or names of people."
+        )
 
     def same(self, current: Any, new: Any) -> bool:
         return {p.pk for p in current} == {p.pk for p in new}
