@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.demo.builder import DemoBuilder, StaffSize
-from shanhai.workforce.models import Gender
+from shanhai.workforce.models import Gender, Person
 from shanhai.workforce.services import person_create
 
 SURNAMES = (
@@ -115,7 +115,8 @@ class StaffMaker:
     def __init__(self, builder: DemoBuilder) -> None:
         self.builder = builder
         self.rng = builder.rng
-        self._phones: set[str] = set()
+        # Phones stay unique across the whole demo, including staff other builders made before.
+        self._phones: set[str] = set(Person.objects.exclude(phone="").values_list("phone", flat=True))
         self._codes_by_id = {unit.pk: unit.code for unit in builder.units.values()}
 
     def name(self, gender: str, unit: OrgUnit) -> str:
@@ -137,6 +138,19 @@ class StaffMaker:
             if phone not in self._phones:
                 self._phones.add(phone)
                 return phone
+
+    def person(self, unit: OrgUnit, *, gender: str, department: str | None, title: str) -> Person:
+        """One more demo person with a seeded name and a unique mobile number, counted in the summary."""
+        self.builder.counts["people"] += 1
+        return person_create(
+            actor=self.builder.actor,
+            name=self.name(gender, unit),
+            gender=gender,
+            institution=unit,
+            department=self.builder.department(department) if department else None,
+            title=self.builder.title(title),
+            phone=self.phone(),
+        )
 
     def title_code(self, department: str) -> str:
         if department == "69":

@@ -33,7 +33,6 @@ from shanhai.training.services import (
     mentorship_milestone_create,
 )
 from shanhai.workforce.models import Gender, Person
-from shanhai.workforce.services import person_create
 
 # --- expected figures -------------------------------------------------------------------------------
 S1_COURSE_TITLE = "奇台县妇幼健康服务能力提升研修班"
@@ -71,7 +70,7 @@ def _partnership(supporter: str, recipient: str, programme: str) -> Partnership:
 
 
 class _People:
-    """New demo people with seeded names (no phone), counted in the builder's summary."""
+    """New demo people (seeded names, unique mobiles), counted in the builder's summary."""
 
     def __init__(self, builder: DemoBuilder) -> None:
         self.builder = builder
@@ -81,16 +80,7 @@ class _People:
         rng = self.builder.rng
         is_female = female if female is not None else rng.random() < 0.5
         gender = Gender.FEMALE if is_female else Gender.MALE
-        person = person_create(
-            actor=self.builder.actor,
-            name=self.maker.name(gender, unit),
-            gender=gender,
-            institution=unit,
-            department=self.builder.department(department),
-            title=self.builder.title(title),
-        )
-        self.builder.counts["people"] += 1
-        return person
+        return self.maker.person(unit, gender=gender, department=department, title=title)
 
 
 def _staff(unit: OrgUnit, count: int, people: _People, *, department: str, title: str) -> list[Person]:

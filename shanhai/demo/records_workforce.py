@@ -29,7 +29,6 @@ from shanhai.workforce.models import Gender, Person, PlacementKind, Posting, Pos
 from shanhai.workforce.services import (
     add_months_to,
     batch_create,
-    person_create,
     placement_create,
     posting_create,
     posting_log_create,
@@ -101,22 +100,11 @@ class _People:
         self.builder = builder
         self.rng = builder.rng
         self.maker = StaffMaker(builder)
-        # Phones stay unique across the whole demo, not only among the staff made here.
-        self.maker._phones.update(Person.objects.exclude(phone="").values_list("phone", flat=True))
 
     def make(self, unit: OrgUnit, department: str | None, title: str) -> Person:
         female = (department or "").startswith(("05", "06", "69")) or self.rng.random() < 0.4
         gender = Gender.FEMALE if female else Gender.MALE
-        self.builder.counts["people"] += 1
-        return person_create(
-            actor=self.builder.actor,
-            name=self.maker.name(gender, unit),
-            gender=gender,
-            institution=unit,
-            department=self.builder.department(department) if department else None,
-            title=self.builder.title(title),
-            phone=self.maker.phone(),
-        )
+        return self.maker.person(unit, gender=gender, department=department, title=title)
 
     def expert(self, unit: OrgUnit, department: str | None, titles: tuple[str, ...] = SENIOR_TITLES) -> Person:
         return self.make(unit, department, self.rng.choice(NURSE_TITLES if department == "69" else titles))

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import override as language_override
 from django_stubs_ext import StrOrPromise
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shanhai.core.form_base import DateInput
@@ -548,8 +549,8 @@ class PeopleRefs(Reference):
         return field
 
     def api_field(self) -> serializers.Field:
-        return serializers.ListField(
-            child=serializers.CharField(), required=self.required, help_text="Record numbers or names of people."
+        return PeopleField(
+            required=self.required, help_text="Record numbers or names of people: a list, or ；-separated."
         )
 
     def same(self, current: Any, new: Any) -> bool:
@@ -611,6 +612,21 @@ class Derived(Column):
     def cell(self, record: Any) -> CellValue:
         value = self.value(record)
         return "" if value is None else (value if isinstance(value, int | float | date) else str(value))
+
+
+@extend_schema_field({"oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]})
+class PeopleField(serializers.Field):
+    """A list of people in JSON, or one string separated as in a cell."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, list) and all(isinstance(item, str) for item in data):
+            return data
+        if isinstance(data, str):
+            return data
+        raise serializers.ValidationError(_("Give a list of record numbers or names."))
+
+    def to_representation(self, value: Any) -> Any:
+        return value
 
 
 def _unique(queryset: QuerySet[Any]) -> Any:

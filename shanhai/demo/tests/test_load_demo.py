@@ -109,7 +109,7 @@ class TestLoadedDemo:
         )
         assert counts["programmes"] == 6
         assert counts["users"] == 6
-        assert 300 <= counts["people"] <= 450
+        assert 1000 <= counts["people"] <= 1400
 
     @pytest.mark.parametrize("period", [f"202203..{month_of(date.today())}", "2024"])
     def test_s5_key_county_hospitals(self, period):
