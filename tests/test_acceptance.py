@@ -11,13 +11,16 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from shanhai.accounts.models import User
-from shanhai.demo import scenarios
+from shanhai.demo import records_workforce, scenarios
+from shanhai.outreach.models import Donation, OutreachEvent
 from shanhai.partnerships.models import Partnership, Programme
+from shanhai.records.kinds import all_kinds, kind_of
 
 
-@pytest.fixture(scope="class")
+@pytest.fixture(scope="module")
 def demo(django_db_setup: None, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
     from django.test import override_settings
 
@@ -115,3 +118,153 @@ class TestDemoAcceptance:
             stdout=out,
         )
         assert {row["code"]: row["value"] for row in json.loads(out.getvalue())} == expected
+
+
+# --- issue 3: the record-level demo --------------------------------------------------------------
+def page_values(response) -> dict[str, float | None]:  # type: ignore[no-untyped-def]
+    """Every indicator value a programme, partnership or org page shows: its tiles and "What was done"."""
+    values = {tile.code: tile.value for tile in response.context.get("tiles") or []}
+    groups, _unreported = response.context["record_groups"]
+    for group in groups:
+        values |= {tile.code: tile.value for tile in group.values}
+    return values
+
+
+def cli_values(codes: list[str], period: str, *scope: str) -> dict[str, float | None]:
+    out = io.StringIO()
+    call_command(
+        "indicators",
+        "--period",
+        period,
+        "--format",
+        "json",
+        *scope,
+        *[a for c in codes for a in ("--indicator", c)],
+        stdout=out,
+    )
+    return {row["code"]: row["value"] for row in json.loads(out.getvalue())}
+
+
+def programme_figures(name: str, period: str, username: str) -> tuple[dict[str, float | None], str]:
+    programme = Programme.objects.get(name=name)
+    response = client_for(username).get(
+        reverse("partnerships:programme_detail", args=[programme.pk]), {"period": period}
+    )
+    assert response.status_code == 200
+    return page_values(response), str(programme.pk)
+
+
+SCENARIO_FIGURES = [
+    # (programme, period, user, indicator, expected): exact, or (">", minimum) where the report says "N+".
+    (scenarios.S1_PROGRAMME, "202001..202611", "fujian", "donations_funds", 800_000),
+    (scenarios.S2_PROGRAMME, records_workforce.s2_period(), "qinghai", "experts_dispatched", 97),
+    (scenarios.S2_PROGRAMME, records_workforce.s2_period(), "qinghai", "staff_placed", 34),
+    (scenarios.S3_PROGRAMME, "202005..202305", "fujian", "experts_dispatched", (">", 130)),
+    (scenarios.S3_PROGRAMME, "202005..202305", "fujian", "expert_patient_visits", (">", 120_000)),
+    (scenarios.S3_PROGRAMME, "202005..202305", "fujian", "expert_operations", (">", 7_000)),
+    (scenarios.S3_PROGRAMME, "202005..202305", "changji", "new_departments", 17),
+    (scenarios.S3_PROGRAMME, "202005..202305", "changji", "techniques_introduced", 175),
+    (scenarios.S3_PROGRAMME, "202005..202305", "fujian", "visiting_trips", 14),
+    (scenarios.S3_PROGRAMME, "202005..202305", "fujian", "visiting_experts", 121),
+    (scenarios.S3_PROGRAMME, "202005..202305", "fujian", "staff_placed", 150),
+    (scenarios.S3_PROGRAMME, "202005..202305", "fujian", "training_person_times", (">", 500)),
+    (scenarios.S3_PROGRAMME, "202005..202305", "changji", "alliances_founded", 2),
+    (scenarios.S3_PROGRAMME, "202005..202305", "changji", "outreach_events", (">", 180)),
+    (scenarios.S3_PROGRAMME, "202005..202305", "changji", "outreach_people_seen", (">", 20_000)),
+    (scenarios.S3_PROGRAMME, "202005..202305", "changji", "outreach_medicine_value", (">", 500_000)),
+    (scenarios.S5_PROGRAMME_BEIJING, records_workforce.s5_period(), "qinghai", "expert_batches", 8),
+    (scenarios.S5_PROGRAMME_BEIJING, records_workforce.s5_period(), "qinghai", "experts_dispatched", 131),
+    (scenarios.S5_PROGRAMME_BEIJING, records_workforce.s5_period(), "qinghai", "backbones_trained", 101),
+    (scenarios.S5_PROGRAMME_BEIJING, records_workforce.s5_period(), "qinghai", "training_person_times", 3_000),
+]
+
+
+def meets(value: float | None, expected: object) -> bool:
+    if isinstance(expected, tuple):
+        return value is not None and value > expected[1]
+    return value == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+class TestRecordDemo:
+    @pytest.mark.parametrize(("programme", "period", "user", "code", "expected"), SCENARIO_FIGURES)
+    def test_scenario_figure_on_the_programme_page_and_from_the_cli(
+        self, programme: str, period: str, user: str, code: str, expected: object
+    ) -> None:
+        shown, programme_id = programme_figures(programme, period, user)
+        assert meets(shown[code], expected), (code, shown.get(code))
+        assert cli_values([code], period, "--programme", programme_id) == {code: shown[code]}
+
+    def test_the_s1_course_trained_16_on_the_partnership_page(self) -> None:
+        partnership = Partnership.objects.get(
+            programme__name=scenarios.S1_PROGRAMME,
+            supporter__name="福清市妇幼保健院",
+            recipient__name="奇台县妇幼保健院",
+        )
+        response = client_for("qitai").get(
+            reverse("partnerships:partnership_detail", args=[partnership.pk]), {"period": "202510"}
+        )
+        assert page_values(response)["training_person_times"] == 16
+        content = response.content.decode()
+        assert "培训人次" in content or "参训人次" in content
+
+    def test_golog_grade_3_4_share_and_growth_on_the_org_page(self) -> None:
+        response = client_for("qinghai").get(reverse("core:org_detail", args=["632600"]), {"period": "2023"})
+        shown = page_values(response)
+        assert shown["grade_3_4_share"] > 50
+        assert shown["operations_growth_on_previous_year"] == pytest.approx(45, abs=1)
+        assert shown["techniques_introduced"] > 70
+        cli = cli_values(["grade_3_4_share", "operations_growth_on_previous_year"], "2023", "--org", "632600")
+        assert cli == {code: shown[code] for code in cli}
+
+    def test_deleting_and_editing_a_record_changes_the_figure_at_once(self) -> None:
+        s3 = Programme.objects.get(name=scenarios.S3_PROGRAMME)
+        before, _pk = programme_figures(scenarios.S3_PROGRAMME, "202005..202305", "changji")
+        bazaar = OutreachEvent.objects.filter(partnership__programme=s3).order_by("pk").first()
+        assert bazaar is not None
+        client = client_for("changji")
+        client.post(reverse("records:delete", kwargs={"kind": "outreach-events", "public_id": bazaar.public_id}))
+        after, _pk = programme_figures(scenarios.S3_PROGRAMME, "202005..202305", "changji")
+        assert after["outreach_events"] == before["outreach_events"] - 1
+        assert after["outreach_people_seen"] == before["outreach_people_seen"] - bazaar.people_seen
+
+        donation = Donation.objects.filter(partnership__programme__name=scenarios.S1_PROGRAMME, kind="funds").first()
+        assert donation is not None
+        api = APIClient()
+        api.force_authenticate(User.objects.get(username="fujian"))
+        response = api.patch(
+            f"/api/v1/records/donations/{donation.public_id}/", {"amount": float(donation.amount) + 1000}, format="json"
+        )
+        assert response.status_code == 200
+        figures, _pk = programme_figures(scenarios.S1_PROGRAMME, "202001..202611", "fujian")
+        assert figures["donations_funds"] == 801_000
+
+    @pytest.mark.parametrize("slug", [kind.slug for kind in all_kinds()])
+    def test_every_record_kind_is_404_to_the_outsider_in_pages_and_api(self, slug: str) -> None:
+        kind = kind_of(slug)
+        record = kind.model._default_manager.order_by("pk").first()
+        assert record is not None, f"the demo has no {slug}"
+        page = reverse("records:detail", kwargs={"kind": slug, "public_id": record.public_id})
+        api_url = f"/api/v1/records/{slug}/{record.public_id}/"
+        outsider = client_for("outsider")
+        for url in (page, reverse("records:edit", kwargs={"kind": slug, "public_id": record.public_id}), api_url):
+            assert outsider.get(url).status_code == 404, url
+        assert (
+            outsider.post(reverse("records:delete", kwargs={"kind": slug, "public_id": record.public_id})).status_code
+            == 404
+        )
+        assert outsider.get(f"/api/v1/records/{slug}/").json()["count"] == 0
+        assert kind.model._default_manager.filter(pk=record.pk).exists()
+        admin = client_for("admin")
+        assert admin.get(page).status_code == 200
+        assert admin.get(api_url).status_code == 200
+
+    def test_an_mch_clerk_sees_only_records_of_their_hospital(self) -> None:
+        clerk = client_for("qitai")
+        listing = clerk.get("/api/v1/records/postings/").json()
+        assert listing["count"] == 0
+        bazaars = clerk.get("/api/v1/records/outreach-events/").json()
+        assert bazaars["count"] == 0
+        donations = clerk.get("/api/v1/records/donations/").json()
+        assert donations["count"] == Donation.objects.filter(recipient__name="奇台县妇幼保健院").count() > 0
