@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpRequest
@@ -65,6 +66,14 @@ class RecordKind:
     @property
     def name_plural(self) -> str:
         return str(self.model._meta.verbose_name_plural)
+
+    def heading(self, column: Column) -> str:
+        """A column's name on pages: the model field's name where there is one ("帮扶关系"), the
+        template header otherwise (which may say how to write the cell: "帮扶关系（编号）")."""
+        try:
+            return str(self.model._meta.get_field(column.key).verbose_name)
+        except FieldDoesNotExist:
+            return str(column.label)
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)

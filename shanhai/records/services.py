@@ -5,7 +5,7 @@ write the audit entry in one transaction. Each app's services call these with th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 
@@ -13,6 +13,9 @@ from shanhai.analytics import facts
 from shanhai.core.audit import audit_record, snapshot
 from shanhai.core.models import AuditAction, OrgUnit
 from shanhai.records.kinds import kind_for_model
+
+#: The record a write-path function is given and returns, with its own type.
+R = TypeVar("R", bound=models.Model)
 
 Validate = Callable[[Any], None]
 Dependents = Callable[[Any], Iterable[models.Model]]
@@ -38,10 +41,10 @@ def _m2m_snapshot(record: models.Model, m2m: dict[str, Iterable[models.Model]]) 
 def record_create(
     *,
     actor: Any,
-    record: models.Model,
+    record: R,
     validate: Validate,
     m2m: dict[str, Iterable[models.Model]] | None = None,
-) -> Any:
+) -> R:
     """Save a new record (``m2m``: its many-to-many values) with its facts and audit entry."""
     validate(record)
     record.save()
@@ -57,13 +60,13 @@ def record_create(
 def record_update(
     *,
     actor: Any,
-    record: models.Model,
+    record: R,
     changes: dict[str, Any],
     editable: Iterable[str],
     validate: Validate,
     m2m_fields: Iterable[str] = (),
     dependents: Dependents | None = None,
-) -> Any:
+) -> R:
     """Change some fields of a record under a row lock; its facts (and its dependents') follow."""
     if unknown := set(changes) - set(editable):
         raise ValueError(f"not editable: {sorted(unknown)}")

@@ -14,11 +14,11 @@ from shanhai.records.kinds import RecordKind
 
 
 class ColumnAdapter(tables.Column):
-    def __init__(self, column: Column, *, link: Callable[[Any], str] | None = None) -> None:
+    def __init__(self, column: Column, heading: str, *, link: Callable[[Any], str] | None = None) -> None:
         self.record_column = column
         attrs = {"td": {"class": "nowrap"}} if column.__class__.__name__ in {"Date", "Month"} else {}
         super().__init__(
-            verbose_name=column.label,
+            verbose_name=heading,
             accessor="pk",
             orderable=column.sort_path is not None,
             order_by=(column.sort_path,) if column.sort_path else None,
@@ -34,7 +34,7 @@ class ColumnAdapter(tables.Column):
 def record_table(kind: RecordKind, records: Any) -> tables.Table:
     shown = [c for c in kind.columns if c.in_list]
     attrs: dict[str, Any] = {
-        c.key: ColumnAdapter(c, link=(lambda record: detail_url(kind, record)) if index == 0 else None)
+        c.key: ColumnAdapter(c, kind.heading(c), link=(lambda record: detail_url(kind, record)) if index == 0 else None)
         for index, c in enumerate(shown)
     }
     attrs["Meta"] = type("Meta", (), {"attrs": {"class": "table"}, "empty_text": _("No records match.")})

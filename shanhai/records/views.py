@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -49,7 +50,8 @@ def index(request: HttpRequest) -> HttpResponse:
     for kind in all_kinds():
         if kind.in_menu:
             count = record_list(kind, request.user).count()
-            groups.setdefault(kind.app, []).append({"kind": kind, "count": count})
+            label = str(apps.get_app_config(kind.app).verbose_name)
+            groups.setdefault(label, []).append({"kind": kind, "count": count})
     return render(request, "records/index.html", {"groups": groups})
 
 
@@ -101,7 +103,7 @@ def detail(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpRespons
     context = {
         "kind": record_kind,
         "record": record,
-        "fields": [(c.label, c.display(record)) for c in record_kind.columns],
+        "fields": [(record_kind.heading(c), c.display(record)) for c in record_kind.columns],
         "can_edit": can_write_record(record_kind, request.user, record),
         "parent": _parent(record_kind, record),
     }
@@ -111,7 +113,10 @@ def detail(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpRespons
 
 
 def _parent(kind: RecordKind, record: Any) -> dict[str, Any] | None:
-    """The record a child record belongs to (a posting for a work-log row), for the way back."""
+    """The record a child record belongs to (a posting for a work-log row), for the way back.
+    Kinds in the menu stand on their own, even when they refer to another record (a posting's batch)."""
+    if kind.in_menu:
+        return None
     for column in kind.columns:
         if isinstance(column, RecordRef) and (parent := column.value(record)) is not None:
             parent_kind = kind_for_model(type(parent))
