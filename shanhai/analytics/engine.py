@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from django.apps import apps
 from django.db.models import Case, Count, FloatField, IntegerField, Q, Sum, When
 from django.db.models import Value as V
 from django.utils.translation import gettext as _
@@ -49,12 +50,12 @@ class Scope:
         return " / ".join(parts) or _("All")
 
     def fact_filter(self) -> Q:
+        """The facts of the scope (a filter over :class:`Fact`)."""
         condition = Q()
         if self.org_unit is not None:
             if self.side == "supporter":
-                from shanhai.partnerships.selectors import partnerships_in_subtree
-
-                ids = partnerships_in_subtree(self.org_unit, side="supporter").values("id")
+                partnerships = apps.get_model("partnerships", "Partnership").objects
+                ids = partnerships.filter(supporter__path__startswith=self.org_unit.path).values("id")
                 condition &= Q(partnership_id__in=ids)
             else:
                 condition &= Q(**{f"anc_{self.org_unit.level}": self.org_unit.id})
@@ -62,6 +63,36 @@ class Scope:
             condition &= Q(programme_id=self.programme.pk)
         if self.partnership is not None:
             condition &= Q(partnership_id=self.partnership.pk)
+        return condition
+
+    def record_filter(self, *, unit: str, partnership: str | None = "partnership") -> Q:
+        """The records of the scope, the records-side counterpart of :meth:`fact_filter`: a measure
+        that filters its records with it selects exactly the records whose facts the scope counts.
+
+        ``unit`` is the ORM path from the record to its recipient-side unit (the unit its facts sit
+        on, e.g. ``"host"``); ``partnership`` the path to the partnership it is credited to
+        (``""``: the record is the partnership itself; ``None``: it has none, so a supporting-side,
+        programme or partnership scope selects nothing). Recipient side: the unit is in the org
+        unit's subtree; supporting side: the partnership's supporter is.
+        """
+        nothing = Q(pk__in=[])
+        prefix = f"{partnership}__" if partnership else ""
+        condition = Q()
+        if self.org_unit is not None:
+            if self.side == "supporter":
+                if partnership is None:
+                    return nothing
+                condition &= Q(**{f"{prefix}supporter__path__startswith": self.org_unit.path})
+            else:
+                condition &= Q(**{f"{unit}__path__startswith": self.org_unit.path})
+        if self.programme is not None:
+            if partnership is None:
+                return nothing
+            condition &= Q(**{f"{prefix}programme": self.programme})
+        if self.partnership is not None:
+            if partnership is None:
+                return nothing
+            condition &= Q(**{partnership: self.partnership}) if partnership else Q(pk=self.partnership.pk)
         return condition
 
 

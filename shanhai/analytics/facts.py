@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import connection, models
 from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from shanhai.analytics.models import Fact
 from shanhai.analytics.registry import Metric
@@ -200,6 +201,35 @@ def one() -> models.Value:
 
 
 def coalesce_zero(field: str) -> models.expressions.Combinable:
-    from django.db.models.functions import Coalesce
-
     return Coalesce(F(field), models.Value(0), output_field=models.BigIntegerField())
+
+
+def credit(partnership: Any | None) -> dict[str, int]:
+    """The ``partnership_id``/``programme_id`` of a :class:`FactRow` credited to ``partnership``
+    (0 for none, and a programme of 0 for a partnership outside any programme)."""
+    if partnership is None:
+        return {"partnership_id": 0, "programme_id": 0}
+    return {"partnership_id": partnership.pk, "programme_id": partnership.programme_id or 0}
+
+
+def rebuild_credit(*, unit: str, partnership: str | None = "partnership", value: Any = None) -> dict[str, Any]:
+    """The ``f_org_unit``, ``f_programme``, ``f_partnership`` and ``f_value`` annotations of a rebuild
+    queryset, the set-based counterpart of :func:`credit`.
+
+    ``unit`` is the ORM path of the unit's id column (``"host_id"``, ``"posting__host_id"``);
+    ``partnership`` the ORM path of the record's partnership (``""``: the record is the partnership,
+    ``None``: the record is credited to none, so 0 for both); ``value`` the ``f_value`` expression
+    (default: 1.0 per record).
+    """
+    columns: dict[str, Any] = {"f_org_unit": F(unit)}
+    if partnership is None:
+        columns["f_programme"] = models.Value(0, output_field=models.IntegerField())
+        columns["f_partnership"] = models.Value(0, output_field=models.BigIntegerField())
+    elif partnership == "":
+        columns["f_programme"] = coalesce_zero("programme_id")
+        columns["f_partnership"] = F("id")
+    else:
+        columns["f_programme"] = coalesce_zero(f"{partnership}__programme_id")
+        columns["f_partnership"] = coalesce_zero(f"{partnership}_id")
+    columns["f_value"] = one() if value is None else value
+    return columns

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.analytics.engine import Scope
-from shanhai.analytics.facts import FactRow, MonthNumber, metric_value, one, register_source
+from shanhai.analytics.facts import FactRow, MonthNumber, credit, metric_value, rebuild_credit, register_source
 from shanhai.analytics.models import Fact
 from shanhai.analytics.registry import Flow, Measure, Metric, registry
 from shanhai.capacity.models import (
@@ -63,12 +63,7 @@ OPERATION_METRICS = tuple(WORKLOAD_METRICS[f"operations_grade_{g}"] for g in (1,
 # --- fact sources ---------------------------------------------------------------------------------
 def _technique_rows(t: Technique) -> list[FactRow]:
     """Introduced (and, if it filled a gap, the gap of its level) in the approval month, at the host."""
-    common = {
-        "org_unit_id": t.host_id,
-        "partnership_id": t.partnership_id,
-        "programme_id": t.partnership.programme_id or 0,
-        "month": month_of(t.approved_on),
-    }
+    common = {"org_unit_id": t.host_id, "month": month_of(t.approved_on), **credit(t.partnership)}
     rows = [FactRow(metric=TECHNIQUE_INTRODUCED, **common)]
     if gap := GAP_METRICS.get(t.gap_level):
         rows.append(FactRow(metric=gap, **common))
@@ -76,13 +71,7 @@ def _technique_rows(t: Technique) -> list[FactRow]:
 
 
 def _technique_rebuild() -> Iterable[QuerySet]:
-    common = {
-        "f_org_unit": F("host_id"),
-        "f_programme": Coalesce(F("partnership__programme_id"), 0),
-        "f_partnership": F("partnership_id"),
-        "f_month": MonthNumber("approved_on"),
-        "f_value": one(),
-    }
+    common = {"f_month": MonthNumber("approved_on"), **rebuild_credit(unit="host_id")}
     yield Technique.objects.annotate(f_metric=metric_value(TECHNIQUE_INTRODUCED), **common)
     for level, metric in GAP_METRICS.items():
         yield Technique.objects.filter(gap_level=level).annotate(f_metric=metric_value(metric), **common)
@@ -98,12 +87,7 @@ CASE_FIELDS = (
 def _technique_month_rows(m: TechniqueMonth) -> list[FactRow]:
     """Each count of the month, 0 included (a reported zero), at the technique's host."""
     t = m.technique
-    common = {
-        "org_unit_id": t.host_id,
-        "partnership_id": t.partnership_id,
-        "programme_id": t.partnership.programme_id or 0,
-        "month": m.month,
-    }
+    common = {"org_unit_id": t.host_id, "month": m.month, **credit(t.partnership)}
     return [FactRow(metric=metric, value=float(getattr(m, field)), **common) for field, metric in CASE_FIELDS]
 
 
@@ -111,11 +95,12 @@ def _technique_month_rebuild() -> Iterable[QuerySet]:
     for field, metric in CASE_FIELDS:
         yield TechniqueMonth.objects.annotate(
             f_metric=metric_value(metric),
-            f_org_unit=F("technique__host_id"),
-            f_programme=Coalesce(F("technique__partnership__programme_id"), 0),
-            f_partnership=F("technique__partnership_id"),
             f_month=F("month"),
-            f_value=Coalesce(F(field), Value(0)) * Value(1.0),
+            **rebuild_credit(
+                unit="technique__host_id",
+                partnership="technique__partnership",
+                value=Coalesce(F(field), Value(0)) * Value(1.0),
+            ),
         )
 
 
@@ -124,9 +109,8 @@ def _specialty_rows(s: SpecialtyUnit) -> list[FactRow]:
         FactRow(
             metric=SPECIALTY_METRICS[s.kind],
             org_unit_id=s.host_id,
-            partnership_id=s.partnership_id,
-            programme_id=s.partnership.programme_id or 0,
             month=month_of(s.established_on),
+            **credit(s.partnership),
         )
     ]
 
@@ -134,12 +118,7 @@ def _specialty_rows(s: SpecialtyUnit) -> list[FactRow]:
 def _specialty_rebuild() -> Iterable[QuerySet]:
     for kind, metric in SPECIALTY_METRICS.items():
         yield SpecialtyUnit.objects.filter(kind=kind).annotate(
-            f_metric=metric_value(metric),
-            f_org_unit=F("host_id"),
-            f_programme=Coalesce(F("partnership__programme_id"), 0),
-            f_partnership=F("partnership_id"),
-            f_month=MonthNumber("established_on"),
-            f_value=one(),
+            f_metric=metric_value(metric), f_month=MonthNumber("established_on"), **rebuild_credit(unit="host_id")
         )
 
 
@@ -156,11 +135,8 @@ def _workload_rebuild() -> Iterable[QuerySet]:
     for field, metric in WORKLOAD_METRICS.items():
         yield WorkloadReport.objects.filter(**{f"{field}__isnull": False}).annotate(
             f_metric=metric_value(metric),
-            f_org_unit=F("institution_id"),
-            f_programme=Value(0),
-            f_partnership=Value(0),
             f_month=F("month"),
-            f_value=F(field) * Value(1.0),
+            **rebuild_credit(unit="institution_id", partnership=None, value=F(field) * Value(1.0)),
         )
 
 
@@ -171,24 +147,12 @@ register_source(WorkloadReport, rows=_workload_rows, rebuild=_workload_rebuild)
 
 
 # --- measures: technique status as of the period end ------------------------------------------------
-def techniques_in_scope(scope: Scope) -> QuerySet[Technique]:
-    """Techniques of the scope: host in the org unit's subtree (recipient side) or partnership
-    supporter in it (supporting side), within the programme and partnership if given."""
-    techniques = Technique.objects.all()
-    if scope.org_unit is not None:
-        field = "partnership__supporter__path" if scope.side == "supporter" else "host__path"
-        techniques = techniques.filter(**{f"{field}__startswith": scope.org_unit.path})
-    if scope.programme is not None:
-        techniques = techniques.filter(partnership__programme=scope.programme)
-    if scope.partnership is not None:
-        techniques = techniques.filter(partnership=scope.partnership)
-    return techniques
-
-
 def _status_count(statuses: set[str]) -> Callable[[Scope, Period], tuple[float, bool]]:
     def query(scope: Scope, period: Period) -> tuple[float, bool]:
         techniques = list(
-            techniques_in_scope(scope).filter(approved_on__lte=period.end).select_related("department", "partnership")
+            Technique.objects.filter(scope.record_filter(unit="host"), approved_on__lte=period.end).select_related(
+                "department", "partnership"
+            )
         )
         if not techniques:
             return 0.0, False

@@ -139,13 +139,13 @@ def technique_create(
         first_case_on=first_case_on,
         gap_level=gap_level or GapLevel.NONE,
     )
-    return record_create(actor=actor, record=technique, validate=_validate_technique)  # type: ignore[no-any-return]
+    return record_create(actor=actor, record=technique, validate=_validate_technique)
 
 
 def technique_update(*, actor: Any, record: Technique, **changes: Any) -> Technique:
     if isinstance(changes.get("name"), str):
         changes["name"] = changes["name"].strip()
-    return record_update(  # type: ignore[no-any-return]
+    return record_update(
         actor=actor,
         record=record,
         changes=changes,
@@ -201,14 +201,14 @@ def technique_month_create(
         supervised_cases=supervised_cases or 0,
         independent_cases=independent_cases or 0,
     )
-    return record_create(actor=actor, record=row, validate=_validate_technique_month)  # type: ignore[no-any-return]
+    return record_create(actor=actor, record=row, validate=_validate_technique_month)
 
 
 def technique_month_update(*, actor: Any, record: TechniqueMonth, **changes: Any) -> TechniqueMonth:
     for field in ("expert_cases", "supervised_cases", "independent_cases"):
         if field in changes and changes[field] is None:
             changes[field] = 0
-    return record_update(  # type: ignore[no-any-return]
+    return record_update(
         actor=actor, record=record, changes=changes, editable=TECHNIQUE_MONTH_FIELDS, validate=_validate_technique_month
     )
 
@@ -251,13 +251,13 @@ def specialty_create(
         department=department,
         lead_expert=lead_expert,
     )
-    return record_create(actor=actor, record=specialty, validate=_validate_specialty)  # type: ignore[no-any-return]
+    return record_create(actor=actor, record=specialty, validate=_validate_specialty)
 
 
 def specialty_update(*, actor: Any, record: SpecialtyUnit, **changes: Any) -> SpecialtyUnit:
     if isinstance(changes.get("name"), str):
         changes["name"] = changes["name"].strip()
-    return record_update(  # type: ignore[no-any-return]
+    return record_update(
         actor=actor, record=record, changes=changes, editable=SPECIALTY_FIELDS, validate=_validate_specialty
     )
 
@@ -326,7 +326,7 @@ def workload_report_create(
         referrals_out=referrals_out,
         status=WorkloadStatus.SUBMITTED,
     )
-    return record_create(actor=actor, record=report, validate=_validate_workload)  # type: ignore[no-any-return]
+    return record_create(actor=actor, record=report, validate=_validate_workload)
 
 
 def workload_report_update(*, actor: Any, record: WorkloadReport, **changes: Any) -> WorkloadReport:
@@ -334,7 +334,7 @@ def workload_report_update(*, actor: Any, record: WorkloadReport, **changes: Any
     current = WorkloadReport.objects.get(pk=record.pk)
     if current.is_approved:
         raise ValidationError({"__all__": _locked_message(current)})
-    return record_update(  # type: ignore[no-any-return]
+    return record_update(
         actor=actor,
         record=record,
         changes=changes,

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import F, FloatField, QuerySet
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import FloatField, QuerySet
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
-from shanhai.analytics.facts import FactRow, MonthNumber, metric_value, one, register_source
+from shanhai.analytics.facts import FactRow, MonthNumber, credit, metric_value, rebuild_credit, register_source
 from shanhai.analytics.registry import Closing, Flow, Metric, registry
 from shanhai.core.periods import add_months, month_of
 from shanhai.outreach.models import (
@@ -24,7 +24,6 @@ from shanhai.outreach.models import (
     DonationKind,
     OutreachEvent,
 )
-from shanhai.partnerships.models import Partnership
 
 OUTREACH_EVENTS = registry.metric(501, "outreach.events", _("Outreach events"))
 OUTREACH_PEOPLE_SEEN = registry.metric(502, "outreach.people_seen", _("People seen at outreach events"))
@@ -42,15 +41,9 @@ ALLIANCE_VISITS = registry.metric(524, "alliance.visits", _("Alliance assistance
 ALLIANCE_VISIT_EXPERTS = registry.metric(525, "alliance.visit_experts", _("Experts on alliance visits"))
 
 
-def _credit(partnership: Partnership | None) -> dict[str, int]:
-    if partnership is None:
-        return {"partnership_id": 0, "programme_id": 0}
-    return {"partnership_id": partnership.pk, "programme_id": partnership.programme_id or 0}
-
-
 # --- fact sources ------------------------------------------------------------------------------------
 def _event_rows(event: OutreachEvent) -> list[FactRow]:
-    common = {"org_unit_id": event.place_id, "month": month_of(event.held_on), **_credit(event.partnership)}
+    common = {"org_unit_id": event.place_id, "month": month_of(event.held_on), **credit(event.partnership)}
     return [
         FactRow(metric=OUTREACH_EVENTS, **common),
         FactRow(metric=OUTREACH_PEOPLE_SEEN, value=float(event.people_seen), **common),
@@ -59,20 +52,13 @@ def _event_rows(event: OutreachEvent) -> list[FactRow]:
 
 
 def _event_rebuild() -> Iterable[QuerySet]:
-    common = {
-        "f_org_unit": F("place_id"),
-        "f_programme": Coalesce(F("partnership__programme_id"), 0),
-        "f_partnership": F("partnership_id"),
-        "f_month": MonthNumber("held_on"),
-    }
-    events = OutreachEvent.objects.all()
-    yield events.annotate(f_metric=metric_value(OUTREACH_EVENTS), f_value=one(), **common)
-    yield events.annotate(
-        f_metric=metric_value(OUTREACH_PEOPLE_SEEN), f_value=Cast("people_seen", FloatField()), **common
-    )
-    yield events.annotate(
-        f_metric=metric_value(OUTREACH_MEDICINE_VALUE), f_value=Cast("medicine_value", FloatField()), **common
-    )
+    events = OutreachEvent.objects.annotate(f_month=MonthNumber("held_on"))
+    for metric, value in (
+        (OUTREACH_EVENTS, None),
+        (OUTREACH_PEOPLE_SEEN, Cast("people_seen", FloatField())),
+        (OUTREACH_MEDICINE_VALUE, Cast("medicine_value", FloatField())),
+    ):
+        yield events.annotate(f_metric=metric_value(metric), **rebuild_credit(unit="place_id", value=value))
 
 
 def _donation_rows(donation: Donation) -> list[FactRow]:
@@ -82,7 +68,7 @@ def _donation_rows(donation: Donation) -> list[FactRow]:
             org_unit_id=donation.recipient_id,
             month=month_of(donation.donated_on),
             value=float(donation.amount),
-            **_credit(donation.partnership),
+            **credit(donation.partnership),
         )
     ]
 
@@ -91,11 +77,8 @@ def _donation_rebuild() -> Iterable[QuerySet]:
     for kind, metric in DONATION_METRICS.items():
         yield Donation.objects.filter(kind=kind).annotate(
             f_metric=metric_value(metric),
-            f_org_unit=F("recipient_id"),
-            f_programme=Coalesce(F("partnership__programme_id"), 0),
-            f_partnership=F("partnership_id"),
             f_month=MonthNumber("donated_on"),
-            f_value=Cast("amount", FloatField()),
+            **rebuild_credit(unit="recipient_id", value=Cast("amount", FloatField())),
         )
 
 
@@ -105,30 +88,19 @@ def _alliance_rows(alliance: Alliance) -> list[FactRow]:
             metric=ALLIANCE_FOUNDED,
             org_unit_id=alliance.lead_id,
             month=month_of(alliance.founded_on),
-            **_credit(alliance.partnership),
+            **credit(alliance.partnership),
         )
     ]
 
 
-def _alliance_credit(prefix: str = "") -> dict[str, Coalesce]:
-    return {
-        "f_programme": Coalesce(F(f"{prefix}partnership__programme_id"), 0),
-        "f_partnership": Coalesce(F(f"{prefix}partnership_id"), 0),
-    }
-
-
 def _alliance_rebuild() -> Iterable[QuerySet]:
     yield Alliance.objects.annotate(
-        f_metric=metric_value(ALLIANCE_FOUNDED),
-        f_org_unit=F("lead_id"),
-        f_month=MonthNumber("founded_on"),
-        f_value=one(),
-        **_alliance_credit(),
+        f_metric=metric_value(ALLIANCE_FOUNDED), f_month=MonthNumber("founded_on"), **rebuild_credit(unit="lead_id")
     )
 
 
 def _member_rows(member: AllianceMember) -> list[FactRow]:
-    common = {"org_unit_id": member.institution_id, **_credit(member.alliance.partnership)}
+    common = {"org_unit_id": member.institution_id, **credit(member.alliance.partnership)}
     rows = [FactRow(metric=ALLIANCE_MEMBER_JOINED, month=month_of(member.joined_on), **common)]
     if member.left_on is not None:
         rows.append(FactRow(metric=ALLIANCE_MEMBER_LEFT, month=add_months(month_of(member.left_on), 1), **common))
@@ -136,7 +108,7 @@ def _member_rows(member: AllianceMember) -> list[FactRow]:
 
 
 def _member_rebuild() -> Iterable[QuerySet]:
-    common = {"f_org_unit": F("institution_id"), "f_value": one(), **_alliance_credit("alliance__")}
+    common = rebuild_credit(unit="institution_id", partnership="alliance__partnership")
     yield AllianceMember.objects.annotate(
         f_metric=metric_value(ALLIANCE_MEMBER_JOINED), f_month=MonthNumber("joined_on"), **common
     )
@@ -149,7 +121,7 @@ def _visit_rows(visit: AllianceVisit) -> list[FactRow]:
     common = {
         "org_unit_id": visit.visited_id,
         "month": month_of(visit.visited_on),
-        **_credit(visit.alliance.partnership),
+        **credit(visit.alliance.partnership),
     }
     return [
         FactRow(metric=ALLIANCE_VISITS, **common),
@@ -158,11 +130,12 @@ def _visit_rows(visit: AllianceVisit) -> list[FactRow]:
 
 
 def _visit_rebuild() -> Iterable[QuerySet]:
-    common = {"f_org_unit": F("visited_id"), "f_month": MonthNumber("visited_on"), **_alliance_credit("alliance__")}
-    yield AllianceVisit.objects.annotate(f_metric=metric_value(ALLIANCE_VISITS), f_value=one(), **common)
-    yield AllianceVisit.objects.annotate(
-        f_metric=metric_value(ALLIANCE_VISIT_EXPERTS), f_value=Cast("experts", FloatField()), **common
-    )
+    visits = AllianceVisit.objects.annotate(f_month=MonthNumber("visited_on"))
+    for metric, value in ((ALLIANCE_VISITS, None), (ALLIANCE_VISIT_EXPERTS, Cast("experts", FloatField()))):
+        yield visits.annotate(
+            f_metric=metric_value(metric),
+            **rebuild_credit(unit="visited_id", partnership="alliance__partnership", value=value),
+        )
 
 
 register_source(OutreachEvent, rows=_event_rows, rebuild=_event_rebuild)

@@ -156,7 +156,7 @@ def outreach_event_create(
         medicine_value=Decimal(0) if medicine_value is None else medicine_value,
         description=(description or "").strip(),
     )
-    return record_create(actor=actor, record=event, validate=_validate_event, m2m={"team": team})  # type: ignore[no-any-return]
+    return record_create(actor=actor, record=event, validate=_validate_event, m2m={"team": team})
 
 
 def outreach_event_update(*, actor: Any, record: OutreachEvent, **changes: Any) -> OutreachEvent:
@@ -169,7 +169,7 @@ def outreach_event_update(*, actor: Any, record: OutreachEvent, **changes: Any) 
     if "team" in changes or "team_size" in changes:
         team = list(changes["team"]) if "team" in changes else list(record.team.all())
         _check_team(changes.get("team_size", record.team_size), team)
-    return record_update(  # type: ignore[no-any-return]
+    return record_update(
         actor=actor,
         record=record,
         changes=changes,
@@ -225,11 +225,11 @@ def donation_create(
         donated_on=donated_on,
         description=(description or "").strip(),
     )
-    return record_create(actor=actor, record=donation, validate=_validate_donation)  # type: ignore[no-any-return]
+    return record_create(actor=actor, record=donation, validate=_validate_donation)
 
 
 def donation_update(*, actor: Any, record: Donation, **changes: Any) -> Donation:
-    return record_update(  # type: ignore[no-any-return]
+    return record_update(
         actor=actor, record=record, changes=changes, editable=DONATION_FIELDS, validate=_validate_donation
     )
 
@@ -291,13 +291,13 @@ def alliance_create(
         partnership=partnership,
         description=(description or "").strip(),
     )
-    return record_create(actor=actor, record=alliance, validate=_validate_alliance)  # type: ignore[no-any-return]
+    return record_create(actor=actor, record=alliance, validate=_validate_alliance)
 
 
 def alliance_update(*, actor: Any, record: Alliance, **changes: Any) -> Alliance:
     if "name" in changes:
         changes["name"] = (changes["name"] or "").strip()
-    return record_update(  # type: ignore[no-any-return]
+    return record_update(
         actor=actor,
         record=record,
         changes=changes,
@@ -357,13 +357,11 @@ def alliance_member_create(
     left_on: date | None = None,
 ) -> AllianceMember:
     member = AllianceMember(alliance=alliance, institution=institution, joined_on=joined_on, left_on=left_on)
-    return record_create(actor=actor, record=member, validate=_validate_member)  # type: ignore[no-any-return]
+    return record_create(actor=actor, record=member, validate=_validate_member)
 
 
 def alliance_member_update(*, actor: Any, record: AllianceMember, **changes: Any) -> AllianceMember:
-    return record_update(  # type: ignore[no-any-return]
-        actor=actor, record=record, changes=changes, editable=MEMBER_FIELDS, validate=_validate_member
-    )
+    return record_update(actor=actor, record=record, changes=changes, editable=MEMBER_FIELDS, validate=_validate_member)
 
 
 def alliance_member_delete(*, actor: Any, record: AllianceMember) -> None:
@@ -406,15 +404,13 @@ def alliance_visit_create(
         experts=experts,
         purpose=(purpose or "").strip(),
     )
-    return record_create(actor=actor, record=visit, validate=_validate_visit)  # type: ignore[no-any-return]
+    return record_create(actor=actor, record=visit, validate=_validate_visit)
 
 
 def alliance_visit_update(*, actor: Any, record: AllianceVisit, **changes: Any) -> AllianceVisit:
     if "team" in changes:
         changes["team"] = (changes["team"] or "").strip()
-    return record_update(  # type: ignore[no-any-return]
-        actor=actor, record=record, changes=changes, editable=VISIT_FIELDS, validate=_validate_visit
-    )
+    return record_update(actor=actor, record=record, changes=changes, editable=VISIT_FIELDS, validate=_validate_visit)
 
 
 def alliance_visit_delete(*, actor: Any, record: AllianceVisit) -> None:

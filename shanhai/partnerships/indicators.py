@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import F, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.analytics.engine import Scope
-from shanhai.analytics.facts import FactRow, MonthNumber, metric_value, one, register_source
+from shanhai.analytics.facts import FactRow, MonthNumber, credit, metric_value, rebuild_credit, register_source
 from shanhai.analytics.registry import Closing, Flow, Measure, Opening, registry
 from shanhai.core.periods import Period, month_of
 from shanhai.partnerships.models import Agreement, Partnership
@@ -23,7 +22,7 @@ AGREEMENT_SIGNED = registry.metric(103, "agreement.signed", _("Agreements signed
 # --- fact sources ----------------------------------------------------------------------------
 def _partnership_rows(p: Partnership) -> list[FactRow]:
     """A partnership counts as started in its start month and ended in its end month, on the recipient."""
-    common = {"org_unit_id": p.recipient_id, "partnership_id": p.pk, "programme_id": p.programme_id or 0}
+    common = {"org_unit_id": p.recipient_id, **credit(p)}
     rows = [FactRow(metric=PARTNERSHIP_STARTED, month=month_of(p.started_on), **common)]
     if p.ended_on:
         rows.append(FactRow(metric=PARTNERSHIP_ENDED, month=month_of(p.ended_on), **common))
@@ -37,19 +36,13 @@ def _agreement_rows(agreement: Agreement) -> list[FactRow]:
             metric=AGREEMENT_SIGNED,
             org_unit_id=p.recipient_id,
             month=month_of(agreement.signed_on),
-            partnership_id=p.pk,
-            programme_id=p.programme_id or 0,
+            **credit(p),
         )
     ]
 
 
 def _partnership_rebuild() -> Iterable[QuerySet]:
-    common = {
-        "f_org_unit": F("recipient_id"),
-        "f_programme": Coalesce(F("programme_id"), 0),
-        "f_partnership": F("id"),
-        "f_value": one(),
-    }
+    common = rebuild_credit(unit="recipient_id", partnership="")
     yield Partnership.objects.annotate(
         f_metric=metric_value(PARTNERSHIP_STARTED), f_month=MonthNumber("started_on"), **common
     )
@@ -61,11 +54,8 @@ def _partnership_rebuild() -> Iterable[QuerySet]:
 def _agreement_rebuild() -> Iterable[QuerySet]:
     yield Agreement.objects.annotate(
         f_metric=metric_value(AGREEMENT_SIGNED),
-        f_org_unit=F("partnership__recipient_id"),
-        f_programme=Coalesce(F("partnership__programme_id"), 0),
-        f_partnership=F("partnership_id"),
         f_month=MonthNumber("signed_on"),
-        f_value=one(),
+        **rebuild_credit(unit="partnership__recipient_id"),
     )
 
 
@@ -76,15 +66,9 @@ register_source(Agreement, rows=_agreement_rows, rebuild=_agreement_rebuild)
 # --- measures over records (not additive) ----------------------------------------------------
 def partnerships_in_scope(scope: Scope, period: Period) -> QuerySet[Partnership]:
     """Partnerships active at any time in the period, within the scope."""
-    partnerships = Partnership.objects.filter(active_during(period.start, period.end))
-    if scope.org_unit is not None:
-        side = "supporter" if scope.side == "supporter" else "recipient"
-        partnerships = partnerships.filter(**{f"{side}__path__startswith": scope.org_unit.path})
-    if scope.programme is not None:
-        partnerships = partnerships.filter(programme=scope.programme)
-    if scope.partnership is not None:
-        partnerships = partnerships.filter(pk=scope.partnership.pk)
-    return partnerships
+    return Partnership.objects.filter(
+        scope.record_filter(unit="recipient", partnership=""), active_during(period.start, period.end)
+    )
 
 
 def _distinct(field: str, **conditions: object):

@@ -20,7 +20,20 @@ from django.utils.translation import override as language_override
 
 from shanhai.records import tabular
 from shanhai.records.access import access_record, require_record_write
-from shanhai.records.columns import Choice, Column, blank, text_of
+from shanhai.records.columns import (
+    Amount,
+    Choice,
+    Column,
+    Date,
+    Month,
+    PartnershipRef,
+    PeopleRefs,
+    PersonRef,
+    RecordRef,
+    UnitRef,
+    blank,
+    text_of,
+)
 from shanhai.records.kinds import RecordKind
 from shanhai.records.lookup import Lookup
 
@@ -234,4 +247,24 @@ def column_note(column: Column) -> str:
         parts.append(
             _("One of: %(options)s.") % {"options": "、".join(str(label) for _v, label in column.choices.choices)}
         )
+    elif format_hint := _format_hint(column):
+        parts.append(format_hint)
+    if column.example:
+        parts.append(_("For example: %(example)s") % {"example": column.example})
     return " ".join(parts)
+
+
+def _format_hint(column: Column) -> str:
+    if isinstance(column, Date):
+        return _("A date such as 2024-03-31.")
+    if isinstance(column, Month):
+        return _("A month such as 2024-03.")
+    if isinstance(column, Amount):
+        return _("Yuan, without the ¥ sign if you like: 800000 or 1250.50.")
+    if isinstance(column, PartnershipRef):
+        return _("The number shown on the partnership's page.")
+    if isinstance(column, RecordRef | PersonRef | PeopleRefs):
+        return _("The record number shown on its page (people may also be given by a unique name).")
+    if isinstance(column, UnitRef):
+        return _("The organisation's code or full name.")
+    return ""

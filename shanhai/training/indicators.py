@@ -7,13 +7,14 @@ mentorship's partnership recipient, with the partnership and its programme (0 wh
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import F, FloatField, Q, QuerySet
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import FloatField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.analytics.engine import Scope
-from shanhai.analytics.facts import FactRow, MonthNumber, metric_value, one, register_source
+from shanhai.analytics.facts import FactRow, MonthNumber, credit, metric_value, rebuild_credit, register_source
 from shanhai.analytics.registry import Closing, Flow, Measure, registry
 from shanhai.core.periods import Period, month_of
 from shanhai.training.models import Apprenticeship, Course, CourseGroup
@@ -31,13 +32,7 @@ Participation = Course.participants.through
 
 # --- fact sources ------------------------------------------------------------------------------
 def _course_common(course: Course) -> dict[str, int]:
-    partnership = course.partnership
-    return {
-        "org_unit_id": course.recipient_id,
-        "partnership_id": course.partnership_id or 0,
-        "programme_id": (partnership.programme_id or 0) if partnership is not None else 0,
-        "month": month_of(course.started_on),
-    }
+    return {"org_unit_id": course.recipient_id, "month": month_of(course.started_on), **credit(course.partnership)}
 
 
 def _course_rows(course: Course) -> list[FactRow]:
@@ -54,39 +49,31 @@ def _group_rows(group: CourseGroup) -> list[FactRow]:
     return [FactRow(metric=TRAINED_COUNTED, value=float(group.count), **_course_common(group.course))]
 
 
-def _course_columns(prefix: str = "") -> dict[str, object]:
+def _course_columns(prefix: str = "", value: Any = None) -> dict[str, Any]:
     return {
-        "f_org_unit": F(f"{prefix}recipient_id"),
-        "f_programme": Coalesce(F(f"{prefix}partnership__programme_id"), 0),
-        "f_partnership": Coalesce(F(f"{prefix}partnership_id"), 0),
         "f_month": MonthNumber(f"{prefix}started_on"),
+        **rebuild_credit(unit=f"{prefix}recipient_id", partnership=f"{prefix}partnership", value=value),
     }
 
 
 def _course_rebuild() -> Iterable[QuerySet]:
-    yield Course.objects.annotate(f_metric=metric_value(COURSE_HELD), f_value=one(), **_course_columns())
-    yield Participation.objects.annotate(
-        f_metric=metric_value(TRAINED_NAMED), f_value=one(), **_course_columns("course__")
-    )
+    yield Course.objects.annotate(f_metric=metric_value(COURSE_HELD), **_course_columns())
+    yield Participation.objects.annotate(f_metric=metric_value(TRAINED_NAMED), **_course_columns("course__"))
     yield Course.objects.filter(hours__gt=0).annotate(
-        f_metric=metric_value(TRAINING_HOURS), f_value=Cast("hours", FloatField()), **_course_columns()
+        f_metric=metric_value(TRAINING_HOURS), **_course_columns(value=Cast("hours", FloatField()))
     )
 
 
 def _group_rebuild() -> Iterable[QuerySet]:
     yield CourseGroup.objects.annotate(
-        f_metric=metric_value(TRAINED_COUNTED), f_value=Cast("count", FloatField()), **_course_columns("course__")
+        f_metric=metric_value(TRAINED_COUNTED), **_course_columns("course__", value=Cast("count", FloatField()))
     )
 
 
 def _apprenticeship_rows(a: Apprenticeship) -> list[FactRow]:
     """A pair is a stock: +1 in its start month, ended in its end month; a backbone in its backbone month."""
     partnership = a.mentorship.partnership
-    common = {
-        "org_unit_id": partnership.recipient_id,
-        "partnership_id": partnership.pk,
-        "programme_id": partnership.programme_id or 0,
-    }
+    common = {"org_unit_id": partnership.recipient_id, **credit(partnership)}
     rows = [FactRow(metric=PAIRS_STARTED, month=month_of(a.started_on), **common)]
     if a.ended_on:
         rows.append(FactRow(metric=PAIRS_ENDED, month=month_of(a.ended_on), **common))
@@ -96,12 +83,7 @@ def _apprenticeship_rows(a: Apprenticeship) -> list[FactRow]:
 
 
 def _apprenticeship_rebuild() -> Iterable[QuerySet]:
-    common = {
-        "f_org_unit": F("mentorship__partnership__recipient_id"),
-        "f_programme": Coalesce(F("mentorship__partnership__programme_id"), 0),
-        "f_partnership": F("mentorship__partnership_id"),
-        "f_value": one(),
-    }
+    common = rebuild_credit(unit="mentorship__partnership__recipient_id", partnership="mentorship__partnership")
     yield Apprenticeship.objects.annotate(
         f_metric=metric_value(PAIRS_STARTED), f_month=MonthNumber("started_on"), **common
     )
@@ -119,28 +101,11 @@ register_source(Apprenticeship, rows=_apprenticeship_rows, rebuild=_apprenticesh
 
 
 # --- measures (distinct people) ---------------------------------------------------------------------
-def scope_filter(scope: Scope, *, unit: str, partnership: str) -> Q:
-    """The records of a scope: ``unit`` and ``partnership`` are the ORM paths to the recipient-side
-    unit and to the partnership (recipient side: unit in the subtree; supporter side: the
-    partnership's supporter in it)."""
-    condition = Q()
-    if scope.org_unit is not None:
-        if scope.side == "supporter":
-            condition &= Q(**{f"{partnership}__supporter__path__startswith": scope.org_unit.path})
-        else:
-            condition &= Q(**{f"{unit}__path__startswith": scope.org_unit.path})
-    if scope.programme is not None:
-        condition &= Q(**{f"{partnership}__programme": scope.programme})
-    if scope.partnership is not None:
-        condition &= Q(**{partnership: scope.partnership})
-    return condition
-
-
 def _people_trained(scope: Scope, period: Period) -> tuple[float, bool]:
     """Distinct named participants of the courses started in the period (counted groups are not
     distinct-countable and are left out); not reported when no named participant is behind it."""
     rows = Participation.objects.filter(
-        scope_filter(scope, unit="course__recipient", partnership="course__partnership"),
+        scope.record_filter(unit="course__recipient", partnership="course__partnership"),
         course__started_on__gte=period.start,
         course__started_on__lte=period.end,
     )
@@ -151,7 +116,7 @@ def _people_trained(scope: Scope, period: Period) -> tuple[float, bool]:
 def _apprentices(scope: Scope, period: Period) -> tuple[float, bool]:
     """Distinct apprentices in a pair that was active at any time in the period."""
     rows = Apprenticeship.objects.filter(
-        scope_filter(scope, unit="mentorship__partnership__recipient", partnership="mentorship__partnership"),
+        scope.record_filter(unit="mentorship__partnership__recipient", partnership="mentorship__partnership"),
         Q(ended_on__isnull=True) | Q(ended_on__gte=period.start),
         started_on__lte=period.end,
     )

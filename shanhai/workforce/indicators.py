@@ -11,11 +11,11 @@ from datetime import date
 from typing import Any
 
 from django.db.models import F, FloatField, QuerySet
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.analytics.engine import Scope
-from shanhai.analytics.facts import FactRow, MonthNumber, metric_value, one, register_source
+from shanhai.analytics.facts import FactRow, MonthNumber, credit, metric_value, rebuild_credit, register_source
 from shanhai.analytics.registry import Closing, Flow, Measure, registry
 from shanhai.core.models import TitleLevel
 from shanhai.core.periods import Period, add_months, month_of
@@ -48,13 +48,9 @@ LOG_METRICS = (
 
 
 # --- fact sources ----------------------------------------------------------------------------
-def _credit(partnership: Any) -> dict[str, int]:
-    return {"partnership_id": partnership.pk, "programme_id": partnership.programme_id or 0}
-
-
 def _posting_rows(posting: Posting) -> list[FactRow]:
     """+1 in the start month; -1 in the month after the end month (on post through the end month)."""
-    common = {"org_unit_id": posting.host_id, **_credit(posting.partnership)}
+    common = {"org_unit_id": posting.host_id, **credit(posting.partnership)}
     rows = [FactRow(metric=POSTING_STARTED, month=month_of(posting.started_on), **common)]
     if posting.ended_on:
         rows.append(FactRow(metric=POSTING_LEFT, month=add_months(month_of(posting.ended_on), 1), **common))
@@ -62,12 +58,7 @@ def _posting_rows(posting: Posting) -> list[FactRow]:
 
 
 def _posting_rebuild() -> Iterable[QuerySet]:
-    common = {
-        "f_org_unit": F("host_id"),
-        "f_programme": Coalesce(F("partnership__programme_id"), 0),
-        "f_partnership": F("partnership_id"),
-        "f_value": one(),
-    }
+    common = rebuild_credit(unit="host_id")
     yield Posting.objects.annotate(f_metric=metric_value(POSTING_STARTED), f_month=MonthNumber("started_on"), **common)
     yield Posting.objects.filter(ended_on__isnull=False).annotate(
         f_metric=metric_value(POSTING_LEFT), f_month=MonthNumber("ended_on", shift=1), **common
@@ -77,7 +68,7 @@ def _posting_rebuild() -> Iterable[QuerySet]:
 def _log_rows(log: PostingLog) -> list[FactRow]:
     """Every count of a work log is a reported figure, zeros included."""
     posting = log.posting
-    common = {"org_unit_id": posting.host_id, "month": log.month, **_credit(posting.partnership)}
+    common = {"org_unit_id": posting.host_id, "month": log.month, **credit(posting.partnership)}
     return [FactRow(metric=metric, value=float(getattr(log, field)), **common) for metric, field in LOG_METRICS]
 
 
@@ -85,33 +76,25 @@ def _log_rebuild() -> Iterable[QuerySet]:
     for metric, field in LOG_METRICS:
         yield PostingLog.objects.annotate(
             f_metric=metric_value(metric),
-            f_org_unit=F("posting__host_id"),
-            f_programme=Coalesce(F("posting__partnership__programme_id"), 0),
-            f_partnership=F("posting__partnership_id"),
             f_month=F("month"),
-            f_value=Cast(F(field), FloatField()),
+            **rebuild_credit(
+                unit="posting__host_id", partnership="posting__partnership", value=Cast(F(field), FloatField())
+            ),
         )
 
 
 def _trip_rows(trip: VisitingTrip) -> list[FactRow]:
-    return [
-        FactRow(metric=TRIP, org_unit_id=trip.host_id, month=month_of(trip.started_on), **_credit(trip.partnership))
-    ]
+    return [FactRow(metric=TRIP, org_unit_id=trip.host_id, month=month_of(trip.started_on), **credit(trip.partnership))]
 
 
 def _trip_rebuild() -> Iterable[QuerySet]:
     yield VisitingTrip.objects.annotate(
-        f_metric=metric_value(TRIP),
-        f_org_unit=F("host_id"),
-        f_programme=Coalesce(F("partnership__programme_id"), 0),
-        f_partnership=F("partnership_id"),
-        f_month=MonthNumber("started_on"),
-        f_value=one(),
+        f_metric=metric_value(TRIP), f_month=MonthNumber("started_on"), **rebuild_credit(unit="host_id")
     )
 
 
 def _placement_rows(placement: Placement) -> list[FactRow]:
-    common = {"org_unit_id": placement.home_id, **_credit(placement.partnership)}
+    common = {"org_unit_id": placement.home_id, **credit(placement.partnership)}
     rows = [FactRow(metric=PLACEMENT_STARTED, month=month_of(placement.started_on), **common)]
     if placement.ended_on:
         rows.append(FactRow(metric=PLACEMENT_RETURNED, month=add_months(month_of(placement.ended_on), 1), **common))
@@ -119,12 +102,7 @@ def _placement_rows(placement: Placement) -> list[FactRow]:
 
 
 def _placement_rebuild() -> Iterable[QuerySet]:
-    common = {
-        "f_org_unit": F("home_id"),
-        "f_programme": Coalesce(F("partnership__programme_id"), 0),
-        "f_partnership": F("partnership_id"),
-        "f_value": one(),
-    }
+    common = rebuild_credit(unit="home_id")
     yield Placement.objects.annotate(
         f_metric=metric_value(PLACEMENT_STARTED), f_month=MonthNumber("started_on"), **common
     )
@@ -140,34 +118,23 @@ register_source(Placement, rows=_placement_rows, rebuild=_placement_rebuild)
 
 
 # --- measures over records (not additive) ----------------------------------------------------
-def in_scope(records: QuerySet[Any], scope: Scope, *, unit: str, partnership: str = "partnership") -> QuerySet[Any]:
-    """Records within a scope: recipient side by the record's unit, supporting side by its partnership."""
-    if scope.org_unit is not None:
-        path = f"{partnership}__supporter__path" if scope.side == "supporter" else f"{unit}__path"
-        records = records.filter(**{f"{path}__startswith": scope.org_unit.path})
-    if scope.programme is not None:
-        records = records.filter(**{f"{partnership}__programme": scope.programme})
-    if scope.partnership is not None:
-        records = records.filter(**{partnership: scope.partnership})
-    return records
-
-
 def overlapping(records: QuerySet[Any], period: Period) -> QuerySet[Any]:
     """Records (with ``started_on``/``ended_on``) running at any time in the period."""
     return records.filter(started_on__lte=period.end).exclude(ended_on__lt=period.start)
 
 
 def postings_in(scope: Scope, period: Period) -> QuerySet[Posting]:
-    return overlapping(in_scope(Posting.objects.all(), scope, unit="host"), period)
+    return overlapping(Posting.objects.filter(scope.record_filter(unit="host")), period)
 
 
 def placements_in(scope: Scope, period: Period) -> QuerySet[Placement]:
-    return overlapping(in_scope(Placement.objects.all(), scope, unit="home"), period)
+    return overlapping(Placement.objects.filter(scope.record_filter(unit="home")), period)
 
 
 def trips_in(scope: Scope, period: Period) -> QuerySet[VisitingTrip]:
-    trips = in_scope(VisitingTrip.objects.all(), scope, unit="host")
-    return trips.filter(started_on__gte=period.start, started_on__lte=period.end)
+    return VisitingTrip.objects.filter(
+        scope.record_filter(unit="host"), started_on__gte=period.start, started_on__lte=period.end
+    )
 
 
 def months_within(started_on: date, ended_on: date | None, period: Period, today: date | None = None) -> int:

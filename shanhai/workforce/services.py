@@ -206,15 +206,13 @@ def batch_create(
     batch = Batch(
         programme=programme, number=number, name=(name or "").strip(), started_on=started_on, ended_on=ended_on
     )
-    return record_create(actor=actor, record=batch, validate=_validate_batch)  # type: ignore[no-any-return]
+    return record_create(actor=actor, record=batch, validate=_validate_batch)
 
 
 def batch_update(*, actor: Any, record: Batch, **changes: Any) -> Batch:
     if "name" in changes:
         changes["name"] = (changes["name"] or "").strip()
-    return record_update(  # type: ignore[no-any-return]
-        actor=actor, record=record, changes=changes, editable=BATCH_FIELDS, validate=_validate_batch
-    )
+    return record_update(actor=actor, record=record, changes=changes, editable=BATCH_FIELDS, validate=_validate_batch)
 
 
 def batch_delete(*, actor: Any, record: Batch) -> None:
@@ -324,11 +322,11 @@ def posting_create(
         ended_on=ended_on,
         note=(note or "").strip(),
     )
-    return record_create(actor=actor, record=posting, validate=_validate_posting)  # type: ignore[no-any-return]
+    return record_create(actor=actor, record=posting, validate=_validate_posting)
 
 
 def posting_update(*, actor: Any, record: Posting, **changes: Any) -> Posting:
-    return record_update(  # type: ignore[no-any-return]
+    return record_update(
         actor=actor,
         record=record,
         changes=changes,
@@ -410,14 +408,12 @@ def posting_log_create(
         teaching_sessions=teaching_sessions or 0,
         consultations=consultations or 0,
     )
-    return record_create(actor=actor, record=log, validate=_validate_log)  # type: ignore[no-any-return]
+    return record_create(actor=actor, record=log, validate=_validate_log)
 
 
 def posting_log_update(*, actor: Any, record: PostingLog, **changes: Any) -> PostingLog:
     changes = {k: (v or 0) if k in LOG_COUNTS else v for k, v in changes.items()}
-    return record_update(  # type: ignore[no-any-return]
-        actor=actor, record=record, changes=changes, editable=LOG_FIELDS, validate=_validate_log
-    )
+    return record_update(actor=actor, record=record, changes=changes, editable=LOG_FIELDS, validate=_validate_log)
 
 
 def posting_log_delete(*, actor: Any, record: PostingLog) -> None:
@@ -468,7 +464,7 @@ def visiting_trip_create(
         ended_on=ended_on or started_on,
         purpose=(purpose or "").strip(),
     )
-    return record_create(  # type: ignore[no-any-return]
+    return record_create(
         actor=actor, record=trip, validate=lambda t: _validate_trip(t, people), m2m={"experts": people}
     )
 
@@ -479,7 +475,7 @@ def visiting_trip_update(*, actor: Any, record: VisitingTrip, **changes: Any) ->
         changes["experts"] = experts
     if "purpose" in changes:
         changes["purpose"] = (changes["purpose"] or "").strip()
-    return record_update(  # type: ignore[no-any-return]
+    return record_update(
         actor=actor,
         record=record,
         changes=changes,
@@ -577,7 +573,7 @@ def placement_create(
         after_return=(after_return or "").strip(),
         new_post=new_post or "",
     )
-    return record_create(actor=actor, record=placement, validate=_validate_placement)  # type: ignore[no-any-return]
+    return record_create(actor=actor, record=placement, validate=_validate_placement)
 
 
 def placement_update(*, actor: Any, record: Placement, **changes: Any) -> Placement:
@@ -589,7 +585,7 @@ def placement_update(*, actor: Any, record: Placement, **changes: Any) -> Placem
         changes["new_post"] = changes["new_post"] or ""
     if "after_return" in changes:
         changes["after_return"] = (changes["after_return"] or "").strip()
-    return record_update(  # type: ignore[no-any-return]
+    return record_update(
         actor=actor,
         record=record,
         changes=changes,
