@@ -71,9 +71,10 @@ class RecordKind:
         """A column's name on pages: the model field's name where there is one ("帮扶关系"), the
         template header otherwise (which may say how to write the cell: "帮扶关系（编号）")."""
         try:
-            return str(self.model._meta.get_field(column.key).verbose_name)
+            field = self.model._meta.get_field(column.key)
         except FieldDoesNotExist:
             return str(column.label)
+        return str(getattr(field, "verbose_name", column.label))
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
