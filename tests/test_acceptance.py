@@ -14,6 +14,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from shanhai.accounts.models import User
+from shanhai.analytics.engine import Scope, evaluate, evaluate_grid
+from shanhai.core.models import OrgUnit
+from shanhai.core.periods import parse_period
 from shanhai.demo import records_workforce, scenarios
 from shanhai.outreach.models import Donation, OutreachEvent
 from shanhai.partnerships.models import Partnership, Programme
@@ -294,3 +297,63 @@ class TestRecordDemo:
         client = client_for("admin")
         with django_assert_max_num_queries(15):
             assert client.get(reverse("records:list", kwargs={"kind": slug})).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+class TestGridEqualsEvaluate:
+    """``evaluate_grid`` answers many cells with one grouped query; each cell equals ``evaluate`` on its own."""
+
+    CODES = (
+        "experts_on_post",
+        "expert_patient_visits",
+        "outreach_events",
+        "techniques_introduced",
+        "technique_cases_local_share",
+        "staff_placed",
+    )
+
+    def test_by_child_unit_and_month(self) -> None:
+        changji = OrgUnit.objects.get(code="652300")
+        period = parse_period("2021")
+        grid = evaluate_grid(self.CODES, Scope(org_unit=changji), period, group="unit", monthly=True)
+        assert {row.code for row in grid.rows} == set(
+            OrgUnit.objects.filter(parent=changji).values_list("code", flat=True)
+        )
+        reported = 0
+        for row in grid.rows:
+            unit = OrgUnit.objects.get(pk=row.key)
+            for month in (None, 202101, 202106, 202112):
+                cell_period = period if month is None else parse_period(str(month))
+                expected = {v.code: v for v in evaluate(self.CODES, Scope(org_unit=unit), cell_period)}
+                for code in self.CODES:
+                    got = grid.get(code, row.key, month)
+                    assert (got.value, got.numerator, got.is_reported) == (
+                        expected[code].value,
+                        expected[code].numerator,
+                        expected[code].is_reported,
+                    ), (row.label, month, code)
+                    reported += got.is_reported
+        assert reported > 20
+        whole = {v.code: v.value for v in evaluate(self.CODES, Scope(org_unit=changji), period)}
+        assert {code: grid.get(code).value for code in self.CODES} == whole
+
+    def test_by_partnership_within_a_programme(self) -> None:
+        s3 = Programme.objects.get(name=scenarios.S3_PROGRAMME)
+        period = parse_period("202005..202305")
+        grid = evaluate_grid(self.CODES, Scope(programme=s3), period, group="partnership")
+        assert len(grid.rows) == 15  # every S3 partnership has facts (its start at least)
+        for row in grid.rows:
+            partnership = Partnership.objects.get(pk=row.key)
+            expected = {
+                v.code: v.value for v in evaluate(self.CODES, Scope(programme=s3, partnership=partnership), period)
+            }
+            assert {code: grid.get(code, row.key).value for code in self.CODES} == expected
+
+    def test_units_without_data_are_not_reported_never_zero(self) -> None:
+        baoji = OrgUnit.objects.get(code="610300")
+        grid = evaluate_grid(["expert_patient_visits"], Scope(org_unit=baoji), parse_period("2022"), group="unit")
+        assert grid.rows
+        assert all(
+            value.value is None and not value.is_reported for _row, value in grid.row_values("expert_patient_visits")
+        )

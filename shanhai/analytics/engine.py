@@ -8,11 +8,11 @@ comes back as "not reported".
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.apps import apps
-from django.db.models import Case, Count, FloatField, IntegerField, Q, Sum, When
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Sum, When
 from django.db.models import Value as V
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from shanhai.analytics.models import Fact
 from shanhai.analytics.registry import Closing, Flow, Indicator, Measure, Metric, Negate, Opening, Term, registry
 from shanhai.analytics.registry import Sum as TermSum
 from shanhai.core.models import OrgUnit
-from shanhai.core.periods import Period
+from shanhai.core.periods import Period, parse_period
 
 if TYPE_CHECKING:
     from shanhai.partnerships.models import Partnership, Programme
@@ -182,51 +182,202 @@ def _evaluate(term: Term, cells: dict[int, _Cell], scope: Scope, period: Period)
     raise TypeError(f"unknown term {term!r}")
 
 
-def evaluate(indicators: Iterable[Indicator | str], scope: Scope, period: Period) -> list[IndicatorValue]:
-    """Compute each indicator for one scope and period (one fact query for all of them)."""
+def _chosen(indicators: Iterable[Indicator | str]) -> tuple[list[Indicator], set[Metric]]:
     chosen = [registry.get(i) if isinstance(i, str) else i for i in indicators]
     metrics: set[Metric] = set()
     for indicator in chosen:
         metrics |= _metrics(indicator.numerator)
         if indicator.denominator is not None:
             metrics |= _metrics(indicator.denominator)
+    return chosen, metrics
+
+
+def evaluate(indicators: Iterable[Indicator | str], scope: Scope, period: Period) -> list[IndicatorValue]:
+    """Compute each indicator for one scope and period (one fact query for all of them)."""
+    chosen, metrics = _chosen(indicators)
     cells = _fact_cells(metrics, scope, period)
-    results = []
-    for indicator in chosen:
-        numerator, has_numerator = _evaluate(indicator.numerator, cells, scope, period)
-        denominator: float | None = None
-        has_denominator = True
-        if indicator.denominator is not None:
-            denominator, has_denominator = _evaluate(indicator.denominator, cells, scope, period)
-        is_reported = has_numerator or (indicator.denominator is not None and has_denominator)
-        value: float | None
-        if not is_reported:
-            value, numerator_out, denominator_out = None, None, None
+    return [_value(indicator, cells, scope, period) for indicator in chosen]
+
+
+def _value(indicator: Indicator, cells: dict[int, _Cell], scope: Scope, period: Period) -> IndicatorValue:
+    """One indicator from the fact cells of its scope and period (measures query their records)."""
+    numerator, has_numerator = _evaluate(indicator.numerator, cells, scope, period)
+    denominator: float | None = None
+    has_denominator = True
+    if indicator.denominator is not None:
+        denominator, has_denominator = _evaluate(indicator.denominator, cells, scope, period)
+    is_reported = has_numerator or (indicator.denominator is not None and has_denominator)
+    value: float | None
+    if not is_reported:
+        value, numerator_out, denominator_out = None, None, None
+    else:
+        numerator_out, denominator_out = numerator, denominator
+        if denominator is None:
+            value = numerator * indicator.factor
+        elif denominator == 0:
+            value = None
         else:
-            numerator_out, denominator_out = numerator, denominator
-            if denominator is None:
-                value = numerator * indicator.factor
-            elif denominator == 0:
-                value = None
-            else:
-                value = numerator / denominator * indicator.factor
-            if value is not None:
-                value = round(value, indicator.decimals)
-        results.append(
-            IndicatorValue(
-                code=indicator.code,
-                name=indicator.name(),
-                scope=scope.label,
-                period=period.code,
-                numerator=numerator_out,
-                denominator=denominator_out,
-                value=value,
-                unit=indicator.unit(),
-                decimals=indicator.decimals,
-                is_reported=is_reported and value is not None,
-            )
-        )
-    return results
+            value = numerator / denominator * indicator.factor
+        if value is not None:
+            value = round(value, indicator.decimals)
+    return IndicatorValue(
+        code=indicator.code,
+        name=indicator.name(),
+        scope=scope.label,
+        period=period.code,
+        numerator=numerator_out,
+        denominator=denominator_out,
+        value=value,
+        unit=indicator.unit(),
+        decimals=indicator.decimals,
+        is_reported=is_reported and value is not None,
+    )
+
+
+# --- grids: one scope broken down by unit, programme or partnership, and by month ---------------------
+GridKey = int | None
+
+
+@dataclass(frozen=True)
+class GridRow:
+    key: int
+    label: str
+    code: str
+
+
+@dataclass
+class Grid:
+    """Values of several indicators over rows (units, programmes or partnerships) × months.
+    ``get(code)`` is the whole scope and period; ``key``/``month`` select a row and a month."""
+
+    indicators: list[Indicator]
+    rows: list[GridRow]
+    months: list[int]
+    values: dict[tuple[str, GridKey, int | None], IndicatorValue]
+
+    def get(self, code: str, key: GridKey = None, month: int | None = None) -> IndicatorValue:
+        return self.values[(code, key, month)]
+
+    def row_values(self, code: str, month: int | None = None) -> list[tuple[GridRow, IndicatorValue]]:
+        return [(row, self.get(code, row.key, month)) for row in self.rows]
+
+    def series(self, code: str, key: GridKey = None) -> list[IndicatorValue]:
+        return [self.get(code, key, month) for month in self.months]
+
+
+def evaluate_grid(
+    indicators: Iterable[Indicator | str],
+    scope: Scope,
+    period: Period,
+    *,
+    group: Literal["unit", "programme", "partnership"] | None = None,
+    unit_level: int | None = None,
+    units: Sequence[OrgUnit] | None = None,
+    monthly: bool = False,
+) -> Grid:
+    """Each indicator for the whole scope and, with ``group``, for each row; with ``monthly``, for each
+    month of the period too. Additive terms come from one grouped fact query per unit level (rows on
+    one level — the usual case — take one query); measures run their record query per cell.
+
+    ``group="unit"`` rows are ``units`` if given (any levels), else the units at ``unit_level``
+    (default: one below the scope's org unit) in the scope's subtree — with no data they show as
+    not reported, never zero. Unit rows break down the recipient side only.
+    """
+    chosen, metrics = _chosen(indicators)
+    rows, row_scopes, columns = _grid_rows(scope, group, unit_level, units)
+    months = period.months if monthly else []
+    sums: dict[tuple[int, GridKey, int], tuple[float, int]] = {}
+    for column, keys in columns.items():
+        sums |= _grouped_sums(metrics, scope, period, column, keys)
+    values: dict[tuple[str, GridKey, int | None], IndicatorValue] = {}
+    for key in [None, *(row.key for row in rows)]:
+        row_scope = scope if key is None else row_scopes[key]
+        for month in [None, *months]:
+            cell_period = period if month is None else parse_period(str(month))
+            cells = _cells_from_sums(metrics, sums, key, cell_period, period)
+            for indicator in chosen:
+                values[(indicator.code, key, month)] = _value(indicator, cells, row_scope, cell_period)
+    return Grid(chosen, rows, months, values)
+
+
+def _grid_rows(
+    scope: Scope, group: str | None, unit_level: int | None, units: Sequence[OrgUnit] | None
+) -> tuple[list[GridRow], dict[int, Scope], dict[str | None, list[int]]]:
+    """The rows, each row's own scope (for measures), and which fact column groups which row keys."""
+    if group is None:
+        return [], {}, {None: []}
+    if group == "unit":
+        if scope.side == "supporter":
+            raise ValueError("unit rows break down the recipient side; use group='partnership'")
+        if units is None:
+            if scope.org_unit is None:
+                raise ValueError("unit rows need an org-unit scope or explicit units")
+            level = unit_level or scope.org_unit.level + 1
+            units = list(OrgUnit.objects.filter(path__startswith=scope.org_unit.path, level=level).order_by("path"))
+        rows = [GridRow(u.pk, u.name, u.code) for u in units]
+        scopes = {u.pk: replace(scope, org_unit=u) for u in units}
+        columns: dict[str | None, list[int]] = {}
+        for unit in units:
+            columns.setdefault(f"anc_{unit.level}", []).append(unit.pk)
+        return rows, scopes, columns or {None: []}
+    model = apps.get_model("partnerships", "Partnership" if group == "partnership" else "Programme")
+    keys = Fact.objects.filter(scope.fact_filter()).exclude(**{f"{group}_id": 0}).values(f"{group}_id")
+    records = model.objects.filter(pk__in=keys).order_by("pk")
+    if group == "partnership":
+        records = records.select_related("supporter", "recipient")
+    rows = [GridRow(r.pk, str(r), str(r.pk)) for r in records]
+    scopes = {r.pk: replace(scope, **{group: r}) for r in records}
+    return rows, scopes, {f"{group}_id": [r.pk for r in records]}
+
+
+def _grouped_sums(
+    metrics: set[Metric], scope: Scope, period: Period, column: str | None, keys: list[int]
+) -> dict[tuple[int, GridKey, int], tuple[float, int]]:
+    """(metric, row key, month) → (sum, fact rows), months before the period folded into month 0.
+    The whole-scope row (key None) is added up from every fact of the scope, grouped or not."""
+    if not metrics:
+        return {}
+    bucket = Case(When(month__lt=period.first_month, then=V(0)), default=F("month"), output_field=IntegerField())
+    facts = Fact.objects.filter(scope.fact_filter(), metric__in=[m.id for m in metrics], month__lte=period.last_month)
+    fields = ["metric", "bucket", *([column] if column else [])]
+    rows = facts.annotate(bucket=bucket).values(*fields).annotate(total=Sum("value"), rows=Count("id")).order_by()
+    wanted = set(keys)
+    sums: dict[tuple[int, GridKey, int], tuple[float, int]] = {}
+    for row in rows:
+        targets: list[GridKey] = [None]
+        if column and row[column] in wanted:
+            targets.append(row[column])
+        for key in targets:
+            total, count = sums.get((row["metric"], key, row["bucket"]), (0.0, 0))
+            sums[(row["metric"], key, row["bucket"])] = (total + row["total"], count + row["rows"])
+    return sums
+
+
+def _cells_from_sums(
+    metrics: set[Metric],
+    sums: dict[tuple[int, GridKey, int], tuple[float, int]],
+    key: GridKey,
+    cell: Period,
+    period: Period,
+) -> dict[int, _Cell]:
+    cells = {}
+    for metric in metrics:
+        found = _Cell()
+        for month in [0, *period.months]:
+            total, count = sums.get((metric.id, key, month), (0.0, 0))
+            if not count:
+                continue
+            if month <= cell.last_month:
+                found.closing += total
+                found.closing_rows += count
+            if month < cell.first_month:
+                found.opening += total
+                found.opening_rows += count
+            elif month <= cell.last_month:
+                found.flow += total
+                found.flow_rows += count
+        cells[metric.id] = found
+    return cells
 
 
 def evaluate_one(indicator: Indicator | str, scope: Scope, period: Period) -> IndicatorValue:

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "shanhai.capacity",
     "shanhai.outreach",
     "shanhai.records",
+    "shanhai.reports",
     "shanhai.analytics",
     "shanhai.demo",
 ]

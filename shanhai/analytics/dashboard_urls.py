@@ -1,0 +1,3 @@
+"""URLs of this part of the analytics pages (included by analytics/urls.py)."""
+
+urlpatterns: list = []
