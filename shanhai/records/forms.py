@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
 from shanhai.core.form_base import ServiceForm
+from shanhai.records.columns import PeopleRefs
 from shanhai.records.kinds import RecordKind
 from shanhai.records.lookup import Lookup
 
@@ -20,7 +21,11 @@ class RecordForm(ServiceForm):
             kwargs["initial"] = {c.key: c.value(record) for c in kind.importable_columns}
         super().__init__(*args, **kwargs)
         for column in kind.importable_columns:
-            self.fields[column.key] = column.form_field(self.lookup)
+            field = column.form_field(self.lookup)
+            field.label = kind.heading(column)
+            if isinstance(column, PeopleRefs):
+                field.help_text = ""  # the column's help is about writing names in a cell
+            self.fields[column.key] = field
 
     @classmethod
     def initial_from_query(cls, kind: RecordKind, user: Any, query: QueryDict) -> dict[str, Any]:

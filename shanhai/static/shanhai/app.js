@@ -18,6 +18,16 @@
     }
   });
 
+  // On a phone the filter bar starts folded (unless a filter is in use), so the list is on the first screen.
+  if (window.matchMedia("(max-width: 640px)").matches) {
+    document.querySelectorAll("details[data-filter-panel]").forEach(function (panel) {
+      var inUse = Array.prototype.some.call(panel.querySelectorAll("input, select"), function (field) {
+        return field.value && field.type !== "submit";
+      });
+      if (!inUse) panel.open = false;
+    });
+  }
+
   // Forms that destroy something ask first (data-confirm holds the translated question).
   document.addEventListener("submit", function (event) {
     var form = event.target.closest("form[data-confirm]");
