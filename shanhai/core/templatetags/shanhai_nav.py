@@ -22,6 +22,8 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section("core:home", _("Overview")),
+    Section("analytics:dashboard", _("Dashboard")),
+    Section("analytics:ranking", _("Ranking")),
     Section("core:org_tree", _("Organisations")),
     Section("partnerships:programme_list", _("Programmes")),
     Section("partnerships:partnership_list", _("Partnerships")),
