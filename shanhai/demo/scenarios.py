@@ -259,7 +259,7 @@ def build_fujian_changji(builder: DemoBuilder) -> None:
         agreement=agreement,
     )
     for supporter, recipient in S3_PAIRS:
-        b.partnership(
+        pair = b.partnership(
             supporter=supporter,
             recipient=recipient,
             mode=Mode.COUNTERPART,
@@ -268,6 +268,9 @@ def build_fujian_changji(builder: DemoBuilder) -> None:
             ended_on=S3_ENDED,
             agreement=agreement,
         )
+        # Illustrative batch targets (the report states results, not targets): the scorecards compare them.
+        b.target(pair, indicator="techniques_introduced", value=15, due_on=S3_ENDED, note="批次内引进新技术新项目")
+        b.target(pair, indicator="staff_placed", value=12, due_on=S3_ENDED, note="批次内接收进修人员")
     for university, hospital in S3_TEACHING:
         b.partnership(
             supporter=university,
@@ -549,12 +552,19 @@ def build_qinghai(builder: DemoBuilder) -> None:
         description="北京市医院对口支援玉树州人民医院：派驻专家、师带徒、培养本土技术骨干。",
     )
     for supporter in S5_BEIJING_YUSHU:
-        b.partnership(
+        pair = b.partnership(
             supporter=supporter,
             recipient="玉树州人民医院",
             mode=Mode.COUNTERPART,
             programme=beijing,
             started_on=date(2016, 8, 1),
+        )
+        b.target(
+            pair,
+            indicator="backbones_trained",
+            value=30,
+            due_on=date(2025, 12, 31),
+            note="培养本土技术骨干（演示目标）",
         )
 
 

@@ -42,8 +42,9 @@ def test_catalogue_entry_of_a_ratio(client, outsider):
     assert share.denominator == "Distinct supporting institutions (counted over the records)"
     content = client.get("/indicators/").content.decode()
     assert (
-        "(Distinct supporting institutions graded 3A (counted over the records)) ÷ "
-        "(Distinct supporting institutions (counted over the records)) × 100" in content
+        '(Distinct supporting institutions graded 3A<span class="term-kind">counted over the records</span>)'
+        '<span class="operator">÷</span>(Distinct supporting institutions<span class="term-kind">counted over the '
+        'records</span>)<span class="operator">×</span>100' in content
     )
     assert "《医院分级管理标准》(1989)" in content
     chinese = client.get("/indicators/", HTTP_ACCEPT_LANGUAGE="zh-hans")
