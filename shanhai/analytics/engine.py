@@ -8,12 +8,14 @@ comes back as "not reported".
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Sum, When
 from django.db.models import Value as V
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shanhai.analytics.models import Fact
@@ -48,6 +50,19 @@ class Scope:
         if self.partnership is not None:
             parts.append(str(self.partnership))
         return " / ".join(parts) or _("All")
+
+    def as_params(self) -> dict[str, str]:
+        """The scope as query parameters (as the API's values endpoint and the evidence page take them)."""
+        params: dict[str, str] = {}
+        if self.org_unit is not None:
+            params["org"] = self.org_unit.code
+            if self.side != "recipient":
+                params["side"] = self.side
+        if self.programme is not None:
+            params["programme"] = str(self.programme.pk)
+        if self.partnership is not None:
+            params["partnership"] = str(self.partnership.pk)
+        return params
 
     def fact_filter(self) -> Q:
         """The facts of the scope (a filter over :class:`Fact`)."""
@@ -108,6 +123,8 @@ class IndicatorValue:
     unit: str
     decimals: int
     is_reported: bool
+    #: The scope as query parameters (``Scope.as_params()``): what a link to the evidence needs.
+    evidence_params: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def display(self) -> str:
@@ -115,8 +132,18 @@ class IndicatorValue:
             return str(_("not reported"))
         return f"{self.value:,.{self.decimals}f}{self.unit if self.unit in {'%', '‰'} else ''}"
 
+    @property
+    def evidence_url(self) -> str:
+        """The page listing the records behind this value (same indicator, scope and period);
+        empty when the value is not reported or its scope is unknown."""
+        if not self.is_reported or not self.evidence_params:
+            return ""
+        query = urlencode({"indicator": self.code, "period": self.period, **self.evidence_params})
+        return f"{reverse('analytics:evidence')}?{query}"
+
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data.pop("evidence_params")
         data["display"] = self.display
         return data
 
@@ -231,6 +258,7 @@ def _value(indicator: Indicator, cells: dict[int, _Cell], scope: Scope, period: 
         unit=indicator.unit(),
         decimals=indicator.decimals,
         is_reported=is_reported and value is not None,
+        evidence_params=scope.as_params(),
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
@@ -22,14 +23,50 @@ Label = str | Promise
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """Where a metric's facts come from, so the records behind a number can be listed exactly.
+
+    ``kind``: the record kind's slug (``records.kinds``), or ``"partnerships"``/``"agreements"`` for
+    the partnerships app's own models. ``month``: ORM path of the date whose month the fact sits in
+    (or of an ``int`` YYYYMM field with ``month_is_int``); ``shift``: months added to it (a posting's
+    ``left`` sits in the month after its end). ``unit``/``partnership``: ORM paths as
+    :meth:`Scope.record_filter` takes them. ``condition``: which of the kind's records give the
+    metric a fact. ``value``: the field summed (``None``: each record counts 1), a path or an
+    expression (e.g. a subquery counting a course's named participants).
+    """
+
+    kind: str
+    month: str
+    unit: str
+    partnership: str | None = "partnership"
+    condition: Q = field(default_factory=Q)
+    value: Any = None
+    shift: int = 0
+    month_is_int: bool = False
+
+
+@dataclass(frozen=True)
+class RecordSet:
+    """The records behind a measure (``Measure.evidence``): ``records`` of the kind ``kind``; the
+    number is their count, or the count of distinct ``distinct`` values (e.g. ``"person"``)."""
+
+    kind: str
+    records: QuerySet[Any]
+    note: Label = ""
+    distinct: str | None = None
+
+
+@dataclass(frozen=True)
 class Metric:
     """An additive monthly series. ``flow``: summed over the period. ``delta``: a stock kept as
-    +/- changes by month, so its value at a date is the sum of all changes up to it."""
+    +/- changes by month, so its value at a date is the sum of all changes up to it.
+    ``evidence`` says which records its facts come from (not part of its identity)."""
 
     id: int
     code: str
     name: Label
     kind: Literal["flow", "delta"] = "flow"
+    evidence: Evidence | None = field(default=None, compare=False, hash=False, repr=False)
 
 
 # --- terms of an indicator's numerator / denominator ---------------------------------------------
@@ -74,6 +111,9 @@ class Measure(Term):
     code: str
     name: Label
     query: Callable[[Scope, Period], tuple[float, bool]] = field(compare=False, hash=False)
+    #: The records behind the value (``(scope, period) -> RecordSet``), for measures that count
+    #: records or distinct people; ``None`` when the value cannot be listed as records.
+    evidence: Callable[[Scope, Period], RecordSet] | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -131,8 +171,16 @@ class Registry:
         self.metrics_by_id: dict[int, Metric] = {}
         self.indicators: dict[str, Indicator] = {}
 
-    def metric(self, id: int, code: str, name: Label, kind: Literal["flow", "delta"] = "flow") -> Metric:
-        metric = Metric(id=id, code=code, name=name, kind=kind)
+    def metric(
+        self,
+        id: int,
+        code: str,
+        name: Label,
+        kind: Literal["flow", "delta"] = "flow",
+        *,
+        evidence: Evidence | None = None,
+    ) -> Metric:
+        metric = Metric(id=id, code=code, name=name, kind=kind, evidence=evidence)
         if self.metrics_by_id.get(id, metric) != metric or self.metrics.get(code, metric) != metric:
             raise ValueError(f"metric id {id} or code {code} registered twice")
         self.metrics[code] = metric

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from shanhai.analytics.engine import Scope
 from shanhai.analytics.facts import FactRow, MonthNumber, credit, metric_value, rebuild_credit, register_source
 from shanhai.analytics.models import Fact
-from shanhai.analytics.registry import Flow, Measure, Metric, registry
+from shanhai.analytics.registry import Evidence, Flow, Measure, Metric, RecordSet, registry
 from shanhai.capacity.models import (
     GapLevel,
     SpecialtyKind,
@@ -26,36 +26,89 @@ from shanhai.core.models import OrgUnit
 from shanhai.core.periods import Period, add_months, month_of
 from shanhai.partnerships.models import Partnership
 
+
 # --- metrics ------------------------------------------------------------------------------------
-TECHNIQUE_INTRODUCED = registry.metric(401, "technique.introduced", _("New techniques introduced"))
+def _technique(**kwargs: object) -> Evidence:
+    return Evidence("techniques", month="approved_on", unit="host", **kwargs)  # type: ignore[arg-type]
+
+
+def _cases(field: str) -> Evidence:
+    return Evidence(
+        "technique-cases",
+        month="month",
+        month_is_int=True,
+        unit="technique__host",
+        partnership="technique__partnership",
+        value=field,
+    )
+
+
+def _specialty(kind: str) -> Evidence:
+    return Evidence("specialties", month="established_on", unit="host", condition=Q(kind=kind))
+
+
+def _workload(field: str) -> Evidence:
+    return Evidence(
+        "workload-reports",
+        month="month",
+        month_is_int=True,
+        unit="institution",
+        partnership=None,
+        condition=Q(**{f"{field}__isnull": False}),
+        value=field,
+    )
+
+
+TECHNIQUE_INTRODUCED = registry.metric(
+    401, "technique.introduced", _("New techniques introduced"), evidence=_technique()
+)
+_GAP_NAMES_METRIC = (
+    (GapLevel.COUNTY, 402, "technique.gap_county", _("Techniques filling a county-level gap")),
+    (GapLevel.PREFECTURE, 403, "technique.gap_prefecture", _("Techniques filling a prefecture-level gap")),
+    (GapLevel.REGION, 404, "technique.gap_region", _("Techniques filling a regional gap")),
+    (GapLevel.PROVINCE, 405, "technique.gap_province", _("Techniques filling a provincial gap")),
+)
 GAP_METRICS: dict[str, Metric] = {
-    GapLevel.COUNTY: registry.metric(402, "technique.gap_county", _("Techniques filling a county-level gap")),
-    GapLevel.PREFECTURE: registry.metric(
-        403, "technique.gap_prefecture", _("Techniques filling a prefecture-level gap")
-    ),
-    GapLevel.REGION: registry.metric(404, "technique.gap_region", _("Techniques filling a regional gap")),
-    GapLevel.PROVINCE: registry.metric(405, "technique.gap_province", _("Techniques filling a provincial gap")),
+    level: registry.metric(id, code, name, evidence=_technique(condition=Q(gap_level=level)))
+    for level, id, code, name in _GAP_NAMES_METRIC
 }
-CASES_EXPERT = registry.metric(406, "technique.cases_expert", _("Technique cases by supporting experts"))
-CASES_SUPERVISED = registry.metric(407, "technique.cases_supervised", _("Technique cases by local staff, supervised"))
+CASES_EXPERT = registry.metric(
+    406, "technique.cases_expert", _("Technique cases by supporting experts"), evidence=_cases("expert_cases")
+)
+CASES_SUPERVISED = registry.metric(
+    407,
+    "technique.cases_supervised",
+    _("Technique cases by local staff, supervised"),
+    evidence=_cases("supervised_cases"),
+)
 CASES_INDEPENDENT = registry.metric(
-    408, "technique.cases_independent", _("Technique cases by local staff, independently")
+    408,
+    "technique.cases_independent",
+    _("Technique cases by local staff, independently"),
+    evidence=_cases("independent_cases"),
+)
+_SPECIALTY_NAMES = (
+    (SpecialtyKind.NEW_DEPARTMENT, 421, "specialty.new_department", _("New departments established")),
+    (SpecialtyKind.KEY_SPECIALTY, 422, "specialty.key_specialty", _("Key specialties established")),
+    (SpecialtyKind.EXPERT_STUDIO, 423, "specialty.expert_studio", _("Expert studios established")),
+    (SpecialtyKind.WORKSTATION, 424, "specialty.workstation", _("Doctoral workstations established")),
 )
 SPECIALTY_METRICS: dict[str, Metric] = {
-    SpecialtyKind.NEW_DEPARTMENT: registry.metric(421, "specialty.new_department", _("New departments established")),
-    SpecialtyKind.KEY_SPECIALTY: registry.metric(422, "specialty.key_specialty", _("Key specialties established")),
-    SpecialtyKind.EXPERT_STUDIO: registry.metric(423, "specialty.expert_studio", _("Expert studios established")),
-    SpecialtyKind.WORKSTATION: registry.metric(424, "specialty.workstation", _("Doctoral workstations established")),
+    kind: registry.metric(id, code, name, evidence=_specialty(kind)) for kind, id, code, name in _SPECIALTY_NAMES
 }
+_WORKLOAD_NAMES = (
+    ("outpatient_visits", 441, _("Outpatient visits")),
+    ("emergency_visits", 442, _("Emergency visits")),
+    ("discharges", 443, _("Discharges")),
+    ("operations_grade_1", 444, _("Grade 1 operations")),
+    ("operations_grade_2", 445, _("Grade 2 operations")),
+    ("operations_grade_3", 446, _("Grade 3 operations")),
+    ("operations_grade_4", 447, _("Grade 4 operations")),
+    ("referrals_out", 448, _("Referrals out of the county")),
+)
 WORKLOAD_METRICS: dict[str, Metric] = {
-    "outpatient_visits": registry.metric(441, "workload.outpatient_visits", _("Outpatient visits")),
-    "emergency_visits": registry.metric(442, "workload.emergency_visits", _("Emergency visits")),
-    "discharges": registry.metric(443, "workload.discharges", _("Discharges")),
-    "operations_grade_1": registry.metric(444, "workload.operations_grade_1", _("Grade 1 operations")),
-    "operations_grade_2": registry.metric(445, "workload.operations_grade_2", _("Grade 2 operations")),
-    "operations_grade_3": registry.metric(446, "workload.operations_grade_3", _("Grade 3 operations")),
-    "operations_grade_4": registry.metric(447, "workload.operations_grade_4", _("Grade 4 operations")),
-    "referrals_out": registry.metric(448, "workload.referrals_out", _("Referrals out of the county")),
+    field: registry.metric(id, f"workload.{field}", name, evidence=_workload(field))
+    for field, id, name in _WORKLOAD_NAMES
 }
 OPERATION_METRICS = tuple(WORKLOAD_METRICS[f"operations_grade_{g}"] for g in (1, 2, 3, 4))
 
@@ -162,12 +215,36 @@ def _status_count(statuses: set[str]) -> Callable[[Scope, Period], tuple[float, 
     return query
 
 
+def _status_evidence(statuses: set[str]) -> Callable[[Scope, Period], RecordSet]:
+    def evidence(scope: Scope, period: Period) -> RecordSet:
+        techniques = Technique.objects.filter(scope.record_filter(unit="host"), approved_on__lte=period.end)
+        found = technique_statuses(list(techniques.select_related("department", "partnership")), on=period.end)
+        chosen = [pk for pk, status in found.items() if status in statuses]
+        note = _("Techniques approved by the period end with this status at the period end.")
+        return RecordSet("techniques", Technique.objects.filter(pk__in=chosen), note=note)
+
+    return evidence
+
+
 _EVER_TRANSFERRED: set[str] = {TechniqueStatus.TRANSFERRED, TechniqueStatus.SUSTAINED, TechniqueStatus.LAPSED}
 TRANSFERRED = Measure(
-    "technique.transferred", _("Techniques transferred to local staff"), _status_count(_EVER_TRANSFERRED)
+    "technique.transferred",
+    _("Techniques transferred to local staff"),
+    _status_count(_EVER_TRANSFERRED),
+    evidence=_status_evidence(_EVER_TRANSFERRED),
 )
-SUSTAINED = Measure("technique.sustained", _("Techniques sustained"), _status_count({str(TechniqueStatus.SUSTAINED)}))
-LAPSED = Measure("technique.lapsed", _("Techniques lapsed"), _status_count({str(TechniqueStatus.LAPSED)}))
+SUSTAINED = Measure(
+    "technique.sustained",
+    _("Techniques sustained"),
+    _status_count({str(TechniqueStatus.SUSTAINED)}),
+    evidence=_status_evidence({str(TechniqueStatus.SUSTAINED)}),
+)
+LAPSED = Measure(
+    "technique.lapsed",
+    _("Techniques lapsed"),
+    _status_count({str(TechniqueStatus.LAPSED)}),
+    evidence=_status_evidence({str(TechniqueStatus.LAPSED)}),
+)
 
 
 # --- measures: workload against an earlier window ---------------------------------------------------

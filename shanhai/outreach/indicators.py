@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import FloatField, QuerySet
+from django.db.models import FloatField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.analytics.facts import FactRow, MonthNumber, credit, metric_value, rebuild_credit, register_source
-from shanhai.analytics.registry import Closing, Flow, Metric, registry
+from shanhai.analytics.registry import Closing, Evidence, Flow, Metric, registry
 from shanhai.core.periods import add_months, month_of
 from shanhai.outreach.models import (
     Alliance,
@@ -25,20 +25,70 @@ from shanhai.outreach.models import (
     OutreachEvent,
 )
 
-OUTREACH_EVENTS = registry.metric(501, "outreach.events", _("Outreach events"))
-OUTREACH_PEOPLE_SEEN = registry.metric(502, "outreach.people_seen", _("People seen at outreach events"))
-OUTREACH_MEDICINE_VALUE = registry.metric(503, "outreach.medicine_value", _("Free medicines given at outreach (¥)"))
+
+def _event(value: str | None = None) -> Evidence:
+    return Evidence("outreach-events", month="held_on", unit="place", value=value)
+
+
+def _donation(kind: str) -> Evidence:
+    return Evidence("donations", month="donated_on", unit="recipient", condition=Q(kind=kind), value="amount")
+
+
+def _member(month: str, **kwargs: object) -> Evidence:
+    return Evidence(
+        "alliance-members",
+        month=month,
+        unit="institution",
+        partnership="alliance__partnership",
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def _visit(value: str | None = None) -> Evidence:
+    return Evidence(
+        "alliance-visits", month="visited_on", unit="visited", partnership="alliance__partnership", value=value
+    )
+
+
+OUTREACH_EVENTS = registry.metric(501, "outreach.events", _("Outreach events"), evidence=_event())
+OUTREACH_PEOPLE_SEEN = registry.metric(
+    502, "outreach.people_seen", _("People seen at outreach events"), evidence=_event("people_seen")
+)
+OUTREACH_MEDICINE_VALUE = registry.metric(
+    503, "outreach.medicine_value", _("Free medicines given at outreach (¥)"), evidence=_event("medicine_value")
+)
 DONATION_METRICS: dict[str, Metric] = {
-    DonationKind.FUNDS: registry.metric(511, "donation.funds", _("Funds donated (¥)")),
-    DonationKind.EQUIPMENT: registry.metric(512, "donation.equipment", _("Equipment donated (¥)")),
-    DonationKind.MEDICINES: registry.metric(513, "donation.medicines", _("Medicines donated (¥)")),
+    DonationKind.FUNDS: registry.metric(
+        511, "donation.funds", _("Funds donated (¥)"), evidence=_donation(DonationKind.FUNDS)
+    ),
+    DonationKind.EQUIPMENT: registry.metric(
+        512, "donation.equipment", _("Equipment donated (¥)"), evidence=_donation(DonationKind.EQUIPMENT)
+    ),
+    DonationKind.MEDICINES: registry.metric(
+        513, "donation.medicines", _("Medicines donated (¥)"), evidence=_donation(DonationKind.MEDICINES)
+    ),
 }
-ALLIANCE_FOUNDED = registry.metric(521, "alliance.founded", _("Specialty alliances founded"))
-ALLIANCE_MEMBER_JOINED = registry.metric(522, "alliance.member_joined", _("Alliance members joined"), kind="delta")
+ALLIANCE_FOUNDED = registry.metric(
+    521,
+    "alliance.founded",
+    _("Specialty alliances founded"),
+    evidence=Evidence("alliances", month="founded_on", unit="lead"),
+)
+ALLIANCE_MEMBER_JOINED = registry.metric(
+    522, "alliance.member_joined", _("Alliance members joined"), kind="delta", evidence=_member("joined_on")
+)
 #: Counted in the month after the leaving date: a member is still a member at the end of the month it left.
-ALLIANCE_MEMBER_LEFT = registry.metric(523, "alliance.member_left", _("Alliance members left"), kind="delta")
-ALLIANCE_VISITS = registry.metric(524, "alliance.visits", _("Alliance assistance visits"))
-ALLIANCE_VISIT_EXPERTS = registry.metric(525, "alliance.visit_experts", _("Experts on alliance visits"))
+ALLIANCE_MEMBER_LEFT = registry.metric(
+    523,
+    "alliance.member_left",
+    _("Alliance members left"),
+    kind="delta",
+    evidence=_member("left_on", shift=1, condition=Q(left_on__isnull=False)),
+)
+ALLIANCE_VISITS = registry.metric(524, "alliance.visits", _("Alliance assistance visits"), evidence=_visit())
+ALLIANCE_VISIT_EXPERTS = registry.metric(
+    525, "alliance.visit_experts", _("Experts on alliance visits"), evidence=_visit("experts")
+)
 
 
 # --- fact sources ------------------------------------------------------------------------------------

@@ -4,19 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.analytics.engine import Scope
 from shanhai.analytics.facts import FactRow, MonthNumber, credit, metric_value, rebuild_credit, register_source
-from shanhai.analytics.registry import Closing, Flow, Measure, Opening, registry
+from shanhai.analytics.registry import Closing, Evidence, Flow, Measure, Opening, RecordSet, registry
 from shanhai.core.periods import Period, month_of
 from shanhai.partnerships.models import Agreement, Partnership
 from shanhai.partnerships.selectors import active_during
 
-PARTNERSHIP_STARTED = registry.metric(101, "partnership.started", _("Partnerships started"))
-PARTNERSHIP_ENDED = registry.metric(102, "partnership.ended", _("Partnerships ended"))
-AGREEMENT_SIGNED = registry.metric(103, "agreement.signed", _("Agreements signed"))
+PARTNERSHIP_STARTED = registry.metric(
+    101,
+    "partnership.started",
+    _("Partnerships started"),
+    evidence=Evidence("partnerships", month="started_on", unit="recipient", partnership=""),
+)
+PARTNERSHIP_ENDED = registry.metric(
+    102,
+    "partnership.ended",
+    _("Partnerships ended"),
+    evidence=Evidence(
+        "partnerships", month="ended_on", unit="recipient", partnership="", condition=Q(ended_on__isnull=False)
+    ),
+)
+AGREEMENT_SIGNED = registry.metric(
+    103,
+    "agreement.signed",
+    _("Agreements signed"),
+    evidence=Evidence("agreements", month="signed_on", unit="partnership__recipient"),
+)
 
 
 # --- fact sources ----------------------------------------------------------------------------
@@ -81,12 +98,42 @@ def _distinct(field: str, **conditions: object):
     return query
 
 
-SUPPORTERS = Measure("partnership.supporters", _("Distinct supporting institutions"), _distinct("supporter_id"))
-RECIPIENTS = Measure("partnership.recipients", _("Distinct recipient institutions"), _distinct("recipient_id"))
+def _distinct_evidence(field: str, note: object, **conditions: object):
+    def evidence(scope: Scope, period: Period) -> RecordSet:
+        records = partnerships_in_scope(scope, period).filter(**conditions)
+        return RecordSet("partnerships", records, note=note, distinct=field)  # type: ignore[arg-type]
+
+    return evidence
+
+
+_SUPPORTER_NOTE = _("Partnerships in force in the period; the number counts their distinct supporting institutions.")
+SUPPORTERS = Measure(
+    "partnership.supporters",
+    _("Distinct supporting institutions"),
+    _distinct("supporter_id"),
+    evidence=_distinct_evidence("supporter_id", _SUPPORTER_NOTE),
+)
+RECIPIENTS = Measure(
+    "partnership.recipients",
+    _("Distinct recipient institutions"),
+    _distinct("recipient_id"),
+    evidence=_distinct_evidence(
+        "recipient_id",
+        _("Partnerships in force in the period; the number counts their distinct recipient institutions."),
+    ),
+)
 SUPPORTERS_3A = Measure(
     "partnership.supporters_3a",
     _("Distinct supporting institutions graded 3A"),
     _distinct("supporter_id", supporter__grade__code__in=["3A", "3S"]),
+    evidence=_distinct_evidence(
+        "supporter_id",
+        _(
+            "Partnerships in force in the period whose supporter is graded 3A or special; the number counts their "
+            "distinct supporting institutions."
+        ),
+        supporter__grade__code__in=["3A", "3S"],
+    ),
 )
 
 SOURCE = _("Shanhai programme records")

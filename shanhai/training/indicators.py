@@ -9,25 +9,89 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import FloatField, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Count, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.analytics.engine import Scope
 from shanhai.analytics.facts import FactRow, MonthNumber, credit, metric_value, rebuild_credit, register_source
-from shanhai.analytics.registry import Closing, Flow, Measure, registry
+from shanhai.analytics.registry import Closing, Evidence, Flow, Measure, RecordSet, registry
 from shanhai.core.periods import Period, month_of
 from shanhai.training.models import Apprenticeship, Course, CourseGroup
 
-COURSE_HELD = registry.metric(301, "training.course_held", _("Courses held"))
-TRAINED_NAMED = registry.metric(302, "training.trained_named", _("Person-times trained (named participants)"))
-TRAINED_COUNTED = registry.metric(303, "training.trained_counted", _("Person-times trained (counted groups)"))
-TRAINING_HOURS = registry.metric(304, "training.hours", _("Training hours"))
-PAIRS_STARTED = registry.metric(311, "training.pairs_started", _("Mentor–apprentice pairs started"), kind="delta")
-PAIRS_ENDED = registry.metric(312, "training.pairs_ended", _("Mentor–apprentice pairs ended"), kind="delta")
-BACKBONES = registry.metric(313, "training.backbones", _("Technical backbones trained"))
-
 Participation = Course.participants.through
+
+
+def _named_participants() -> Coalesce:
+    """A course's named participants, as a value to sum over courses (one fact each)."""
+    rows = (
+        Participation.objects.filter(course=OuterRef("pk"))
+        .order_by()
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")  # type: ignore[misc]  # the stubs do not see an annotation made after values()
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def _course_evidence(**kwargs: object) -> Evidence:
+    return Evidence("courses", month="started_on", unit="recipient", **kwargs)  # type: ignore[arg-type]
+
+
+def _pair(month: str, condition: Q | None = None) -> Evidence:
+    return Evidence(
+        "apprenticeships",
+        month=month,
+        unit="mentorship__partnership__recipient",
+        partnership="mentorship__partnership",
+        condition=condition if condition is not None else Q(),
+    )
+
+
+COURSE_HELD = registry.metric(301, "training.course_held", _("Courses held"), evidence=_course_evidence())
+TRAINED_NAMED = registry.metric(
+    302,
+    "training.trained_named",
+    _("Person-times trained (named participants)"),
+    evidence=_course_evidence(
+        condition=Q(pk__in=Participation.objects.values("course_id")), value=_named_participants()
+    ),
+)
+TRAINED_COUNTED = registry.metric(
+    303,
+    "training.trained_counted",
+    _("Person-times trained (counted groups)"),
+    evidence=Evidence(
+        "course-groups",
+        month="course__started_on",
+        unit="course__recipient",
+        partnership="course__partnership",
+        value="count",
+    ),
+)
+TRAINING_HOURS = registry.metric(
+    304, "training.hours", _("Training hours"), evidence=_course_evidence(condition=Q(hours__gt=0), value="hours")
+)
+PAIRS_STARTED = registry.metric(
+    311,
+    "training.pairs_started",
+    _("Mentor–apprentice pairs started"),
+    kind="delta",
+    evidence=_pair("started_on"),
+)
+PAIRS_ENDED = registry.metric(
+    312,
+    "training.pairs_ended",
+    _("Mentor–apprentice pairs ended"),
+    kind="delta",
+    evidence=_pair("ended_on", Q(ended_on__isnull=False)),
+)
+BACKBONES = registry.metric(
+    313,
+    "training.backbones",
+    _("Technical backbones trained"),
+    evidence=_pair("backbone_on", Q(is_backbone=True, backbone_on__isnull=False)),
+)
 
 
 # --- fact sources ------------------------------------------------------------------------------
@@ -124,8 +188,28 @@ def _apprentices(scope: Scope, period: Period) -> tuple[float, bool]:
     return float(count), count > 0
 
 
-PEOPLE_TRAINED = Measure("training.people_trained", _("Distinct people trained"), _people_trained)
-APPRENTICES = Measure("training.apprentices", _("Distinct apprentices"), _apprentices)
+def _people_trained_evidence(scope: Scope, period: Period) -> RecordSet:
+    courses = Course.objects.filter(
+        scope.record_filter(unit="recipient"), started_on__gte=period.start, started_on__lte=period.end
+    ).filter(pk__in=Participation.objects.values("course_id"))
+    note = _("Courses started in the period with named participants; the number counts their distinct participants.")
+    return RecordSet("courses", courses, note=note, distinct="participants")
+
+
+def _apprentices_evidence(scope: Scope, period: Period) -> RecordSet:
+    pairs = Apprenticeship.objects.filter(
+        scope.record_filter(unit="mentorship__partnership__recipient", partnership="mentorship__partnership"),
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start),
+        started_on__lte=period.end,
+    )
+    note = _("Mentor–apprentice pairs active at any time in the period; the number counts their distinct apprentices.")
+    return RecordSet("apprenticeships", pairs, note=note, distinct="apprentice")
+
+
+PEOPLE_TRAINED = Measure(
+    "training.people_trained", _("Distinct people trained"), _people_trained, evidence=_people_trained_evidence
+)
+APPRENTICES = Measure("training.apprentices", _("Distinct apprentices"), _apprentices, evidence=_apprentices_evidence)
 
 SOURCE = _("Shanhai training and mentorship records")
 

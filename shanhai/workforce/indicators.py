@@ -10,32 +10,75 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import F, FloatField, QuerySet
+from django.db.models import F, FloatField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.analytics.engine import Scope
 from shanhai.analytics.facts import FactRow, MonthNumber, credit, metric_value, rebuild_credit, register_source
-from shanhai.analytics.registry import Closing, Flow, Measure, registry
+from shanhai.analytics.registry import Closing, Evidence, Flow, Measure, RecordSet, registry
 from shanhai.core.models import TitleLevel
 from shanhai.core.periods import Period, add_months, month_of
 from shanhai.workforce.models import Placement, Posting, PostingLog, PostType, VisitingTrip
 
-POSTING_STARTED = registry.metric(201, "posting.started", _("Postings started"), kind="delta")
-POSTING_LEFT = registry.metric(202, "posting.left", _("Posted experts left (month after the end)"), kind="delta")
-LOG_PATIENTS = registry.metric(203, "posting.patients", _("Patients seen by posted experts"))
+_ENDED = Q(ended_on__isnull=False)
+POSTING_STARTED = registry.metric(
+    201,
+    "posting.started",
+    _("Postings started"),
+    kind="delta",
+    evidence=Evidence("postings", month="started_on", unit="host"),
+)
+POSTING_LEFT = registry.metric(
+    202,
+    "posting.left",
+    _("Posted experts left (month after the end)"),
+    kind="delta",
+    evidence=Evidence("postings", month="ended_on", shift=1, unit="host", condition=_ENDED),
+)
+
+
+def _log_metric(id: int, code: str, name: object, field: str):
+    evidence = Evidence(
+        "posting-logs",
+        month="month",
+        month_is_int=True,
+        unit="posting__host",
+        partnership="posting__partnership",
+        value=field,
+    )
+    return registry.metric(id, code, name, evidence=evidence)  # type: ignore[arg-type]
+
+
+LOG_PATIENTS = _log_metric(203, "posting.patients", _("Patients seen by posted experts"), "patients")
 LOG_OPERATIONS = {
-    1: registry.metric(204, "posting.operations_grade_1", _("Grade 1 operations by posted experts")),
-    2: registry.metric(205, "posting.operations_grade_2", _("Grade 2 operations by posted experts")),
-    3: registry.metric(206, "posting.operations_grade_3", _("Grade 3 operations by posted experts")),
-    4: registry.metric(207, "posting.operations_grade_4", _("Grade 4 operations by posted experts")),
+    1: _log_metric(204, "posting.operations_grade_1", _("Grade 1 operations by posted experts"), "operations_grade_1"),
+    2: _log_metric(205, "posting.operations_grade_2", _("Grade 2 operations by posted experts"), "operations_grade_2"),
+    3: _log_metric(206, "posting.operations_grade_3", _("Grade 3 operations by posted experts"), "operations_grade_3"),
+    4: _log_metric(207, "posting.operations_grade_4", _("Grade 4 operations by posted experts"), "operations_grade_4"),
 }
-LOG_TEACHING = registry.metric(208, "posting.teaching_sessions", _("Teaching sessions by posted experts"))
-LOG_CONSULTATIONS = registry.metric(209, "posting.consultations", _("Consultations answered by posted experts"))
-TRIP = registry.metric(220, "trip.started", _("Visiting trips"))
-PLACEMENT_STARTED = registry.metric(230, "placement.started", _("Placements started"), kind="delta")
+LOG_TEACHING = _log_metric(
+    208, "posting.teaching_sessions", _("Teaching sessions by posted experts"), "teaching_sessions"
+)
+LOG_CONSULTATIONS = _log_metric(
+    209, "posting.consultations", _("Consultations answered by posted experts"), "consultations"
+)
+TRIP = registry.metric(
+    220, "trip.started", _("Visiting trips"), evidence=Evidence("visiting-trips", month="started_on", unit="host")
+)
+PLACEMENT_STARTED = registry.metric(
+    230,
+    "placement.started",
+    _("Placements started"),
+    kind="delta",
+    evidence=Evidence("placements", month="started_on", unit="home"),
+)
 PLACEMENT_RETURNED = registry.metric(
-    231, "placement.returned", _("Placed staff returned (month after the end)"), kind="delta"
+    231,
+    "placement.returned",
+    _("Placed staff returned (month after the end)"),
+    kind="delta",
+    evidence=Evidence("placements", month="ended_on", shift=1, unit="home", condition=_ENDED),
 )
 
 #: (metric, PostingLog field) of the monthly work-log counts.
@@ -184,6 +227,44 @@ def _visiting_experts(scope: Scope, period: Period) -> tuple[float, bool]:
     return float(through.values("person_id").distinct().count() if has_data else 0), has_data
 
 
+def _people_evidence(
+    kind: str, records: Callable[[Scope, Period], QuerySet[Any]], note: object, **conditions: Any
+) -> Callable[[Scope, Period], RecordSet]:
+    def evidence(scope: Scope, period: Period) -> RecordSet:
+        return RecordSet(kind, records(scope, period).filter(**conditions), note=note, distinct="person")  # type: ignore[arg-type]
+
+    return evidence
+
+
+def _leadership_evidence(scope: Scope, period: Period) -> RecordSet:
+    return RecordSet(
+        "postings",
+        postings_in(scope, period).filter(post__in=PostType.leadership()),
+        note=_("Postings running in the period whose post is a leadership post."),
+    )
+
+
+def _batches_evidence(scope: Scope, period: Period) -> RecordSet:
+    return RecordSet(
+        "postings",
+        postings_in(scope, period).exclude(batch=None),
+        note=_("Postings of a batch running in the period; the number counts their distinct batches."),
+        distinct="batch",
+    )
+
+
+def _visiting_experts_evidence(scope: Scope, period: Period) -> RecordSet:
+    return RecordSet(
+        "visiting-trips",
+        trips_in(scope, period),
+        note=_("Visiting trips started in the period; the number counts their distinct experts."),
+        distinct="experts",
+    )
+
+
+_POSTINGS_NOTE = _("Postings running at any time in the period; the number counts their distinct experts.")
+
+
 def _batches(scope: Scope, period: Period) -> tuple[float, bool]:
     postings = postings_in(scope, period)
     has_data = postings.exists()
@@ -191,19 +272,47 @@ def _batches(scope: Scope, period: Period) -> tuple[float, bool]:
 
 
 SENIOR_LEVELS = (TitleLevel.SENIOR, TitleLevel.ASSOCIATE_SENIOR)
-EXPERTS = Measure("posting.experts", _("Distinct experts on post in the period"), _distinct_people(postings_in))
+EXPERTS = Measure(
+    "posting.experts",
+    _("Distinct experts on post in the period"),
+    _distinct_people(postings_in),
+    evidence=_people_evidence("postings", postings_in, _POSTINGS_NOTE),
+)
 EXPERTS_SENIOR = Measure(
     "posting.experts_senior",
     _("Distinct experts on post at associate senior (副高) level or above"),
     _distinct_people(postings_in, person__title__level__in=SENIOR_LEVELS),
+    evidence=_people_evidence(
+        "postings",
+        postings_in,
+        _(
+            "Postings running in the period of experts with a senior or associate senior title; the number counts "
+            "their distinct experts."
+        ),
+        person__title__level__in=SENIOR_LEVELS,
+    ),
 )
 EXPERT_MONTHS = Measure("posting.expert_months", _("Expert-months on post"), _person_months(postings_in))
 LEADERSHIP_POSTS = Measure(
-    "posting.leadership", _("Postings holding a leadership post"), _count(postings_in, post__in=PostType.leadership())
+    "posting.leadership",
+    _("Postings holding a leadership post"),
+    _count(postings_in, post__in=PostType.leadership()),
+    evidence=_leadership_evidence,
 )
-BATCHES = Measure("posting.batches", _("Batches with experts on post"), _batches)
-VISITING_EXPERTS = Measure("trip.experts", _("Distinct visiting experts"), _visiting_experts)
-PLACED = Measure("placement.people", _("Distinct staff on placement in the period"), _distinct_people(placements_in))
+BATCHES = Measure("posting.batches", _("Batches with experts on post"), _batches, evidence=_batches_evidence)
+VISITING_EXPERTS = Measure(
+    "trip.experts", _("Distinct visiting experts"), _visiting_experts, evidence=_visiting_experts_evidence
+)
+PLACED = Measure(
+    "placement.people",
+    _("Distinct staff on placement in the period"),
+    _distinct_people(placements_in),
+    evidence=_people_evidence(
+        "placements",
+        placements_in,
+        _("Placements running at any time in the period; the number counts their distinct staff."),
+    ),
+)
 PLACEMENT_MONTHS = Measure("placement.months", _("Person-months on placement"), _person_months(placements_in))
 
 SOURCE = _("Shanhai workforce records (postings, work logs, visiting trips, placements)")
