@@ -1,3 +1,9 @@
-app_name = "reports"
+from django.urls import path
 
-urlpatterns: list = []
+from shanhai.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("programme/<int:pk>/", views.programme_reports, name="programme_reports"),
+    path("<uuid:public_id>/download/", views.download, name="download"),
+]
