@@ -198,6 +198,12 @@ def build_s3(builder: DemoBuilder) -> None:
         if outcome == "sustained":  # the recipient keeps reporting after the batch went home
             _cases(builder, technique, 202312, independent=rng.randint(2, 8))
             _cases(builder, technique, 202410, independent=rng.randint(2, 8))
+            # ... and on to last month, so "sustained" holds today too (no draws from rng: the rest of the
+            # demo must not depend on the day it is loaded).
+            month = add_months(202410, 6)
+            while month < month_of(date.today()):
+                _cases(builder, technique, month, independent=2 + month % 5)
+                month = add_months(month, 6)
     hosts = [p for p in partnerships]
     for index, (name, code) in enumerate(S3_DEPARTMENTS):
         partnership = hosts[index % len(hosts)]
