@@ -57,5 +57,9 @@ messages: install-dev
 		--ignore 'static/*' --settings shanhai.project.settings || true
 	cd shanhai && ../$(BIN)/django-admin compilemessages -l zh_Hans --settings shanhai.project.settings
 
+## make bench [SIZE=10000000] [DB=both|sqlite|postgres] [RUNS=7]: engine vs DuckDB at scale (bench/README.md).
+bench: install-dev
+	$(BIN)/python bench/run.py --size $(or $(SIZE),10000000) --db $(or $(DB),both) --runs $(or $(RUNS),7)
+
 clean:
 	rm -rf var $(VENV)
