@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from urllib.parse import urlencode
 
 from django.apps import apps
-from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Sum, When
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Sum, When
 from django.db.models import Value as V
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shanhai.analytics.models import Fact
+from shanhai.analytics.models import ROLLUP_LEVELS, Fact, FactRollup
 from shanhai.analytics.registry import Closing, Flow, Indicator, Measure, Metric, Negate, Opening, Term, registry
 from shanhai.analytics.registry import Sum as TermSum
 from shanhai.core.models import OrgUnit
@@ -168,12 +168,90 @@ def _metrics(term: Term) -> set[Metric]:
     return set()
 
 
-def _fact_cells(metrics: set[Metric], scope: Scope, period: Period) -> dict[int, _Cell]:
+def _stocks(indicators: Iterable[Indicator]) -> set[Metric]:
+    """The metrics some indicator reads as a stock (``Opening``/``Closing``): only these need the
+    months before the period; a flow-only question reads the period's months alone."""
+
+    def walk(term: Term | None) -> set[Metric]:
+        if isinstance(term, Opening | Closing):
+            return {term.metric}
+        if isinstance(term, TermSum):
+            return set().union(*(walk(t) for t in term.parts))
+        if isinstance(term, Negate):
+            return walk(term.term)
+        return set()
+
+    return set().union(*(walk(i.numerator) | walk(i.denominator) for i in indicators))
+
+
+def _history(metrics: set[Metric], stocks: set[Metric], period: Period) -> Q:
+    """The months to read: up to the period's end, from its start except for stock metrics."""
+    wanted = Q(month__gte=period.first_month)
+    stock_ids = sorted(m.id for m in metrics & stocks)
+    if stock_ids:
+        wanted |= Q(metric__in=stock_ids)
+    return Q(metric__in=sorted(m.id for m in metrics), month__lte=period.last_month) & wanted
+
+
+class FactSource(NamedTuple):
+    """Where :func:`fact_source` says to read: ``queryset`` (the scope applied), ``column`` (names a
+    row's key; None for the scope's totals alone) and, for roll-up rows, which ``level`` of the rows
+    read adds up to the whole scope (``total_level``) and which to the rows (``row_level``); both None
+    when every row read adds up to the whole scope and, by ``column``, to its row."""
+
+    queryset: QuerySet[Any]
+    column: str | None = None
+    total_level: int | None = None
+    row_level: int | None = None
+
+
+def fact_source(scope: Scope, units: Sequence[OrgUnit] | None = None) -> FactSource:
+    """Where additive terms are read: the ONE place that chooses between :class:`Fact` and the region
+    roll-up :class:`FactRollup` (same sums, and a roll-up row exists iff a fact under it does).
+
+    - ``units`` None — the scope's totals. Roll-up when the scope is recipient-side and its org unit
+      is a region at a roll-up level (``level`` = its level, ``unit_id`` = it), or when there is no org
+      unit (``level`` = 1: every fact sits under exactly one level-1 unit).
+    - ``units`` (rows, all of one level L) — roll-up when, on top of that, the rows are all regions at
+      a roll-up level L at or below the scope's level: one query reads ``anc_<s> = scope unit`` (no
+      filter without an org unit) at ``level IN (s, L)`` (s = the scope's level, or 1): the level-s
+      row is the whole scope, the level-L rows are the rows (``unit_id``). Rows that mix regions with
+      institutions (a prefecture's own hospital sits at county level) read the facts, by ``anc_L``.
+    - Programme and partnership filters apply on the same columns of either table. Anything else —
+      the supporting side, institution scopes or rows — reads :class:`Fact` with ``scope.fact_filter()``.
+    """
+    unit = scope.org_unit
+    if unit is None:
+        eligible, level = True, 1
+    else:
+        eligible, level = scope.side == "recipient" and unit.is_region and unit.level in ROLLUP_LEVELS, unit.level
+    condition = Q()
+    if scope.programme is not None:
+        condition &= Q(programme_id=scope.programme.pk)
+    if scope.partnership is not None:
+        condition &= Q(partnership_id=scope.partnership.pk)
+    if units is None:
+        if eligible:
+            where = Q(level=1) if unit is None else Q(level=unit.level, unit_id=unit.pk)
+            return FactSource(FactRollup.objects.filter(where & condition))
+        return FactSource(Fact.objects.filter(scope.fact_filter()))
+    row_levels = {u.level for u in units}
+    if len(row_levels) != 1:
+        raise ValueError("rows of one level at a time")
+    row_level = row_levels.pop()
+    if eligible and level <= row_level and row_level in ROLLUP_LEVELS and all(u.is_region for u in units):
+        where = Q(level__in={level, row_level}) & (Q() if unit is None else Q(**{f"anc_{level}": unit.pk}))
+        return FactSource(FactRollup.objects.filter(where & condition), "unit_id", level, row_level)
+    return FactSource(Fact.objects.filter(scope.fact_filter()), f"anc_{row_level}")
+
+
+def _fact_cells(metrics: set[Metric], stocks: set[Metric], scope: Scope, period: Period) -> dict[int, _Cell]:
     if not metrics:
         return {}
     first = period.first_month
     rows = (
-        Fact.objects.filter(scope.fact_filter(), metric__in=[m.id for m in metrics], month__lte=period.last_month)
+        fact_source(scope)
+        .queryset.filter(_history(metrics, stocks, period))
         .values("metric")
         .annotate(
             flow=Sum(Case(When(month__gte=first, then="value"), default=V(0.0), output_field=FloatField())),
@@ -222,7 +300,7 @@ def _chosen(indicators: Iterable[Indicator | str]) -> tuple[list[Indicator], set
 def evaluate(indicators: Iterable[Indicator | str], scope: Scope, period: Period) -> list[IndicatorValue]:
     """Compute each indicator for one scope and period (one fact query for all of them)."""
     chosen, metrics = _chosen(indicators)
-    cells = _fact_cells(metrics, scope, period)
+    cells = _fact_cells(metrics, _stocks(chosen), scope, period)
     return [_value(indicator, cells, scope, period) for indicator in chosen]
 
 
@@ -312,11 +390,15 @@ def evaluate_grid(
     not reported, never zero. Unit rows break down the recipient side only.
     """
     chosen, metrics = _chosen(indicators)
-    rows, row_scopes, columns = _grid_rows(scope, group, unit_level, units)
+    stocks = _stocks(chosen)
+    rows, row_scopes, groups = _grid_rows(scope, group, unit_level, units)
     months = period.months if monthly else []
     sums: dict[tuple[int, GridKey, int], tuple[float, int]] = {}
-    for column, keys in columns.items():
-        sums |= _grouped_sums(metrics, scope, period, column, keys)
+    for column, level_units in groups.items():
+        # One query per unit level (or for the programme/partnership rows, or the scope alone).
+        whole = level_units is None
+        source = fact_source(scope)._replace(column=column) if whole else fact_source(scope, level_units)
+        sums |= _grouped_sums(metrics, stocks, source, period, monthly=monthly)
     values: dict[tuple[str, GridKey, int | None], IndicatorValue] = {}
     for key in [None, *(row.key for row in rows)]:
         row_scope = scope if key is None else row_scopes[key]
@@ -330,10 +412,11 @@ def evaluate_grid(
 
 def _grid_rows(
     scope: Scope, group: str | None, unit_level: int | None, units: Sequence[OrgUnit] | None
-) -> tuple[list[GridRow], dict[int, Scope], dict[str | None, list[int]]]:
-    """The rows, each row's own scope (for measures), and which fact column groups which row keys."""
+) -> tuple[list[GridRow], dict[int, Scope], dict[Any, list[OrgUnit] | None]]:
+    """The rows, each row's own scope (for measures), and the row groups: unit level → its units,
+    or the column grouping programme/partnership rows (None: the scope alone) → None."""
     if group is None:
-        return [], {}, {None: []}
+        return [], {}, {None: None}
     if group == "unit":
         if scope.side == "supporter":
             raise ValueError("unit rows break down the recipient side; use group='partnership'")
@@ -344,36 +427,48 @@ def _grid_rows(
             units = list(OrgUnit.objects.filter(path__startswith=scope.org_unit.path, level=level).order_by("path"))
         rows = [GridRow(u.pk, u.name, u.code) for u in units]
         scopes = {u.pk: replace(scope, org_unit=u) for u in units}
-        columns: dict[str | None, list[int]] = {}
+        levels: dict[Any, list[OrgUnit] | None] = {}
         for unit in units:
-            columns.setdefault(f"anc_{unit.level}", []).append(unit.pk)
-        return rows, scopes, columns or {None: []}
+            levels.setdefault(unit.level, []).append(unit)  # type: ignore[union-attr]
+        return rows, scopes, levels or {None: None}
     model = apps.get_model("partnerships", "Partnership" if group == "partnership" else "Programme")
-    keys = Fact.objects.filter(scope.fact_filter()).exclude(**{f"{group}_id": 0}).values(f"{group}_id")
+    keys = fact_source(scope).queryset.exclude(**{f"{group}_id": 0}).values(f"{group}_id")
     records = model.objects.filter(pk__in=keys).order_by("pk")
     if group == "partnership":
         records = records.select_related("supporter", "recipient")
     rows = [GridRow(r.pk, str(r), str(r.pk)) for r in records]
     scopes = {r.pk: replace(scope, **{group: r}) for r in records}
-    return rows, scopes, {f"{group}_id": [r.pk for r in records]}
+    return rows, scopes, {f"{group}_id": None}
 
 
 def _grouped_sums(
-    metrics: set[Metric], scope: Scope, period: Period, column: str | None, keys: list[int]
+    metrics: set[Metric], stocks: set[Metric], source: FactSource, period: Period, *, monthly: bool
 ) -> dict[tuple[int, GridKey, int], tuple[float, int]]:
-    """(metric, row key, month) → (sum, fact rows), months before the period folded into month 0.
-    The whole-scope row (key None) is added up from every fact of the scope, grouped or not."""
+    """(metric, row key, month) → (sum, rows read), months before the period (stock metrics only)
+    folded into month 0 and, unless ``monthly``, the period's months into its first month, from one
+    grouped query over ``source`` (see :func:`fact_source`). The
+    whole-scope row (key None) is added up from every row read (grouped or not), or, from the
+    roll-up, from the rows at ``source.total_level``."""
     if not metrics:
         return {}
-    bucket = Case(When(month__lt=period.first_month, then=V(0)), default=F("month"), output_field=IntegerField())
-    facts = Fact.objects.filter(scope.fact_filter(), metric__in=[m.id for m in metrics], month__lte=period.last_month)
-    fields = ["metric", "bucket", *([column] if column else [])]
-    rows = facts.annotate(bucket=bucket).values(*fields).annotate(total=Sum("value"), rows=Count("id")).order_by()
-    wanted = set(keys)
+    in_period = F("month") if monthly else V(period.first_month)
+    bucket = Case(When(month__lt=period.first_month, then=V(0)), default=in_period, output_field=IntegerField())
+    column, total_level, row_level = source.column, source.total_level, source.row_level
+    levels = total_level is not None
+    fields = ["metric", "bucket", *([column] if column else []), *(["level"] if levels else [])]
+    rows = (
+        source.queryset.filter(_history(metrics, stocks, period))
+        .annotate(bucket=bucket)
+        .values(*fields)
+        .annotate(total=Sum("value"), rows=Count("id"))
+        .order_by()
+    )
     sums: dict[tuple[int, GridKey, int], tuple[float, int]] = {}
     for row in rows:
-        targets: list[GridKey] = [None]
-        if column and row[column] in wanted:
+        targets: list[GridKey] = []
+        if not levels or row["level"] == total_level:
+            targets.append(None)
+        if column and row[column] and (not levels or row["level"] == row_level):
             targets.append(row[column])
         for key in targets:
             total, count = sums.get((row["metric"], key, row["bucket"]), (0.0, 0))

@@ -18,7 +18,7 @@ from django.db import connection, models
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from shanhai.analytics.models import Fact
+from shanhai.analytics.models import ROLLUP_LEVELS, Fact, FactRollup
 from shanhai.analytics.registry import Metric
 from shanhai.core.models import OrgUnit
 
@@ -124,21 +124,121 @@ def apply(before: Iterable[FactRow], after: Iterable[FactRow]) -> int:
     Fact.objects.filter(
         record_count__lte=0, metric__in={k[0] for k in changed}, org_unit_id__in={k[1] for k in changed}
     ).delete()
+    _apply_rollup(changed, ancestors)
     return len(changed)
 
 
+def _apply_rollup(changed: dict[tuple[int, int, int, int], list[float]], ancestors: dict[int, dict[str, Any]]) -> None:
+    """The roll-up's side of :func:`apply`: each changed fact cell also changes the cells of its
+    ancestors at the roll-up levels (one upsert statement; rows at 0 records are deleted)."""
+    cells: dict[tuple[int, int, int, int, int], list[Any]] = {}
+    for (metric, org_unit, partnership, month), (value, count, programme) in changed.items():
+        unit = ancestors[org_unit]
+        for level in ROLLUP_LEVELS:
+            anc = unit[f"anc_{level}"]
+            if anc is None:
+                continue
+            cell = cells.setdefault((metric, level, anc, partnership, month), [0.0, 0, programme, unit])
+            cell[0] += value
+            cell[1] += count
+    changed_cells = {key: cell for key, cell in cells.items() if cell[0] != 0 or cell[1] != 0}
+    if not changed_cells:
+        return
+    table = connection.ops.quote_name(FactRollup._meta.db_table)
+    columns = (
+        "metric",
+        "level",
+        "unit_id",
+        *ANCESTOR_COLUMNS,
+        "programme_id",
+        "partnership_id",
+        "month",
+        "value",
+        "record_count",
+    )
+    # Only quoted identifiers are formatted in; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "  # noqa: S608
+        "ON CONFLICT (metric, level, unit_id, partnership_id, month) DO UPDATE SET "
+        f"value = {table}.value + excluded.value, record_count = {table}.record_count + excluded.record_count, "
+        "programme_id = excluded.programme_id"
+    )
+    params = [
+        (
+            metric,
+            level,
+            unit_id,
+            *(unit[f"anc_{k}"] if k <= level else None for k in range(1, len(ANCESTOR_COLUMNS) + 1)),
+            programme,
+            partnership,
+            month,
+            value,
+            count,
+        )
+        for (metric, level, unit_id, partnership, month), (value, count, programme, unit) in changed_cells.items()
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    FactRollup.objects.filter(
+        record_count__lte=0, metric__in={k[0] for k in changed_cells}, unit_id__in={k[2] for k in changed_cells}
+    ).delete()
+
+
+def rebuild_rollup(units: dict[int, set[int]] | None = None) -> None:
+    """Re-derive the roll-up from the facts with one ``INSERT … SELECT … GROUP BY`` per level:
+    entirely, or only the rows of ``units`` (level → unit ids)."""
+    table = connection.ops.quote_name(FactRollup._meta.db_table)
+    fact_table = connection.ops.quote_name(Fact._meta.db_table)
+    if units is None:
+        FactRollup.objects.all().delete()
+    for level in ROLLUP_LEVELS:
+        anc = f"anc_{level}"
+        condition, params = f"{anc} IS NOT NULL", []
+        if units is not None:
+            ids = sorted(units.get(level, ()))
+            if not ids:
+                continue
+            FactRollup.objects.filter(level=level, unit_id__in=ids).delete()
+            condition, params = f"{anc} IN ({', '.join(['%s'] * len(ids))})", ids
+        copied = [f"MAX(anc_{k})" if k < level else (anc if k == level else "NULL") for k in range(1, 7)]
+        sql = (
+            f"INSERT INTO {table} (metric, level, unit_id, {', '.join(ANCESTOR_COLUMNS)}, programme_id, "  # noqa: S608
+            "partnership_id, month, value, record_count) "
+            f"SELECT metric, {level}, {anc}, {', '.join(copied)}, MAX(programme_id), partnership_id, month, "
+            f"SUM(value), SUM(record_count) FROM {fact_table} WHERE {condition} "
+            f"GROUP BY metric, {anc}, partnership_id, month"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
 def repoint_partnership(partnership_id: int, programme_id: int | None) -> None:
-    """A partnership moved to another programme: its records' facts follow."""
+    """A partnership moved to another programme: its records' facts (and their roll-up) follow."""
     Fact.objects.filter(partnership_id=partnership_id).update(programme_id=programme_id or 0)
+    FactRollup.objects.filter(partnership_id=partnership_id).update(programme_id=programme_id or 0)
 
 
 def refresh_ancestors(subtree_path: str) -> int:
-    """After a subtree moved, copy the new ancestor ids of its units onto their facts."""
+    """After a subtree moved, copy the new ancestor ids of its units onto their facts, and
+    re-derive the roll-up rows of every unit at a roll-up level above or in the subtree, before
+    and after the move."""
     units = OrgUnit.objects.filter(path__startswith=subtree_path)
+    moved = Fact.objects.filter(org_unit_id__in=units.values("id"))
+    columns = [f"anc_{level}" for level in ROLLUP_LEVELS]
+    affected: dict[int, set[int]] = defaultdict(set)
+
+    def collect() -> None:
+        for row in moved.order_by().values_list(*columns).distinct():
+            for level, unit_id in zip(ROLLUP_LEVELS, row, strict=True):
+                if unit_id is not None:
+                    affected[level].add(unit_id)
+
+    collect()
     own = OrgUnit.objects.filter(id=OuterRef("org_unit_id"))
-    return Fact.objects.filter(org_unit_id__in=units.values("id")).update(
-        **{column: Subquery(own.values(column)[:1]) for column in ANCESTOR_COLUMNS}
-    )
+    count = moved.update(**{column: Subquery(own.values(column)[:1]) for column in ANCESTOR_COLUMNS})
+    collect()
+    rebuild_rollup(affected)
+    return count
 
 
 def rebuild() -> int:
@@ -146,8 +246,9 @@ def rebuild() -> int:
 
     Per rebuild queryset, one statement: the records are grouped on the four key columns first (no
     ORDER BY: a model's default ordering would sort every record for nothing), then the narrow result
-    is joined to the units for the ancestor columns. At the end the planner's statistics are refreshed,
-    since the table was rewritten wholesale (bench/README.md has the figures at 10 million records).
+    is joined to the units for the ancestor columns. Then the roll-up is re-derived from the facts
+    (:func:`rebuild_rollup`). At the end the planner's statistics are refreshed,
+    since the tables were rewritten wholesale (bench/README.md has the figures at 10 million records).
     """
     table = connection.ops.quote_name(Fact._meta.db_table)
     units = connection.ops.quote_name(OrgUnit._meta.db_table)
@@ -169,8 +270,10 @@ def rebuild() -> int:
             )
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
+    rebuild_rollup()
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {table}")
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(FactRollup._meta.db_table)}")
     return Fact.objects.count()
 
 

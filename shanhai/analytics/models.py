@@ -44,3 +44,49 @@ class Fact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric}@{self.org_unit_id}/{self.partnership_id}/{self.month}={self.value}"
+
+
+#: The region levels the roll-up keeps (province, prefecture, county).
+ROLLUP_LEVELS = (1, 2, 3)
+
+
+class FactRollup(models.Model):
+    """The facts summed per ancestor at the region levels: for every fact and every level k in
+    :data:`ROLLUP_LEVELS` with ``anc_k`` set, one row per (metric, k, anc_k, partnership, month).
+
+    ``unit_id`` is ``anc_k``; ``anc_1 … anc_k`` are copied from the facts (the same for all facts
+    under ``anc_k``), deeper ones are NULL. A province broken down by prefecture, or all counties,
+    read a few thousand of these rows instead of every institution's facts. Kept in step with
+    :class:`Fact` in the same transaction by ``facts.apply``/``rebuild``/``refresh_ancestors``/
+    ``repoint_partnership``; a row at 0 records is deleted, like a fact.
+    """
+
+    metric = models.PositiveSmallIntegerField()
+    level = models.PositiveSmallIntegerField()
+    unit_id = models.BigIntegerField()
+    anc_1 = models.BigIntegerField(null=True)
+    anc_2 = models.BigIntegerField(null=True)
+    anc_3 = models.BigIntegerField(null=True)
+    anc_4 = models.BigIntegerField(null=True)
+    anc_5 = models.BigIntegerField(null=True)
+    anc_6 = models.BigIntegerField(null=True)
+    programme_id = models.BigIntegerField(default=0)
+    partnership_id = models.BigIntegerField(default=0)
+    month = models.PositiveIntegerField()
+    value = models.FloatField(default=0)
+    record_count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "level", "unit_id", "partnership_id", "month"], name="fact_rollup_unique_cell"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["metric", "level", "anc_1", "month"], name="fact_rollup_anc1"),
+            models.Index(fields=["metric", "level", "anc_2", "month"], name="fact_rollup_anc2"),
+            models.Index(fields=["metric", "level", "programme_id", "month"], name="fact_rollup_programme"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric}@{self.level}:{self.unit_id}/{self.partnership_id}/{self.month}={self.value}"

@@ -111,6 +111,13 @@ class TestLoadedDemo:
         assert counts["users"] == 6
         assert 1000 <= counts["people"] <= 1400
 
+    def test_region_rollup_equals_the_facts_summed_per_region(self):
+        from shanhai.analytics.tests.test_rollup import recomputed, rollup_table
+
+        table = rollup_table()
+        assert len(table) > 1000
+        assert table == recomputed()
+
     @pytest.mark.parametrize("period", [f"202203..{month_of(date.today())}", "2024"])
     def test_s5_key_county_hospitals(self, period):
         assert _figures(scenarios.S5_PROGRAMME_COUNTIES, period) == {
