@@ -3,19 +3,11 @@
 from django.db import models
 
 
-class Fact(models.Model):
-    """One metric's contribution of one org unit (and partnership) in one month.
-
-    Plain integer columns, no foreign keys: the table is rewritten in bulk by `rebuild_facts`.
-    ``anc_k`` is the id of the unit's ancestor at level k (itself at its own level), copied at
-    write time so any level groups without joins. ``partnership_id``/``programme_id`` are 0 when
-    the record is credited to none (0, not NULL, so the unique key catches every duplicate).
-    ``record_count`` counts the records behind the value; a row at 0 records is deleted, so a
-    row's existence means "reported".
-    """
+class FactCell(models.Model):
+    """The columns a fact and a roll-up row share: a metric's value (and the number of records behind
+    it) for one month, with the unit's ancestors by level and the programme and partnership credited."""
 
     metric = models.PositiveSmallIntegerField()
-    org_unit_id = models.BigIntegerField()
     anc_1 = models.BigIntegerField(null=True)
     anc_2 = models.BigIntegerField(null=True)
     anc_3 = models.BigIntegerField(null=True)
@@ -27,6 +19,23 @@ class Fact(models.Model):
     month = models.PositiveIntegerField()
     value = models.FloatField(default=0)
     record_count = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class Fact(FactCell):
+    """One metric's contribution of one org unit (and partnership) in one month.
+
+    Plain integer columns, no foreign keys: the table is rewritten in bulk by `rebuild_facts`.
+    ``anc_k`` is the id of the unit's ancestor at level k (itself at its own level), copied at
+    write time so any level groups without joins. ``partnership_id``/``programme_id`` are 0 when
+    the record is credited to none (0, not NULL, so the unique key catches every duplicate).
+    ``record_count`` counts the records behind the value; a row at 0 records is deleted, so a
+    row's existence means "reported".
+    """
+
+    org_unit_id = models.BigIntegerField()
 
     class Meta:
         constraints = [
@@ -50,7 +59,7 @@ class Fact(models.Model):
 ROLLUP_LEVELS = (1, 2, 3)
 
 
-class FactRollup(models.Model):
+class FactRollup(FactCell):
     """The facts summed per ancestor at the region levels: for every fact and every level k in
     :data:`ROLLUP_LEVELS` with ``anc_k`` set, one row per (metric, k, anc_k, partnership, month).
 
@@ -61,20 +70,8 @@ class FactRollup(models.Model):
     ``repoint_partnership``; a row at 0 records is deleted, like a fact.
     """
 
-    metric = models.PositiveSmallIntegerField()
     level = models.PositiveSmallIntegerField()
     unit_id = models.BigIntegerField()
-    anc_1 = models.BigIntegerField(null=True)
-    anc_2 = models.BigIntegerField(null=True)
-    anc_3 = models.BigIntegerField(null=True)
-    anc_4 = models.BigIntegerField(null=True)
-    anc_5 = models.BigIntegerField(null=True)
-    anc_6 = models.BigIntegerField(null=True)
-    programme_id = models.BigIntegerField(default=0)
-    partnership_id = models.BigIntegerField(default=0)
-    month = models.PositiveIntegerField()
-    value = models.FloatField(default=0)
-    record_count = models.IntegerField(default=0)
 
     class Meta:
         constraints = [

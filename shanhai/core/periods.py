@@ -135,3 +135,11 @@ def period_for_dates(start: date, end: date) -> Period:
 def current_year(today: date | None = None) -> Period:
     today = today or date.today()
     return parse_period(str(today.year))
+
+
+def own_period(started_on: date, ended_on: date | None, today: date | None = None) -> Period:
+    """A programme's or partnership's own period: from its start month to its end month, or to this
+    month while it runs (never before its start)."""
+    first = month_of(started_on)
+    last = max(first, month_of(ended_on or today or date.today()))
+    return parse_period(f"{first}..{last}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from shanhai.analytics.engine import Scope, evaluate
 from shanhai.analytics.registry import registry
 from shanhai.analytics.tiles import record_tile_groups
 from shanhai.core.form_base import PeriodForm
-from shanhai.core.periods import Period, month_of, parse_period
+from shanhai.core.periods import Period, own_period
 from shanhai.partnerships import selectors, services
 from shanhai.partnerships.access import (
     access_partnership,
@@ -48,13 +47,6 @@ PARTNERSHIP_INDICATORS = ("agreements_signed",)
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
-
-
-def own_period(started_on: date, ended_on: date | None) -> Period:
-    """From the start month to the end month, or to this month while there is no end."""
-    first = month_of(started_on)
-    last = max(first, month_of(ended_on or date.today()))
-    return parse_period(f"{first}..{last}")
 
 
 def chosen_period(request: HttpRequest, default: Period) -> tuple[PeriodForm, Period]:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from shanhai.analytics.engine import Grid, IndicatorValue, Scope, evaluate, evaluate_grid
 from shanhai.analytics.registry import Indicator, registry
 from shanhai.analytics.tiles import RECORD_APPS
-from shanhai.core.periods import Period, month_of, parse_period
+from shanhai.core.periods import Period, own_period, parse_period
 from shanhai.partnerships.models import Partnership, Programme
 from shanhai.partnerships.selectors import partnership_visibility
 from shanhai.reports.models import Report
@@ -94,9 +94,7 @@ def report_title(programme: Programme) -> str:
 
 def default_period(programme: Programme) -> Period:
     """The programme's own period: from its start month to its end month, or to this month while open."""
-    first = month_of(programme.started_on)
-    last = max(first, month_of(programme.ended_on or date.today()))
-    return parse_period(f"{first}..{last}")
+    return own_period(programme.started_on, programme.ended_on)
 
 
 def report_period(report: Report) -> Period:
