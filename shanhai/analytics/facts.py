@@ -43,6 +43,9 @@ class FactSource:
     rows: Callable[[Any], list[FactRow]]
     rebuild: Callable[[], Iterable[models.QuerySet[Any]]]
     name: str
+    #: False for sources whose owning app applies the rows itself (rows that depend on other
+    #: records, e.g. a pregnancy's outcome flags): :func:`rows_for` then leaves them out.
+    automatic: bool = True
 
 
 _sources: list[FactSource] = []
@@ -53,8 +56,11 @@ def register_source(
     *,
     rows: Callable[[Any], list[FactRow]],
     rebuild: Callable[[], Iterable[models.QuerySet[Any]]],
+    automatic: bool = True,
 ) -> FactSource:
-    source = FactSource(model=model, rows=rows, rebuild=rebuild, name=f"{model._meta.label}:{rows.__name__}")
+    source = FactSource(
+        model=model, rows=rows, rebuild=rebuild, name=f"{model._meta.label}:{rows.__name__}", automatic=automatic
+    )
     if all(s.name != source.name for s in _sources):
         _sources.append(source)
     return source
@@ -68,7 +74,9 @@ def rows_for(obj: models.Model) -> list[FactRow]:
     """Every fact row the record contributes now (empty for an unsaved record)."""
     if obj.pk is None:
         return []
-    return [row for source in _sources if isinstance(obj, source.model) for row in source.rows(obj)]
+    return [
+        row for source in _sources if source.automatic and isinstance(obj, source.model) for row in source.rows(obj)
+    ]
 
 
 def apply(before: Iterable[FactRow], after: Iterable[FactRow]) -> int:

@@ -42,6 +42,9 @@ def _secret_key() -> str:
 
 DEBUG = env_flag("DEBUG")
 SECRET_KEY = _secret_key()
+#: Salt of the keys that encrypt personal data at rest (django-fernet-encrypted-fields derives them
+#: from SECRET_KEY and this). A list rotates: the first encrypts, all decrypt. Set it in production.
+SALT_KEY = [s for s in os.environ.get("SHANHAI_SALT_KEY", "shanhai-personal-data-v1").split(",") if s]
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 HTTPS = env_flag("SHANHAI_HTTPS")
 
@@ -72,6 +75,7 @@ INSTALLED_APPS = [
     "shanhai.training",
     "shanhai.capacity",
     "shanhai.outreach",
+    "shanhai.maternal",
     "shanhai.records",
     "shanhai.reports",
     "shanhai.analytics",

@@ -1,0 +1,479 @@
+"""Metrics (ids 601–699), fact sources and the official MCH indicators (domain.md §3.2).
+
+Area indicators: every fact sits on the woman's (or child's) **residence**, never on the institution
+that served her, so a delivery in another county counts where she lives (妇幼年报, 辖区). A
+pregnancy's outcome facts sit in its **delivery month**: a period's 产妇 are the women who
+delivered in it, and the annual report's period is the MCH year (1 Oct–30 Sep, period ``2021Oct``).
+A pregnancy that ends without delivery gives no outcome facts. Deaths sit in the month of death.
+
+The pregnancy's rows depend on its visits, assessments and case, so the maternal services apply them
+(``automatic=False``); ``rebuild`` derives the same rows from the stored flags with set-based SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import F, Q, QuerySet, Value
+from django.utils.translation import gettext_lazy as _
+
+from shanhai.analytics.engine import Scope
+from shanhai.analytics.facts import FactRow, MonthNumber, metric_value, rebuild_credit, register_source
+from shanhai.analytics.registry import Evidence, Flow, Measure, Metric, RecordSet, registry
+from shanhai.core.periods import Period, month_of
+from shanhai.maternal.models import Child, ChildCheck, DeathAge, DeathCause, DeliveryPlace, Pregnancy
+
+SOURCE_NBCP = "国家卫生健康委《妇幼健康统计调查制度》年报表（孕产妇保健和健康情况年报表）"
+SOURCE_PHS = "《国家基本公共卫生服务规范（第三版）》孕产妇健康管理服务规范 考核指标"
+SOURCE_35 = "国卫办妇幼发〔2017〕35号《孕产妇妊娠风险评估与管理工作规范》"
+SOURCE_CHILD = "《国家基本公共卫生服务规范（第三版）》0～6岁儿童健康管理服务规范"
+
+
+# --- metrics ----------------------------------------------------------------------------------------------
+def _delivered(condition: Q | None = None, value: str | None = None) -> Evidence:
+    return Evidence(
+        "pregnancies",
+        month="delivery__delivered_on",
+        unit="woman__residence",
+        partnership=None,
+        condition=Q(delivery__isnull=False) & (condition or Q()),
+        value=value,
+    )
+
+
+def _child(month: str, condition: Q) -> Evidence:
+    return Evidence("children", month=month, unit="residence", partnership=None, condition=condition)
+
+
+#: (field condition on a delivered pregnancy, metric id, code, name)
+LIVE_BIRTHS = registry.metric(
+    601, "mch.live_births", _("Live births"), evidence=_delivered(value="delivery__live_births")
+)
+MOTHERS = registry.metric(602, "mch.mothers", _("Women delivered (产妇)"), evidence=_delivered())
+FACILITY_LIVE_BIRTHS = registry.metric(
+    603,
+    "mch.facility_live_births",
+    _("Live births in a facility"),
+    evidence=_delivered(Q(delivery__place=DeliveryPlace.FACILITY), value="delivery__live_births"),
+)
+_FLAGS: tuple[tuple[str, Q, int, str, object], ...] = (
+    ("early", Q(is_early_registered=True), 604, "mch.early_registered", _("Registered before 13 weeks")),
+    ("antenatal", Q(antenatal_visit_count__gte=1), 605, "mch.antenatal_any", _("With at least one antenatal exam")),
+    ("antenatal_5", Q(antenatal_visit_count__gte=5), 606, "mch.antenatal_5", _("With five or more antenatal exams")),
+    ("system", Q(is_system_managed=True), 607, "mch.system_managed", _("Systematically managed")),
+    ("high_risk", Q(is_high_risk=True), 608, "mch.high_risk", _("High-risk women delivered")),
+    (
+        "high_risk_managed",
+        Q(is_high_risk=True, is_high_risk_managed=True),
+        609,
+        "mch.high_risk_managed",
+        _("High-risk women under management"),
+    ),
+    (
+        "high_risk_facility",
+        Q(is_high_risk=True, delivery__place=DeliveryPlace.FACILITY),
+        610,
+        "mch.high_risk_facility",
+        _("High-risk women delivered in a facility"),
+    ),
+    ("postpartum", Q(is_postpartum_visited=True), 611, "mch.postpartum_visited", _("Visited after delivery in time")),
+)
+FLAG_METRICS: dict[str, tuple[Q, Metric]] = {
+    key: (condition, registry.metric(id, code, name, evidence=_delivered(condition)))  # type: ignore[arg-type]
+    for key, condition, id, code, name in _FLAGS
+}
+MATERNAL_DEATHS = registry.metric(
+    620,
+    "mch.maternal_deaths",
+    _("Maternal deaths"),
+    evidence=Evidence(
+        "pregnancies",
+        month="death__died_on",
+        unit="woman__residence",
+        partnership=None,
+        condition=Q(death__isnull=False) & ~Q(death__cause=DeathCause.ACCIDENT),
+    ),
+)
+NEONATAL_DEATHS = registry.metric(
+    621,
+    "mch.neonatal_deaths",
+    _("Neonatal deaths (under 28 days)"),
+    evidence=_child("died_on", Q(death_age=DeathAge.NEONATAL)),
+)
+INFANT_DEATHS = registry.metric(
+    622,
+    "mch.infant_deaths",
+    _("Infant deaths (under 1 year)"),
+    evidence=_child("died_on", Q(death_age__lte=DeathAge.INFANT)),
+)
+UNDER_FIVE_DEATHS = registry.metric(
+    623,
+    "mch.under_five_deaths",
+    _("Deaths under 5 years"),
+    evidence=_child("died_on", Q(death_age__lte=DeathAge.UNDER_FIVE)),
+)
+NEWBORNS_SCREENED = registry.metric(
+    624,
+    "mch.newborns_screened",
+    _("Newborns screened (PKU, CH)"),
+    evidence=_child("birth_date", Q(newborn_screened_on__isnull=False)),
+)
+HIGH_RISK_INFANTS = registry.metric(
+    625, "mch.high_risk_infants", _("High-risk infants born"), evidence=_child("birth_date", Q(is_high_risk=True))
+)
+CHILD_DEATH_METRICS = (
+    (NEONATAL_DEATHS, Q(death_age=DeathAge.NEONATAL)),
+    (INFANT_DEATHS, Q(death_age__lte=DeathAge.INFANT)),
+    (UNDER_FIVE_DEATHS, Q(death_age__lte=DeathAge.UNDER_FIVE)),
+)
+
+
+# --- fact sources ---------------------------------------------------------------------------------------------
+def _matches(pregnancy: Pregnancy, key: str) -> bool:
+    delivery = pregnancy.delivery
+    return {
+        "early": pregnancy.is_early_registered,
+        "antenatal": pregnancy.antenatal_visit_count >= 1,
+        "antenatal_5": pregnancy.antenatal_visit_count >= 5,
+        "system": pregnancy.is_system_managed,
+        "high_risk": pregnancy.is_high_risk,
+        "high_risk_managed": pregnancy.is_high_risk and pregnancy.is_high_risk_managed,
+        "high_risk_facility": pregnancy.is_high_risk and delivery.place == DeliveryPlace.FACILITY,
+        "postpartum": pregnancy.is_postpartum_visited,
+    }[key]
+
+
+def pregnancy_rows(pregnancy: Pregnancy) -> list[FactRow]:
+    """A delivered pregnancy's outcome rows in its delivery month, and a counted death in its month,
+    at the woman's residence."""
+    from shanhai.maternal.services import getattr_or_none
+
+    rows: list[FactRow] = []
+    unit = pregnancy.woman.residence_id
+    delivery = getattr_or_none(pregnancy, "delivery")
+    if delivery is not None:
+        month = month_of(delivery.delivered_on)
+        rows.append(FactRow(metric=MOTHERS, org_unit_id=unit, month=month))
+        if delivery.live_births:
+            rows.append(FactRow(metric=LIVE_BIRTHS, org_unit_id=unit, month=month, value=float(delivery.live_births)))
+            if delivery.place == DeliveryPlace.FACILITY:
+                rows.append(
+                    FactRow(
+                        metric=FACILITY_LIVE_BIRTHS, org_unit_id=unit, month=month, value=float(delivery.live_births)
+                    )
+                )
+        rows += [
+            FactRow(metric=metric, org_unit_id=unit, month=month)
+            for key, (_condition, metric) in FLAG_METRICS.items()
+            if _matches(pregnancy, key)
+        ]
+    death = getattr_or_none(pregnancy, "death")
+    if death is not None and death.cause != DeathCause.ACCIDENT:
+        rows.append(FactRow(metric=MATERNAL_DEATHS, org_unit_id=unit, month=month_of(death.died_on)))
+    return rows
+
+
+def _pregnancy_rebuild() -> Iterable[QuerySet]:
+    delivered = Pregnancy.objects.filter(delivery__isnull=False)
+    common = {"f_month": MonthNumber("delivery__delivered_on")}
+    credit = rebuild_credit(unit="woman__residence_id", partnership=None)
+    yield delivered.annotate(f_metric=metric_value(MOTHERS), **common, **credit)
+    by_births = rebuild_credit(
+        unit="woman__residence_id", partnership=None, value=F("delivery__live_births") * Value(1.0)
+    )
+    yield delivered.filter(delivery__live_births__gt=0).annotate(
+        f_metric=metric_value(LIVE_BIRTHS), **common, **by_births
+    )
+    yield delivered.filter(delivery__live_births__gt=0, delivery__place=DeliveryPlace.FACILITY).annotate(
+        f_metric=metric_value(FACILITY_LIVE_BIRTHS), **common, **by_births
+    )
+    for condition, metric in FLAG_METRICS.values():
+        yield delivered.filter(condition).annotate(f_metric=metric_value(metric), **common, **credit)
+    yield (
+        Pregnancy.objects.filter(death__isnull=False)
+        .exclude(death__cause=DeathCause.ACCIDENT)
+        .annotate(f_metric=metric_value(MATERNAL_DEATHS), f_month=MonthNumber("death__died_on"), **credit)
+    )
+
+
+def child_rows(child: Child) -> list[FactRow]:
+    unit = child.residence_id
+    born = month_of(child.birth_date)
+    rows: list[FactRow] = []
+    if child.newborn_screened_on is not None:
+        rows.append(FactRow(metric=NEWBORNS_SCREENED, org_unit_id=unit, month=born))
+    if child.is_high_risk:
+        rows.append(FactRow(metric=HIGH_RISK_INFANTS, org_unit_id=unit, month=born))
+    if child.died_on is not None and child.death_age is not None:
+        died = month_of(child.died_on)
+        rows += [
+            FactRow(metric=metric, org_unit_id=unit, month=died)
+            for metric, condition in CHILD_DEATH_METRICS
+            if _age_matches(child.death_age, metric)
+        ]
+    return rows
+
+
+def _age_matches(age: int, metric: Metric) -> bool:
+    limit = {NEONATAL_DEATHS.id: DeathAge.NEONATAL, INFANT_DEATHS.id: DeathAge.INFANT}.get(
+        metric.id, DeathAge.UNDER_FIVE
+    )
+    return age == DeathAge.NEONATAL if metric is NEONATAL_DEATHS else age <= limit
+
+
+def _child_rebuild() -> Iterable[QuerySet]:
+    credit = rebuild_credit(unit="residence_id", partnership=None)
+    born = {"f_month": MonthNumber("birth_date")}
+    yield Child.objects.filter(newborn_screened_on__isnull=False).annotate(
+        f_metric=metric_value(NEWBORNS_SCREENED), **born, **credit
+    )
+    yield Child.objects.filter(is_high_risk=True).annotate(f_metric=metric_value(HIGH_RISK_INFANTS), **born, **credit)
+    for metric, condition in CHILD_DEATH_METRICS:
+        yield Child.objects.filter(condition, died_on__isnull=False).annotate(
+            f_metric=metric_value(metric), f_month=MonthNumber("died_on"), **credit
+        )
+
+
+register_source(Pregnancy, rows=pregnancy_rows, rebuild=_pregnancy_rebuild, automatic=False)
+register_source(Child, rows=child_rows, rebuild=_child_rebuild, automatic=False)
+
+
+# --- measure: children under 3 under systematic management ---------------------------------------------------
+#: The checks due by age in months for children under 3 (4:2:2 — domain.md §3.2, §3.3).
+UNDER_THREE_SCHEDULE = (("m3", 3), ("m6", 6), ("m8", 8), ("m12", 12), ("m18", 18), ("m24", 24), ("m30", 30))
+
+
+def _months_between(born: date, on: date) -> int:
+    return (on.year - born.year) * 12 + on.month - born.month - (1 if on.day < born.day else 0)
+
+
+def _under_three(scope: Scope, period: Period) -> QuerySet[Child]:
+    end = period.end
+    three_years_before = date(end.year - 3, end.month, min(end.day, 28))
+    return Child.objects.filter(
+        scope.record_filter(unit="residence", partnership=None),
+        birth_date__lte=end,
+        birth_date__gt=three_years_before,
+    ).filter(Q(died_on__isnull=True) | Q(died_on__gt=end))
+
+
+def _managed_under_three(scope: Scope, period: Period) -> tuple[list[int], int]:
+    """Children under 3 at the period end who had every check due in the period (age 3 months and
+    over, checks at 3, 6, 8, 12, 18, 24 and 30 months; a child who had no check due yet does not
+    count in either number)."""
+    children = list(_under_three(scope, period).values_list("id", "birth_date"))
+    done: dict[int, set[str]] = {}
+    for child_id, kind in ChildCheck.objects.filter(child_id__in=[c for c, _born in children]).values_list(
+        "child_id", "kind"
+    ):
+        done.setdefault(child_id, set()).add(kind)
+    managed, eligible = [], 0
+    for child_id, born in children:
+        age_at_end = _months_between(born, period.end)
+        start_age = _months_between(born, period.start)
+        due = [kind for kind, months in UNDER_THREE_SCHEDULE if start_age <= months <= age_at_end]
+        if not due:
+            continue
+        eligible += 1
+        if all(kind in done.get(child_id, set()) for kind in due):
+            managed.append(child_id)
+    return managed, eligible
+
+
+def _under_three_managed(scope: Scope, period: Period) -> tuple[float, bool]:
+    managed, eligible = _managed_under_three(scope, period)
+    return float(len(managed)), eligible > 0
+
+
+def _under_three_eligible(scope: Scope, period: Period) -> tuple[float, bool]:
+    _managed, eligible = _managed_under_three(scope, period)
+    return float(eligible), eligible > 0
+
+
+def _under_three_evidence(scope: Scope, period: Period) -> RecordSet:
+    managed, _eligible = _managed_under_three(scope, period)
+    note = _("Children under 3 at the period end who had every check due in the period.")
+    return RecordSet("children", Child.objects.filter(pk__in=managed), note=note)
+
+
+UNDER_THREE_MANAGED = Measure(
+    "mch.under_three_managed",
+    _("Children under 3 under systematic management"),
+    _under_three_managed,
+    evidence=_under_three_evidence,
+)
+UNDER_THREE_DUE = Measure(
+    "mch.under_three_due", _("Children under 3 with a check due in the period"), _under_three_eligible
+)
+
+
+# --- indicators -------------------------------------------------------------------------------------------------
+_MCH = {"scopes": ("org",), "app": "maternal"}
+
+
+def _rate(
+    code: str, zh: str, en: str, numerator: object, denominator: object, *, factor: int = 100, **kw: object
+) -> None:
+    registry.indicator(
+        code=code,
+        name_zh=zh,
+        name_en=en,
+        numerator=numerator,
+        denominator=denominator,
+        factor=factor,
+        decimals=2,
+        **_MCH,
+        **kw,
+    )  # type: ignore[arg-type]
+
+
+_rate(
+    "mch.early_registration_rate",
+    "早孕建册率",
+    "Registration in early pregnancy",
+    Flow(FLAG_METRICS["early"][1]),
+    Flow(LIVE_BIRTHS),
+    definition_zh="辖区内孕13周之前（<13⁺⁰周）建册并进行第一次产前检查的产妇人数 ÷ 同期活产数 × 100%。按产妇居住地、分娩月份统计。",
+    definition_en="Women who registered and had their first antenatal exam before 13 weeks (<13+0) ÷ live births in the area and period × 100%. Counted at the woman's residence, in the month she delivered.",
+    source=SOURCE_PHS,
+)
+_rate(
+    "mch.antenatal_rate",
+    "产前检查率",
+    "Antenatal care coverage",
+    Flow(FLAG_METRICS["antenatal"][1]),
+    Flow(LIVE_BIRTHS),
+    definition_zh="辖区内产妇中孕期接受过1次及以上产前检查的人数 ÷ 同期活产数 × 100%（年报口径）。",
+    definition_en="Women delivered who had at least one antenatal exam ÷ live births × 100% (annual-report definition).",
+    source=SOURCE_NBCP,
+)
+_rate(
+    "mch.system_management_rate",
+    "孕产妇系统管理率",
+    "Systematic maternal care",
+    Flow(FLAG_METRICS["system"][1]),
+    Flow(LIVE_BIRTHS),
+    definition_zh="孕期至产后28天内接受早孕建册、5次及以上产前检查、新法接生和产后访视的产妇人数 ÷ 同期活产数 × 100%。",
+    definition_en="Women who had early registration, five or more antenatal exams, a modern (clean) delivery and a postpartum visit ÷ live births × 100%.",
+    source=SOURCE_NBCP,
+)
+_rate(
+    "mch.high_risk_proportion",
+    "高危孕产妇比例",
+    "Share of high-risk women",
+    Flow(FLAG_METRICS["high_risk"][1]),
+    Flow(MOTHERS),
+    definition_zh="妊娠风险评估为黄色及以上（含紫色）的产妇人数 ÷ 同期产妇总数 × 100%。以孕期最高评级计。",
+    definition_en="Women delivered whose risk grading reached yellow or above (purple included) ÷ all women delivered × 100%. The highest grading during pregnancy counts.",
+    source=SOURCE_35,
+    direction="none",
+)
+_rate(
+    "mch.high_risk_management_rate",
+    "高危孕产妇管理率",
+    "High-risk women under management",
+    Flow(FLAG_METRICS["high_risk_managed"][1]),
+    Flow(FLAG_METRICS["high_risk"][1]),
+    definition_zh="高危产妇中得到管理的人数 ÷ 高危产妇人数 × 100%。得到管理：评为高危后有随访（产前检查或产后访视），橙色、红色、紫色者已建专案。",
+    definition_en="High-risk women delivered who were managed ÷ high-risk women delivered × 100%. Managed: followed up (an antenatal or postpartum visit) after being graded high-risk, with a 专案 for orange, red and purple.",
+    source=SOURCE_NBCP,
+)
+_rate(
+    "mch.high_risk_facility_rate",
+    "高危产妇住院分娩率",
+    "High-risk women delivered in a facility",
+    Flow(FLAG_METRICS["high_risk_facility"][1]),
+    Flow(FLAG_METRICS["high_risk"][1]),
+    definition_zh="高危产妇中住院分娩的人数 ÷ 高危产妇人数 × 100%。",
+    definition_en="High-risk women delivered in a facility ÷ high-risk women delivered × 100%.",
+    source=SOURCE_NBCP,
+)
+_rate(
+    "mch.postpartum_visit_rate",
+    "产后访视率",
+    "Postpartum visits",
+    Flow(FLAG_METRICS["postpartum"][1]),
+    Flow(LIVE_BIRTHS),
+    definition_zh="出院后28天内（可配置）接受过产后访视的产妇人数 ÷ 同期活产数 × 100%。",
+    definition_en="Women visited within 28 days of discharge (configurable) ÷ live births × 100%.",
+    source=SOURCE_PHS,
+)
+_rate(
+    "mch.facility_delivery_rate",
+    "住院分娩率",
+    "Facility deliveries",
+    Flow(FACILITY_LIVE_BIRTHS),
+    Flow(LIVE_BIRTHS),
+    definition_zh="在具有助产资质的医疗机构（乡镇卫生院及以上）分娩的活产数 ÷ 同期活产数 × 100%。",
+    definition_en="Live births delivered in a facility with midwifery services (township health centre and above) ÷ all live births × 100%.",
+    source=SOURCE_NBCP,
+)
+_rate(
+    "mch.maternal_mortality",
+    "孕产妇死亡率",
+    "Maternal mortality ratio",
+    Flow(MATERNAL_DEATHS),
+    Flow(LIVE_BIRTHS),
+    factor=100000,
+    definition_zh="妊娠期至妊娠结束后42天内因与妊娠有关或由妊娠加重的原因死亡（不含意外）的人数 ÷ 同期活产数 × 10万。",
+    definition_en="Deaths in pregnancy or within 42 days after it ends, from causes related to or aggravated by it (accidents excluded) ÷ live births × 100,000.",
+    source=SOURCE_NBCP,
+    direction="down",
+)
+_rate(
+    "mch.neonatal_mortality",
+    "新生儿死亡率",
+    "Neonatal mortality rate",
+    Flow(NEONATAL_DEATHS),
+    Flow(LIVE_BIRTHS),
+    factor=1000,
+    definition_zh="出生后28天内死亡的新生儿数 ÷ 同期活产数 × 1000‰。",
+    definition_en="Deaths within 28 days of birth ÷ live births × 1,000.",
+    source=SOURCE_NBCP,
+    direction="down",
+)
+_rate(
+    "mch.infant_mortality",
+    "婴儿死亡率",
+    "Infant mortality rate",
+    Flow(INFANT_DEATHS),
+    Flow(LIVE_BIRTHS),
+    factor=1000,
+    definition_zh="未满1岁死亡的婴儿数 ÷ 同期活产数 × 1000‰。",
+    definition_en="Deaths under 1 year ÷ live births × 1,000.",
+    source=SOURCE_NBCP,
+    direction="down",
+)
+_rate(
+    "mch.under_five_mortality",
+    "5岁以下儿童死亡率",
+    "Under-five mortality rate",
+    Flow(UNDER_FIVE_DEATHS),
+    Flow(LIVE_BIRTHS),
+    factor=1000,
+    definition_zh="未满5岁死亡的儿童数 ÷ 同期活产数 × 1000‰。",
+    definition_en="Deaths under 5 years ÷ live births × 1,000.",
+    source=SOURCE_NBCP,
+    direction="down",
+)
+_rate(
+    "mch.newborn_screening_rate",
+    "新生儿疾病筛查率",
+    "Newborn disease screening",
+    Flow(NEWBORNS_SCREENED),
+    Flow(LIVE_BIRTHS),
+    definition_zh="接受苯丙酮尿症和先天性甲状腺功能减低症筛查的新生儿数 ÷ 同期活产数 × 100%（听力筛查另计）。按出生月份统计。",
+    definition_en="Newborns screened for PKU and congenital hypothyroidism ÷ live births × 100% (hearing screening reported apart). Counted in the month of birth.",
+    source="《新生儿疾病筛查管理办法》；妇幼健康统计调查制度",
+)
+_rate(
+    "mch.under_three_management_rate",
+    "3岁以下儿童系统管理率",
+    "Systematic care of children under 3",
+    UNDER_THREE_MANAGED,
+    UNDER_THREE_DUE,
+    definition_zh="期末未满3岁、期内按要求（3、6、8、12、18、24、30月龄，即“4:2:2”）接受了应做的全部健康检查的儿童数 ÷ 期内有应做检查的3岁以下儿童数 × 100%。",
+    definition_en="Children under 3 at the period end who had every check due in the period (at 3, 6, 8, 12, 18, 24 and 30 months: the 4:2:2 frequency) ÷ children under 3 with a check due in the period × 100%.",
+    source=SOURCE_CHILD,
+)
