@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,7 +118,7 @@ def derive_pregnancy(pregnancy: Pregnancy) -> dict[str, Any]:
     is_high_risk = bool(risky)
     values["is_high_risk"] = is_high_risk
     needs_case = colour_rank(values["highest_colour"]) >= colour_rank(Colour.ORANGE) or values["was_ever_purple"]
-    has_case = RiskCase.objects.filter(pregnancy=pregnancy).exists()
+    has_case = getattr_or_none(pregnancy, "case") is not None
     postpartum = list(pregnancy.postpartum_visits.all())
     followed_up = is_high_risk and (
         any(v >= values["high_risk_since"] for v in visits)
@@ -148,9 +148,10 @@ def derive_pregnancy(pregnancy: Pregnancy) -> dict[str, Any]:
 
 
 def getattr_or_none(obj: Any, name: str) -> Any:
+    """A reverse one-to-one (``pregnancy.delivery``) or ``None`` where there is none."""
     try:
         return getattr(obj, name)
-    except Exception:  # the reverse one-to-one does not exist
+    except ObjectDoesNotExist:
         return None
 
 
