@@ -39,13 +39,22 @@ class User(AbstractUser):
 
 
 class Membership(models.Model):
-    """A user's role over one org unit's subtree."""
+    """A user's role over one org unit's subtree; ``reveals_personal`` also lets them view personal data
+    in clear there (with a reason, audited: ``core.reveal``)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     org_unit = models.ForeignKey(
         "core.OrgUnit", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    reveals_personal = models.BooleanField(
+        _("may reveal personal data"),
+        default=False,
+        help_text=_(
+            "Lets the user view personal data (names, ID numbers, phones) in full within this membership's "
+            "subtree, giving a reason each time; every viewing is recorded in the audit trail."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

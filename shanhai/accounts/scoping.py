@@ -32,6 +32,8 @@ class UserScope:
     partnership_paths: tuple[str, ...]
     audit_paths: tuple[str, ...]
     roots: tuple[OrgUnit, ...]
+    #: Subtrees where the user may view personal data in clear (memberships with ``reveals_personal``).
+    reveal_paths: tuple[str, ...] = ()
 
     def read_q(self, field: str = "path") -> Q:
         return Q() if self.is_admin else in_subtrees(list(self.read_paths), field)
@@ -44,6 +46,10 @@ class UserScope:
 
     def can_manage_partnerships_at(self, path: str) -> bool:
         return self.is_admin or any(path.startswith(p) for p in self.partnership_paths)
+
+    def can_reveal_path(self, path: str) -> bool:
+        """May the user view personal data of a record at ``path`` in clear (always with a reason, audited)?"""
+        return self.is_admin or any(path.startswith(p) for p in self.reveal_paths)
 
     @property
     def can_write_anything(self) -> bool:
@@ -72,8 +78,16 @@ def scope_of(user: Any) -> UserScope:
     is_admin = user.is_superuser or any(m.role == Role.SYSTEM_ADMIN for m in memberships)
     roots = {m.org_unit_id: jurisdiction(m.org_unit) for m in memberships}
 
-    def paths(roles: frozenset[str] | None) -> tuple[str, ...]:
-        return tuple(sorted({jurisdiction(m.org_unit).path for m in memberships if roles is None or m.role in roles}))
+    def paths(roles: frozenset[str] | None, *, reveals_personal: bool = False) -> tuple[str, ...]:
+        return tuple(
+            sorted(
+                {
+                    jurisdiction(m.org_unit).path
+                    for m in memberships
+                    if (roles is None or m.role in roles) and (m.reveals_personal or not reveals_personal)
+                }
+            )
+        )
 
     scope = UserScope(
         is_admin=is_admin,
@@ -82,6 +96,7 @@ def scope_of(user: Any) -> UserScope:
         partnership_paths=paths(PARTNERSHIP_ROLES),
         audit_paths=paths(AUDIT_ROLES),
         roots=tuple(sorted({r.pk: r for r in roots.values()}.values(), key=lambda u: u.path)),
+        reveal_paths=paths(None, reveals_personal=True),
     )
     user._shanhai_scope = scope
     return scope

@@ -25,14 +25,33 @@ def user_create(*, actor: Any, username: str, password: str, full_name: str = ""
 
 
 @transaction.atomic
-def membership_grant(*, actor: Any, user: User, org_unit: OrgUnit, role: str) -> Membership:
+def membership_grant(
+    *, actor: Any, user: User, org_unit: OrgUnit, role: str, reveals_personal: bool = False
+) -> Membership:
+    """Give ``user`` the role over ``org_unit``'s subtree. Granting an existing membership again sets its
+    ``reveals_personal`` flag to the value given (audited as an update when it changes)."""
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role.")})
-    membership, created = Membership.objects.get_or_create(user=user, org_unit=org_unit, role=role)
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        user=user, org_unit=org_unit, role=role, defaults={"reveals_personal": reveals_personal}
+    )
     if created:
         audit_record(
             actor=actor, action=AuditAction.CREATE, obj=membership, after=snapshot(membership), org_unit=org_unit
         )
+    elif membership.reveals_personal != reveals_personal:
+        before = snapshot(membership)
+        membership.reveals_personal = reveals_personal
+        membership.save(update_fields=["reveals_personal"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=membership,
+            before=before,
+            after=snapshot(membership),
+            org_unit=org_unit,
+        )
+    user.__dict__.pop("_shanhai_scope", None)  # a cached scope would miss the new rights
     return membership
 
 

@@ -47,6 +47,16 @@ def _value_html(value: Any, tag: str) -> SafeString:
 def changes_html(changes: dict[str, Any], object_type: str = "", action: str = "") -> SafeString:
     """The diff ``field → [before, after]`` as a list; a new record's values fold away under a summary."""
     model = _model(object_type)
+    if action == AuditAction.REVEAL and isinstance(note := changes.get("_"), dict):
+        fields = "、".join(str(field_label(model, name)) for name in note.get("fields", []))
+        return format_html(
+            '<ul class="changes"><li><span class="field-name">{}</span>: {}</li>'
+            '<li><span class="field-name">{}</span>: {}</li></ul>',
+            _("viewed"),
+            fields,
+            _("reason"),
+            note.get("reason", ""),
+        )
     rows = []
     for field, values in changes.items():
         if field == "_":

@@ -3,6 +3,7 @@
 Input uses the same cell representations as the import (unit codes, partnership numbers, record
 numbers, dates as YYYY-MM-DD, months as YYYY-MM, choices by value or label) and goes through the same
 column parsers and the kind's services; output gives each column's cell value plus ``public_id``.
+Personal columns are served masked; kinds with any get ``POST …/<public_id>/reveal/`` (``core.reveal``).
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ import uuid
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, QuerySet
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -23,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from shanhai.core.api import ApiView, errors
+from shanhai.core.reveal import can_reveal, reveal_personal
 from shanhai.records import columns as cols
 from shanhai.records.access import access_record, require_record_write
 from shanhai.records.filters import record_filter
@@ -84,6 +88,21 @@ def output_serializer(kind: RecordKind) -> type[serializers.Serializer]:
 def input_serializer(kind: RecordKind) -> type[serializers.Serializer]:
     fields = {c.key: c.api_field() for c in kind.importable_columns}
     return type(f"{_class_name(kind)}Input", (serializers.Serializer,), fields)
+
+
+class RevealRequest(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why the personal data is needed (at least 4 characters); kept in the audit trail.",
+    )
+
+
+def revealed_serializer(kind: RecordKind) -> type[serializers.Serializer]:
+    fields = {c.key: serializers.CharField(read_only=True, label=str(c.label)) for c in kind.personal_columns}
+    return type(f"{_class_name(kind)}Revealed", (serializers.Serializer,), fields)
 
 
 def _parse(kind: RecordKind, request: Request, *, partial: bool) -> dict[str, Any]:
@@ -168,6 +187,8 @@ def _views(kind: RecordKind) -> tuple[type[ApiView], type[ApiView]]:
         def post(self, request: Request) -> Response:
             """Values as in the import template's cells; 403 if the user may not write at its units."""
             values = _parse(kind, request, partial=False)
+            if kept := cols.kept_keys(values):
+                raise ValidationError({key: [str(cols.MASKED_VALUE)] for key in kept})
             require_record_write(kind, request.user, values)
             record = kind.create(actor=request.user, **values)
             return Response(output(record).data, status=status.HTTP_201_CREATED)
@@ -193,7 +214,7 @@ def _views(kind: RecordKind) -> tuple[type[ApiView], type[ApiView]]:
             responses={200: output, **errors(400, 403, 404)},
         )
         def patch(self, request: Request, public_id: uuid.UUID) -> Response:
-            """Only the fields sent change."""
+            """Only the fields sent change; a masked personal value (with *) leaves the stored one."""
             record = access_record(kind, request.user, public_id, for_write=True)
             values = _parse(kind, request, partial=True)
             changes = {k: v for k, v in values.items() if not kind.column(k).same(kind.column(k).value(record), v)}
@@ -225,6 +246,43 @@ def _views(kind: RecordKind) -> tuple[type[ApiView], type[ApiView]]:
     return ListCreate, Detail
 
 
+def _reveal_view(kind: RecordKind) -> type[ApiView]:
+    revealed = revealed_serializer(kind)
+
+    class Reveal(ApiView):
+        serializer_class = RevealRequest
+        pagination_class = None
+
+        @extend_schema(
+            operation_id=f"{kind.slug.replace('-', '_')}_reveal",
+            summary=f"Personal data of a {kind.model._meta.verbose_name} in clear",
+            tags=[kind.slug],
+            request=RevealRequest,
+            responses={200: revealed, **errors(400, 403, 404)},
+        )
+        @sensitive_variables()
+        def post(self, request: Request, public_id: uuid.UUID) -> Response:
+            """Needs the `reveals_personal` permission at the record's organisation (403 without) and a
+            reason (400 without); the viewing, with the reason, is recorded in the audit trail."""
+            record = access_record(kind, request.user, public_id)
+            unit = kind.personal_unit_of(record)
+            if not can_reveal(request.user, unit):
+                raise PermissionDenied
+            reason = RevealRequest(data=request.data)
+            reason.is_valid(raise_exception=True)
+            values = reveal_personal(
+                actor=request.user,
+                obj=record,
+                fields=[c.key for c in kind.personal_columns],
+                reason=reason.validated_data["reason"],
+                org_unit=unit,
+            )
+            return Response(values, headers={"Cache-Control": "no-store"})
+
+    Reveal.__name__ = Reveal.__qualname__ = f"{_class_name(kind)}Reveal"
+    return Reveal
+
+
 def urlpatterns() -> list[URLPattern]:
     patterns = []
     for kind in all_kinds():
@@ -233,4 +291,12 @@ def urlpatterns() -> list[URLPattern]:
             path(f"records/{kind.slug}/", list_view.as_view(), name=f"api-records-{kind.slug}"),
             path(f"records/{kind.slug}/<uuid:public_id>/", detail_view.as_view(), name=f"api-record-{kind.slug}"),
         ]
+        if kind.personal_columns:
+            patterns.append(
+                path(
+                    f"records/{kind.slug}/<uuid:public_id>/reveal/",
+                    _reveal_view(kind).as_view(),
+                    name=f"api-record-{kind.slug}-reveal",
+                )
+            )
     return patterns

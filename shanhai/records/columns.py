@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -30,6 +31,7 @@ from rest_framework import serializers
 
 from shanhai.core.form_base import DateInput
 from shanhai.core.periods import month_of
+from shanhai.core.personal import mask_all
 
 if TYPE_CHECKING:
     from shanhai.records.lookup import Lookup
@@ -39,6 +41,7 @@ CellValue = str | int | float | date | None
 PARTNERSHIP_LABEL = gettext_lazy("Partnership (number)")
 PROGRAMME_LABEL = gettext_lazy("Programme (number)")
 SEPARATORS = re.compile(r"\s*[;；,，、\n]\s*")
+MASKED_VALUE = gettext_lazy("This value is masked; enter the full value.")
 
 
 def blank(raw: Any) -> bool:
@@ -86,6 +89,10 @@ class Column:
         """What the list and the detail page show."""
         value = self.cell(record)
         return "" if value is None else str(value)
+
+    def initial(self, record: Any) -> Any:
+        """What the edit form starts with."""
+        return self.value(record)
 
     @property
     def sort_path(self) -> str | None:
@@ -366,6 +373,102 @@ class Boolean(Column):
 
     def api_field(self) -> serializers.Field:
         return serializers.BooleanField(required=False)
+
+
+class _Keep:
+    """What a masked cell reads as: "leave the stored value as it is"."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+#: The value a :class:`Personal` column reads from a masked text (an exported cell, the edit form's start).
+KEEP = _Keep()
+
+
+def kept_keys(values: dict[str, Any]) -> list[str]:
+    """Keys whose value is :data:`KEEP`: a new record cannot keep what it never had."""
+    return [key for key, value in values.items() if value is KEEP]
+
+
+@dataclass(frozen=True)
+class Personal(Column):
+    """Personal data (a name, an ID number, a phone): shown, exported and served only masked.
+
+    A text with ``*`` in it is a masked value coming back (a re-imported export, the unchanged edit
+    form) and reads as :data:`KEEP`, which changes nothing. Clear values are seen only through
+    ``core.reveal`` (permission, reason, audit). ``validator`` normalises a typed value or raises
+    ``ValidationError``; its message must not repeat the value. The model lists the field in
+    ``PERSONAL_FIELDS`` (with the same masker) so audit diffs are masked too.
+    """
+
+    masker: Callable[[str | None], str] = field(default=mask_all, compare=False)
+    validator: Callable[[str], str] | None = field(default=None, compare=False)
+    #: Sorting would order records by the hidden values.
+    sort: str | None = None
+
+    def masked(self, record: Any) -> str:
+        value = self.value(record)
+        return self.masker(None if value is None else str(value))
+
+    def cell(self, record: Any) -> CellValue:
+        return self.masked(record)
+
+    def display(self, record: Any) -> str:
+        return self.masked(record)
+
+    def initial(self, record: Any) -> Any:
+        return self.masked(record)
+
+    def read(self, text: str) -> Any:
+        """A typed value: ``KEEP`` if masked, else the clear text, normalised and checked."""
+        if "*" in text or "＊" in text:
+            return KEEP
+        if self.validator is not None:
+            text = self.validator(text)
+        if len(text) > self.max_length:
+            raise ValidationError(_("At most %(count)d characters.") % {"count": self.max_length})
+        return text
+
+    def parse(self, raw: Any, lookup: Lookup) -> Any:
+        if blank(raw):
+            return self.empty()
+        return self.read(text_of(raw))
+
+    def form_field(self, lookup: Lookup) -> forms.Field:
+        help_text = self.help or gettext_lazy(
+            "Stored values are shown masked: leave a masked value as it is to keep it, or type the full new value."
+        )
+        return PersonalField(
+            self,
+            label=self.label,
+            required=self.required,
+            max_length=self.max_length,
+            help_text=help_text,
+            widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        )
+
+    def api_field(self) -> serializers.Field:
+        return serializers.CharField(
+            required=self.required,
+            allow_blank=not self.required,
+            help_text=str(self.help or "In clear; a masked value (with *) leaves the stored value unchanged."),
+        )
+
+    def same(self, current: Any, new: Any) -> bool:
+        return new is KEEP or bool(current == new)
+
+
+class PersonalField(forms.CharField):
+    """The form field of a :class:`Personal` column: ``KEEP`` for a masked value, else the checked clear text."""
+
+    def __init__(self, column: Personal, **kwargs: Any) -> None:
+        self.column = column
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> Any:
+        text = super().clean(value)
+        return self.column.read(text) if text else text
 
 
 # --- references to other records -------------------------------------------------------------------

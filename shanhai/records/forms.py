@@ -1,4 +1,7 @@
-"""The form of any record kind, built from its importable columns; the kind's services validate and save."""
+"""The form of any record kind, built from its importable columns; the kind's services validate and save.
+
+Personal columns start masked on the edit form; left as they are, they read as ``KEEP`` and change nothing.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +10,19 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from shanhai.core.form_base import ServiceForm
-from shanhai.records.columns import PeopleRefs
+from shanhai.records.columns import MASKED_VALUE, PeopleRefs, Personal, kept_keys
 from shanhai.records.kinds import RecordKind
 from shanhai.records.lookup import Lookup
 
 
 class RecordForm(ServiceForm):
     def __init__(self, kind: RecordKind, user: Any, *args: Any, record: Any = None, **kwargs: Any) -> None:
-        self.kind, self.lookup = kind, Lookup(user)
+        self.kind, self.lookup, self.record = kind, Lookup(user), record
         if record is not None:
-            kwargs["initial"] = {c.key: c.value(record) for c in kind.importable_columns}
+            kwargs["initial"] = {c.key: c.initial(record) for c in kind.importable_columns}
         super().__init__(*args, **kwargs)
         for column in kind.importable_columns:
             field = column.form_field(self.lookup)
@@ -32,15 +36,26 @@ class RecordForm(ServiceForm):
         """``?posting=<number>`` preselects the parent of a child record; unreadable values are ignored."""
         lookup, initial = Lookup(user), {}
         for column in kind.importable_columns:
-            if column.key in query:
+            if column.key in query and not isinstance(column, Personal):
                 try:
                     initial[column.key] = column.parse(query[column.key], lookup)
                 except ValidationError:
                     continue
         return initial
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.record is None:  # a new record has no stored value a masked one could stand for
+            for key in kept_keys(cleaned):
+                self.add_error(key, str(MASKED_VALUE))
+        return cleaned
+
     def values(self) -> dict[str, Any]:
-        return {c.key: self.cleaned_data.get(c.key) for c in self.kind.importable_columns}
+        """The new record's values (``clean`` has refused masked ones)."""
+        values = {c.key: self.cleaned_data.get(c.key) for c in self.kind.importable_columns}
+        if kept := kept_keys(values):
+            raise ValidationError({key: str(MASKED_VALUE) for key in kept})
+        return values
 
     def changes(self, record: Any) -> dict[str, Any]:
         changed = {}
@@ -51,3 +66,15 @@ class RecordForm(ServiceForm):
             if not column.same(column.value(record), new):
                 changed[column.key] = new
         return changed
+
+
+class RevealForm(ServiceForm):
+    """Why a user views a record's personal data in clear; ``core.reveal`` checks it and audits it."""
+
+    reason = forms.CharField(
+        label=_("Reason for viewing"),
+        max_length=200,
+        required=False,  # the service says what a reason needs, in one message
+        help_text=_("For example: calling about the next follow-up visit. The reason is kept in the audit trail."),
+        widget=forms.TextInput(attrs={"required": True, "minlength": 4, "autocomplete": "off"}),
+    )

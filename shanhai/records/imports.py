@@ -3,7 +3,9 @@
 An import validates every row and writes all of them or none (one transaction, a savepoint per row
 so every row's problems are found, rolled back as a whole if any row failed). Errors name the row
 (as the spreadsheet numbers it), the column and the problem. A row with a record number updates that
-record, so an exported list imports back to the same records instead of duplicating them.
+record, so an exported list imports back to the same records instead of duplicating them. Personal
+columns are exported masked; a masked cell leaves the stored value as it is (and is refused for a new
+record).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.utils.translation import override as language_override
 from shanhai.records import tabular
 from shanhai.records.access import access_record, require_record_write
 from shanhai.records.columns import (
+    MASKED_VALUE,
     Amount,
     Choice,
     Column,
@@ -28,10 +31,12 @@ from shanhai.records.columns import (
     Month,
     PartnershipRef,
     PeopleRefs,
+    Personal,
     PersonRef,
     RecordRef,
     UnitRef,
     blank,
+    kept_keys,
     text_of,
 )
 from shanhai.records.kinds import RecordKind
@@ -166,6 +171,9 @@ def _import_row(
     if failed:
         return
     if record is None:
+        for key in kept_keys(values):  # a masked value can only stand for one already stored
+            failed = True
+            result.errors.append(RowError(number, header_of(kind.column(key)), str(MASKED_VALUE)))
         missing = [c for c in kind.importable_columns if c.key not in values]
         for column in missing:
             try:
@@ -255,6 +263,8 @@ def column_note(column: Column) -> str:
 
 
 def _format_hint(column: Column) -> str:
+    if isinstance(column, Personal):
+        return _("Personal data: exported lists show it masked; a masked value left as it is changes nothing.")
     if isinstance(column, Date):
         return _("A date such as 2024-03-31.")
     if isinstance(column, Month):

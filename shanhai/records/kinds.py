@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 
-from shanhai.records.columns import Column
+from shanhai.records.columns import Column, Personal
 
 #: ``create(actor=…, **values)``, ``update(actor=…, record=…, **changes)``, ``delete(actor=…, record=…)``.
 Service = Callable[..., Any]
@@ -57,6 +57,9 @@ class RecordKind:
     in_menu: bool = True
     visibility: Callable[[Any], Q] | None = None
     writable_units: Callable[[Any], list[Any]] | None = None
+    #: The org unit whose ``reveals_personal`` permission lets a user view the record's personal
+    #: columns in clear (default: the record's unit).
+    personal_unit: Callable[[Any], Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -97,6 +100,13 @@ class RecordKind:
     def unit_of(self, record: Any) -> Any:
         return self.follow(record, self.unit_field)
 
+    @property
+    def personal_columns(self) -> tuple[Personal, ...]:
+        return tuple(c for c in self.columns if isinstance(c, Personal))
+
+    def personal_unit_of(self, record: Any) -> Any:
+        return self.personal_unit(record) if self.personal_unit is not None else self.unit_of(record)
+
     def partnership_of(self, record: Any) -> Any:
         return self.follow(record, self.partnership_field)
 
@@ -117,6 +127,11 @@ def register(kind: RecordKind) -> RecordKind:
     existing = _kinds.get(kind.slug)
     if existing is not None and existing.model is not kind.model:
         raise ValueError(f"record kind {kind.slug} registered twice")
+    masked_in_audit = getattr(kind.model, "PERSONAL_FIELDS", {})
+    if unmasked := [c.key for c in kind.personal_columns if "__" not in c.key and c.key not in masked_in_audit]:
+        raise ValueError(
+            f"{kind.model.__name__}.PERSONAL_FIELDS lacks {unmasked}: audit diffs would hold them in clear"
+        )
     _kinds[kind.slug] = kind
     return kind
 

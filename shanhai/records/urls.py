@@ -14,5 +14,6 @@ urlpatterns = [
     path("<slug:kind>/import/<uuid:job_id>/", views.import_job, name="import_job"),
     path("<slug:kind>/<uuid:public_id>/", views.detail, name="detail"),
     path("<slug:kind>/<uuid:public_id>/edit/", views.edit, name="edit"),
+    path("<slug:kind>/<uuid:public_id>/reveal/", views.record_reveal, name="record_reveal"),
     path("<slug:kind>/<uuid:public_id>/delete/", views.delete, name="delete"),
 ]

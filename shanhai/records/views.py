@@ -1,4 +1,5 @@
-"""Pages of every record kind: list, detail, create, edit, delete, export, template, import.
+"""Pages of every record kind: list, detail, create, edit, delete, export, template, import, and the
+reveal of a record's personal data (permission, reason, audit: ``core.reveal``).
 
 Thin: parse, access, call the kind's service or the import, render. The kind's declaration
 (``record_kinds.py`` of its app) says everything that differs between kinds.
@@ -18,17 +19,20 @@ from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 from django_tables2 import RequestConfig
 
 from shanhai.accounts.scoping import scope_of
+from shanhai.core.reveal import can_reveal, reveal_personal
 from shanhai.records import imports, tabular
 from shanhai.records.access import access_record, require_record_write
 from shanhai.records.columns import RecordRef
 from shanhai.records.filters import record_filter
-from shanhai.records.forms import RecordForm
+from shanhai.records.forms import RecordForm, RevealForm
 from shanhai.records.kinds import RecordKind, all_kinds, kind_for_model, kind_of
 from shanhai.records.models import ImportJob, ImportStatus
 from shanhai.records.selectors import can_write_record, record_list
@@ -100,16 +104,64 @@ def _xlsx(content: bytes, file_name: str) -> HttpResponse:
 def detail(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
     record_kind = kind_of(kind)
     record = access_record(record_kind, request.user, public_id)
+    return _detail(request, record_kind, record)
+
+
+@login_required
+@require_POST
+@sensitive_post_parameters("reason")
+@sensitive_variables()
+def record_reveal(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
+    """The detail page again, its personal columns in clear: 403 without the permission, the form's
+    error without a reason. Rendered, never redirected: clear values stay out of URLs and sessions."""
+    record_kind = kind_of(kind)
+    record = access_record(record_kind, request.user, public_id)
+    unit = record_kind.personal_unit_of(record)
+    if not record_kind.personal_columns or not can_reveal(request.user, unit):
+        raise PermissionDenied
+    form = RevealForm(request.POST)
+    form.is_valid()
+    try:
+        revealed = reveal_personal(
+            actor=request.user,
+            obj=record,
+            fields=[c.key for c in record_kind.personal_columns],
+            reason=form.cleaned_data.get("reason", ""),
+            org_unit=unit,
+        )
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return _detail(request, record_kind, record, reveal_form=form, status=400)
+    response = _detail(request, record_kind, record, revealed=revealed)
+    add_never_cache_headers(response)
+    return response
+
+
+def _detail(
+    request: HttpRequest,
+    kind: RecordKind,
+    record: Any,
+    *,
+    revealed: dict[str, str] | None = None,
+    reveal_form: RevealForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The detail page; ``revealed``: clear values of the personal columns, shown instead of the masked ones."""
+    revealed = revealed or {}
+    may_reveal = bool(kind.personal_columns) and can_reveal(request.user, kind.personal_unit_of(record))
     context = {
-        "kind": record_kind,
+        "kind": kind,
         "record": record,
-        "fields": [(record_kind.heading(c), c.display(record)) for c in record_kind.columns],
-        "can_edit": can_write_record(record_kind, request.user, record),
-        "parent": _parent(record_kind, record),
+        "fields": [(kind.heading(c), revealed.get(c.key, c.display(record))) for c in kind.columns],
+        "can_edit": can_write_record(kind, request.user, record),
+        "parent": _parent(kind, record),
+        "can_reveal": may_reveal and not revealed,
+        "reveal_form": reveal_form or RevealForm(),
+        "is_revealed": bool(revealed),
     }
-    if record_kind.detail_context is not None:
-        context |= record_kind.detail_context(request, record)
-    return render(request, record_kind.detail_template, context)
+    if kind.detail_context is not None:
+        context |= kind.detail_context(request, record)
+    return render(request, kind.detail_template, context, status=status)
 
 
 def _parent(kind: RecordKind, record: Any) -> dict[str, Any] | None:

@@ -1,16 +1,18 @@
-"""The workforce record kinds: batches, postings (with their monthly work logs), visiting trips and
-placements. The generic pages, API, import and export of ``shanhai.records`` serve them from here."""
+"""The workforce record kinds: people, batches, postings (with their monthly work logs), visiting trips
+and placements. The generic pages, API, import and export of ``shanhai.records`` serve them from here."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from shanhai.core.models import Department
+from shanhai.core.models import Department, ProfessionalTitle
+from shanhai.core.personal import mask_phone, normalise_phone
 from shanhai.partnerships.selectors import programme_list
 from shanhai.records.columns import (
     Choice,
@@ -22,6 +24,7 @@ from shanhai.records.columns import (
     Month,
     PartnershipRef,
     PeopleRefs,
+    Personal,
     PersonRef,
     ProgrammeRef,
     RecordRef,
@@ -31,6 +34,8 @@ from shanhai.records.kinds import RecordKind, register
 from shanhai.workforce import services
 from shanhai.workforce.models import (
     Batch,
+    Gender,
+    Person,
     Placement,
     PlacementKind,
     Posting,
@@ -43,6 +48,52 @@ from shanhai.workforce.models import (
 
 def _get(obj: Any, name: str) -> Any:
     return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+
+# --- people: the staff the other records name; the phone is personal data -------------------------------
+def _person_update(*, actor: Any, record: Person, **changes: Any) -> Person:
+    return services.person_update(actor=actor, person=record, **changes)
+
+
+def _person_delete(*, actor: Any, record: Person) -> None:
+    raise ValidationError(_("People are not deleted: postings, trips and placements keep referring to them."))
+
+
+PEOPLE = register(
+    RecordKind(
+        slug="staff",
+        model=Person,
+        app="workforce",
+        unit_field="institution",
+        partnership_field=None,
+        columns=(
+            Column("name", _("Name"), max_length=40, example="李建华"),
+            Choice("gender", _("Gender"), choices=Gender),
+            UnitRef("institution", _("Institution"), help=_("The institution's code or full name.")),
+            CodeRef("department", _("Department"), model=Department, required=False),
+            CodeRef("title", _("Professional title"), model=ProfessionalTitle, required=False),
+            Personal(
+                "phone",
+                _("Phone"),
+                required=False,
+                max_length=20,
+                masker=mask_phone,
+                validator=normalise_phone,
+                example="13800000000",
+            ),
+        ),
+        create=services.person_create,
+        update=_person_update,
+        delete=_person_delete,
+        search_fields=("name", "institution__name"),
+        filter_keys=("gender",),
+        ordering=("institution__path", "name"),
+        select_related=("institution", "department", "title"),
+        # The people pages (``workforce:person_list``) are their home; this kind gives them the
+        # generic import, export, API and the audited reveal of the phone number.
+        in_menu=False,
+    )
+)
 
 
 # --- batches: owned by the programme, visible to whoever sees the programme ------------------------

@@ -41,6 +41,8 @@ def record_operations() -> list[str]:
     for kind in all_kinds():
         found += [f"GET /api/v1/records/{kind.slug}/", f"POST /api/v1/records/{kind.slug}/"]
         found += [f"{m} /api/v1/records/{kind.slug}/{{public_id}}/" for m in ("GET", "PATCH", "DELETE")]
+        if kind.personal_columns:
+            found.append(f"POST /api/v1/records/{kind.slug}/{{public_id}}/reveal/")
     return found
 
 
