@@ -13,7 +13,6 @@ The pregnancy's rows depend on its visits, assessments and case, so the maternal
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 
 from django.db.models import F, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +21,17 @@ from shanhai.analytics.engine import Scope
 from shanhai.analytics.facts import FactRow, MonthNumber, metric_value, rebuild_credit, register_source
 from shanhai.analytics.registry import Evidence, Flow, Measure, Metric, RecordSet, registry
 from shanhai.core.periods import Period, month_of
-from shanhai.maternal.models import Child, ChildCheck, DeathAge, DeathCause, DeliveryPlace, Pregnancy
+from shanhai.maternal.models import (
+    Child,
+    ChildCheck,
+    DeathAge,
+    DeathCause,
+    DeliveryPlace,
+    Pregnancy,
+    add_years,
+    months_after,
+    related_or_none,
+)
 
 SOURCE_NBCP = "国家卫生健康委《妇幼健康统计调查制度》年报表（孕产妇保健和健康情况年报表）"
 SOURCE_PHS = "《国家基本公共卫生服务规范（第三版）》孕产妇健康管理服务规范 考核指标"
@@ -122,10 +131,11 @@ NEWBORNS_SCREENED = registry.metric(
 HIGH_RISK_INFANTS = registry.metric(
     625, "mch.high_risk_infants", _("High-risk infants born"), evidence=_child("birth_date", Q(is_high_risk=True))
 )
+#: Each child death rate's metric and the oldest age band it counts (domain.md §3.2).
 CHILD_DEATH_METRICS = (
-    (NEONATAL_DEATHS, Q(death_age=DeathAge.NEONATAL)),
-    (INFANT_DEATHS, Q(death_age__lte=DeathAge.INFANT)),
-    (UNDER_FIVE_DEATHS, Q(death_age__lte=DeathAge.UNDER_FIVE)),
+    (NEONATAL_DEATHS, DeathAge.NEONATAL),
+    (INFANT_DEATHS, DeathAge.INFANT),
+    (UNDER_FIVE_DEATHS, DeathAge.UNDER_FIVE),
 )
 
 
@@ -147,11 +157,9 @@ def _matches(pregnancy: Pregnancy, key: str) -> bool:
 def pregnancy_rows(pregnancy: Pregnancy) -> list[FactRow]:
     """A delivered pregnancy's outcome rows in its delivery month, and a counted death in its month,
     at the woman's residence."""
-    from shanhai.maternal.services import getattr_or_none
-
     rows: list[FactRow] = []
     unit = pregnancy.woman.residence_id
-    delivery = getattr_or_none(pregnancy, "delivery")
+    delivery = related_or_none(pregnancy, "delivery")
     if delivery is not None:
         month = month_of(delivery.delivered_on)
         rows.append(FactRow(metric=MOTHERS, org_unit_id=unit, month=month))
@@ -168,7 +176,7 @@ def pregnancy_rows(pregnancy: Pregnancy) -> list[FactRow]:
             for key, (_condition, metric) in FLAG_METRICS.items()
             if _matches(pregnancy, key)
         ]
-    death = getattr_or_none(pregnancy, "death")
+    death = related_or_none(pregnancy, "death")
     if death is not None and death.cause != DeathCause.ACCIDENT:
         rows.append(FactRow(metric=MATERNAL_DEATHS, org_unit_id=unit, month=month_of(death.died_on)))
     return rows
@@ -198,6 +206,8 @@ def _pregnancy_rebuild() -> Iterable[QuerySet]:
 
 
 def child_rows(child: Child) -> list[FactRow]:
+    """A child's rows at its residence: screened and high-risk in its birth month, a death under 5 in
+    the month of death (in each rate whose age band covers it)."""
     unit = child.residence_id
     born = month_of(child.birth_date)
     rows: list[FactRow] = []
@@ -209,17 +219,10 @@ def child_rows(child: Child) -> list[FactRow]:
         died = month_of(child.died_on)
         rows += [
             FactRow(metric=metric, org_unit_id=unit, month=died)
-            for metric, condition in CHILD_DEATH_METRICS
-            if _age_matches(child.death_age, metric)
+            for metric, oldest in CHILD_DEATH_METRICS
+            if child.death_age <= oldest
         ]
     return rows
-
-
-def _age_matches(age: int, metric: Metric) -> bool:
-    limit = {NEONATAL_DEATHS.id: DeathAge.NEONATAL, INFANT_DEATHS.id: DeathAge.INFANT}.get(
-        metric.id, DeathAge.UNDER_FIVE
-    )
-    return age == DeathAge.NEONATAL if metric is NEONATAL_DEATHS else age <= limit
 
 
 def _child_rebuild() -> Iterable[QuerySet]:
@@ -229,8 +232,8 @@ def _child_rebuild() -> Iterable[QuerySet]:
         f_metric=metric_value(NEWBORNS_SCREENED), **born, **credit
     )
     yield Child.objects.filter(is_high_risk=True).annotate(f_metric=metric_value(HIGH_RISK_INFANTS), **born, **credit)
-    for metric, condition in CHILD_DEATH_METRICS:
-        yield Child.objects.filter(condition, died_on__isnull=False).annotate(
+    for metric, oldest in CHILD_DEATH_METRICS:
+        yield Child.objects.filter(died_on__isnull=False, death_age__lte=oldest).annotate(
             f_metric=metric_value(metric), f_month=MonthNumber("died_on"), **credit
         )
 
@@ -240,39 +243,41 @@ register_source(Child, rows=child_rows, rebuild=_child_rebuild, automatic=False)
 
 
 # --- measure: children under 3 under systematic management ---------------------------------------------------
-#: The checks due by age in months for children under 3 (4:2:2 — domain.md §3.2, §3.3).
+#: The checks due by age in months for children under 3 (4:2:2 — domain.md §3.2, §3.3). The 36-month
+#: check falls on the third birthday, when the child leaves the cohort.
 UNDER_THREE_SCHEDULE = (("m3", 3), ("m6", 6), ("m8", 8), ("m12", 12), ("m18", 18), ("m24", 24), ("m30", 30))
 
 
-def _months_between(born: date, on: date) -> int:
-    return (on.year - born.year) * 12 + on.month - born.month - (1 if on.day < born.day else 0)
-
-
 def _under_three(scope: Scope, period: Period) -> QuerySet[Child]:
+    """Children alive and under 3 at the period's end (the third birthday not reached yet), at their residence."""
     end = period.end
-    three_years_before = date(end.year - 3, end.month, min(end.day, 28))
+    third_birthday_today = add_years(end, -3)
     return Child.objects.filter(
         scope.record_filter(unit="residence", partnership=None),
         birth_date__lte=end,
-        birth_date__gt=three_years_before,
+        birth_date__gt=third_birthday_today,
     ).filter(Q(died_on__isnull=True) | Q(died_on__gt=end))
 
 
 def _managed_under_three(scope: Scope, period: Period) -> tuple[list[int], int]:
-    """Children under 3 at the period end who had every check due in the period (age 3 months and
-    over, checks at 3, 6, 8, 12, 18, 24 and 30 months; a child who had no check due yet does not
-    count in either number)."""
-    children = list(_under_three(scope, period).values_list("id", "birth_date"))
+    """Children under 3 at the period's end with a check due in the period (their 3, 6, 8, 12, 18, 24
+    or 30-month date falls in it), and of those the ones who had every such check by the period's end.
+    A child with no check due in the period counts in neither number."""
+    cohort = _under_three(scope, period)
+    children = list(cohort.values_list("id", "birth_date"))
     done: dict[int, set[str]] = {}
-    for child_id, kind in ChildCheck.objects.filter(child_id__in=[c for c, _born in children]).values_list(
-        "child_id", "kind"
-    ):
+    checks = ChildCheck.objects.filter(
+        child__in=cohort.values("id"),
+        checked_on__lte=period.end,
+        kind__in=[kind for kind, _months in UNDER_THREE_SCHEDULE],
+    )
+    for child_id, kind in checks.values_list("child_id", "kind"):
         done.setdefault(child_id, set()).add(kind)
     managed, eligible = [], 0
     for child_id, born in children:
-        age_at_end = _months_between(born, period.end)
-        start_age = _months_between(born, period.start)
-        due = [kind for kind, months in UNDER_THREE_SCHEDULE if start_age <= months <= age_at_end]
+        due = [
+            kind for kind, months in UNDER_THREE_SCHEDULE if period.start <= months_after(born, months) <= period.end
+        ]
         if not due:
             continue
         eligible += 1
@@ -364,8 +369,8 @@ _rate(
     "Share of high-risk women",
     Flow(FLAG_METRICS["high_risk"][1]),
     Flow(MOTHERS),
-    definition_zh="妊娠风险评估为黄色及以上（含紫色）的产妇人数 ÷ 同期产妇总数 × 100%。以孕期最高评级计。",
-    definition_en="Women delivered whose risk grading reached yellow or above (purple included) ÷ all women delivered × 100%. The highest grading during pregnancy counts.",
+    definition_zh="妊娠风险评估为黄色及以上（含紫色）的产妇人数 ÷ 同期产妇总数 × 100%。以孕产期（含产后42天内）最高评级计：评级下降仍计为高危。",
+    definition_en="Women delivered whose risk grading reached yellow or above (purple included) ÷ all women delivered × 100%. The highest grading from pregnancy to 42 days postpartum counts: a grading that goes down still counts.",
     source=SOURCE_35,
     direction="none",
 )

@@ -7,15 +7,20 @@ ID number is also kept as a keyed digest (HMAC-SHA256) so duplicates can be foun
 decrypting anything.
 
 Fields a pregnancy derives from its other records (colours, visit counts, the indicator flags) are
-written only by :func:`shanhai.maternal.services.pregnancy_refresh`.
+written only by :func:`shanhai.maternal.services.pregnancy_refresh` (one) and ``pregnancies_refresh`` (many).
 """
 
 from __future__ import annotations
 
+import calendar
 import uuid
+from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
 
@@ -39,10 +44,23 @@ def colour_rank(colour: str) -> int:
     return COLOUR_ORDER.index(colour) if colour in COLOUR_ORDER else 0
 
 
+def mask_birth_date(value: date | str | None) -> str:
+    """``1990-03-07`` → ``1990-**-**``. The masked ID number hides exactly its digits 7–14, the date of
+    birth: shown beside it in clear, the date would give the whole number back."""
+    if not value:
+        return ""
+    return f"{str(value)[:4]}-**-**"
+
+
 class Woman(models.Model):
     """A woman in the MCH registry. Her residence (a county or township) is where her pregnancies count."""
 
-    PERSONAL_FIELDS = {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone}
+    PERSONAL_FIELDS = {
+        "name": mask_name,
+        "id_number": mask_id_number,
+        "phone": mask_phone,
+        "birth_date": mask_birth_date,
+    }
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = EncryptedCharField(_("name"), max_length=60)
@@ -199,6 +217,12 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class RiskCaseQuerySet(models.QuerySet["RiskCase"]):
+    def report_overdue(self, now: datetime | None = None) -> RiskCaseQuerySet:
+        """Open cases whose report to the 辖区妇幼保健机构 is past its deadline and not made."""
+        return self.filter(status=CaseStatus.OPEN, reported_at__isnull=True, report_due_at__lt=now or timezone.now())
+
+
 class RiskCase(models.Model):
     """A 专案 (high-risk case) opened for orange, red or purple (domain.md §1.5, §1.6 rule 5)."""
 
@@ -224,6 +248,8 @@ class RiskCase(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = RiskCaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("high-risk case")
         verbose_name_plural = _("high-risk cases")
@@ -231,6 +257,16 @@ class RiskCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pregnancy.woman} · {self.get_colour_display() or _('Purple')}"
+
+    def is_report_overdue(self, now: datetime | None = None) -> bool:
+        """Open, not reported, and past the deadline (orange 72 h, red 24 h: ``rules.report_hours``)."""
+        return (
+            self.status == CaseStatus.OPEN and self.reported_at is None and self.report_due_at < (now or timezone.now())
+        )
+
+    @property
+    def was_reported_late(self) -> bool:
+        return self.reported_at is not None and self.reported_at > self.report_due_at
 
 
 class ReferralStatus(models.TextChoices):
@@ -407,6 +443,29 @@ class Sex(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
     UNKNOWN = "unknown", _("Unknown")
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day ``years`` later (or earlier); 29 February becomes 28 February in other years."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day ``months`` later, or that month's last day when it has no such day (31 Jan + 1 → 28/29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def related_or_none(obj: models.Model, name: str) -> Any:
+    """A reverse one-to-one (``pregnancy.delivery``) or ``None`` where there is none."""
+    try:
+        return getattr(obj, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 class DeathAge(models.IntegerChoices):

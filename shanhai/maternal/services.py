@@ -9,12 +9,13 @@ reporting), 国家基本公共卫生服务规范(第三版) (schedules, indicato
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,12 +23,14 @@ from shanhai.analytics import facts
 from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.maternal import risk
 from shanhai.maternal.identity import birth_date_of, id_number_digest, normalise_id_number, normalise_phone
+from shanhai.maternal.indicators import child_rows, pregnancy_rows
 from shanhai.maternal.models import (
     AntenatalVisit,
     AssessmentKind,
     CaseStatus,
     Child,
     ChildCheck,
+    ChildCheckKind,
     Colour,
     DeathAge,
     DeathCause,
@@ -43,10 +46,13 @@ from shanhai.maternal.models import (
     RiskAssessment,
     RiskCase,
     ScreeningResult,
+    Sex,
     Woman,
+    add_years,
     colour_rank,
+    related_or_none,
 )
-from shanhai.maternal.rules import mch_rules
+from shanhai.maternal.rules import MchRules, mch_rules
 from shanhai.records.services import record_create, record_delete, record_update
 
 #: Days from the last menstrual period to the expected delivery date (Naegele's rule, 40 weeks).
@@ -54,31 +60,50 @@ TERM_DAYS = 280
 #: Institutions that may grade (35号 §1.1: 开展助产服务的二级以上医疗机构).
 GRADING_KINDS = {OrgUnitKind.GENERAL_HOSPITAL, OrgUnitKind.MCH_HOSPITAL, OrgUnitKind.TCM_HOSPITAL}
 INSTITUTION_KINDS = set(OrgUnitKind.values) - OrgUnitKind.region_kinds() - {OrgUnitKind.HEALTH_COMMISSION}
+#: A reverse one-to-one (``pregnancy.delivery``) or ``None``: kept under this name for callers.
+getattr_or_none = related_or_none
 
 
 # --- facts: the pregnancy's and the child's rows move with every write ---------------------------
 def _rows(pregnancy: Pregnancy | None, child: Child | None) -> list[facts.FactRow]:
-    from shanhai.maternal.indicators import child_rows, pregnancy_rows
-
+    """The fact rows the stored pregnancy and child give now (none for one deleted or never saved)."""
     rows: list[facts.FactRow] = []
     if pregnancy is not None and pregnancy.pk:
-        rows += pregnancy_rows(Pregnancy.objects.select_related("woman", "delivery", "death").get(pk=pregnancy.pk))
-    if child is not None and child.pk and Child.objects.filter(pk=child.pk).exists():
-        rows += child_rows(Child.objects.get(pk=child.pk))
+        stored = Pregnancy.objects.select_related("woman", "delivery", "death").filter(pk=pregnancy.pk).first()
+        if stored is not None:
+            rows += pregnancy_rows(stored)
+    if child is not None and child.pk:
+        stored_child = Child.objects.filter(pk=child.pk).first()
+        if stored_child is not None:
+            rows += child_rows(stored_child)
     return rows
 
 
 @contextmanager
 def tracking(*, pregnancy: Pregnancy | None = None, child: Child | None = None) -> Iterator[None]:
-    """Around a write: re-derive the stored fields afterwards and apply the facts' difference."""
+    """Around a write, in one transaction: lock the pregnancy (one writer at a time re-derives it)
+    and make the caller's instance current (validators read it); afterwards re-derive the stored
+    fields and apply the facts' difference. The caller's instances come back refreshed."""
     with transaction.atomic():
+        if pregnancy is not None and pregnancy.pk:
+            with suppress(Pregnancy.DoesNotExist):
+                pregnancy.refresh_from_db(from_queryset=Pregnancy.objects.select_for_update())
         before = _rows(pregnancy, child)
         yield
-        if pregnancy is not None and Pregnancy.objects.filter(pk=pregnancy.pk).exists():
-            pregnancy_refresh(Pregnancy.objects.get(pk=pregnancy.pk))
-        if child is not None and child.pk and Child.objects.filter(pk=child.pk).exists():
-            child_refresh(Child.objects.get(pk=child.pk))
-        facts.apply(before, _rows(pregnancy, child))
+        after: list[facts.FactRow] = []
+        if pregnancy is not None and pregnancy.pk:
+            stored = with_relations(Pregnancy.objects.select_related("woman").filter(pk=pregnancy.pk)).first()
+            if stored is not None:
+                pregnancy_refresh(stored)
+                after += pregnancy_rows(stored)
+                pregnancy.refresh_from_db()
+        if child is not None and child.pk:
+            stored_child = Child.objects.filter(pk=child.pk).first()
+            if stored_child is not None:
+                child_refresh(stored_child)
+                after += child_rows(stored_child)
+                child.refresh_from_db()
+        facts.apply(before, after)
 
 
 # --- derived fields ---------------------------------------------------------------------------------
@@ -86,13 +111,23 @@ def gestation_days(pregnancy: Pregnancy, on: date) -> int:
     return (on - pregnancy.last_menstrual_period_on).days
 
 
-def derive_pregnancy(pregnancy: Pregnancy) -> dict[str, Any]:
-    """The stored fields of a pregnancy from its other records (domain.md §1.6 rules 2–3, §3.2)."""
-    rules = mch_rules()
-    values: dict[str, Any] = {
-        "expected_delivery_on": pregnancy.last_menstrual_period_on + timedelta(days=TERM_DAYS),
-        "gestation_days_at_registration": max(gestation_days(pregnancy, pregnancy.registered_on), 0),
-    }
+def with_relations(queryset: QuerySet[Pregnancy]) -> QuerySet[Pregnancy]:
+    """What :func:`derive_pregnancy` reads, fetched up front (a fixed number of queries for any count)."""
+    return queryset.select_related("delivery", "death", "case").prefetch_related(
+        "assessments", "antenatal_visits", "postpartum_visits"
+    )
+
+
+def derive_pregnancy(pregnancy: Pregnancy, *, rules: MchRules | None = None) -> dict[str, Any]:
+    """The stored fields of a pregnancy from its other records (domain.md §1.6 rules 2–3, §3.2).
+
+    Reads only ``pregnancy``'s own columns and its relations (prefetched ones when
+    :func:`with_relations` fetched them): current colour = the latest grading, highest colour =
+    the highest grading ever (a colour that goes down still counts as high-risk); the indicator
+    flags follow the definitions in ``indicators.py``.
+    """
+    rules = rules or mch_rules()
+    values: dict[str, Any] = derive_dates(pregnancy)
     assessments = sorted(pregnancy.assessments.all(), key=lambda a: (a.assessed_on, a.pk))
     screenings = [a for a in assessments if a.kind == AssessmentKind.SCREENING]
     gradings = [a for a in assessments if a.kind != AssessmentKind.SCREENING]
@@ -143,16 +178,10 @@ def derive_pregnancy(pregnancy: Pregnancy) -> dict[str, Any]:
     elif delivery is not None:
         values["status"] = PregnancyStatus.DELIVERED
     elif pregnancy.status in (PregnancyStatus.DELIVERED, PregnancyStatus.MATERNAL_DEATH):
-        values["status"] = PregnancyStatus.ONGOING
+        # The delivery or death was withdrawn: back to how the pregnancy stood without it.
+        ended = pregnancy.ended_on is not None and pregnancy.end_reason
+        values["status"] = PregnancyStatus.ENDED if ended else PregnancyStatus.ONGOING
     return values
-
-
-def getattr_or_none(obj: Any, name: str) -> Any:
-    """A reverse one-to-one (``pregnancy.delivery``) or ``None`` where there is none."""
-    try:
-        return getattr(obj, name)
-    except ObjectDoesNotExist:
-        return None
 
 
 def pregnancy_refresh(pregnancy: Pregnancy) -> Pregnancy:
@@ -163,6 +192,32 @@ def pregnancy_refresh(pregnancy: Pregnancy) -> Pregnancy:
     if changed:
         pregnancy.save(update_fields=[*changed, "updated_at"])
     return pregnancy
+
+
+def pregnancies_refresh(queryset: QuerySet[Pregnancy], *, batch_size: int = 1000) -> int:
+    """Re-derive the stored fields of many pregnancies at once (a bulk load, a change of the rules):
+    the same :func:`derive_pregnancy` as one write, on prefetched relations, saved with
+    ``bulk_update``. Returns how many pregnancies changed.
+
+    The fact table is not touched: rebuild it afterwards (``analytics.facts.rebuild()``).
+    """
+    rules = mch_rules()
+    now = timezone.now()
+    changed: list[Pregnancy] = []
+    names: set[str] = set()
+    for pregnancy in with_relations(queryset.order_by("pk")).iterator(chunk_size=batch_size):
+        values = derive_pregnancy(pregnancy, rules=rules)
+        differing = [name for name, value in values.items() if getattr(pregnancy, name) != value]
+        if not differing:
+            continue
+        for name in differing:
+            setattr(pregnancy, name, values[name])
+        pregnancy.updated_at = now
+        names.update(differing)
+        changed.append(pregnancy)
+    if changed:
+        Pregnancy.objects.bulk_update(changed, sorted({*names, "updated_at"}), batch_size=batch_size)
+    return len(changed)
 
 
 def derive_child(child: Child) -> dict[str, Any]:
@@ -176,20 +231,15 @@ def derive_child(child: Child) -> dict[str, Any]:
 
 
 def death_age(born: date, died: date) -> int:
+    """The band of a child's age at death: neonatal = within 28 days of birth (days 0–27; domain.md
+    §3.2, not the old 7-day definition), infant = under 1 year, then under 5."""
     if (died - born).days < 28:
         return DeathAge.NEONATAL
-    if died < _add_years(born, 1):
+    if died < add_years(born, 1):
         return DeathAge.INFANT
-    if died < _add_years(born, 5):
+    if died < add_years(born, 5):
         return DeathAge.UNDER_FIVE
     return DeathAge.OLDER
-
-
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def child_refresh(child: Child) -> Child:
@@ -218,19 +268,54 @@ def _not_future(day: date | None, field: str) -> None:
         raise ValidationError({field: _("This date is in the future.")})
 
 
+def _aware(moment: datetime | None) -> datetime | None:
+    """A time typed without a zone is read in the deployment's zone (Asia/Shanghai), never as UTC."""
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment)
+    return moment
+
+
+def _not_future_moment(moment: datetime | None, field: str) -> None:
+    if moment is not None and moment > timezone.now():
+        raise ValidationError({field: _("This time is in the future.")})
+
+
+def _has_name(text: str | None) -> bool:
+    """A person's name has a letter or a character in it (not blank, not a dash placeholder)."""
+    return any(ch.isalnum() for ch in text or "")
+
+
 def can_grade(unit: OrgUnit) -> bool:
     """35号: grading is done in principle by level-2+ institutions that provide midwifery (domain.md §1.1)."""
     grade = unit.grade.code if unit.grade_id else ""  # type: ignore[union-attr]
     return unit.kind in GRADING_KINDS and grade[:1] in {"2", "3"}
 
 
+def pregnancy_end_date(pregnancy: Pregnancy) -> date | None:
+    """The day the pregnancy ended: its delivery, or the end recorded without one."""
+    delivery = getattr_or_none(pregnancy, "delivery")
+    return delivery.delivered_on if delivery is not None else pregnancy.ended_on
+
+
 # --- women ------------------------------------------------------------------------------------------------
 def _validate_woman(woman: Woman) -> None:
+    """Messages never repeat the name, number or phone typed."""
+    woman.name = (woman.name or "").strip()
+    if not woman.name:
+        raise ValidationError({"name": _("Enter the woman's name.")})
     _require_region(woman.residence, "residence")
     _require_institution(woman.registered_at, "registered_at")
-    woman.id_number = normalise_id_number(woman.id_number)
+    try:
+        woman.id_number = normalise_id_number(woman.id_number)
+    except ValidationError as error:
+        raise ValidationError({"id_number": error.messages}) from None
     if woman.phone:
-        woman.phone = normalise_phone(woman.phone)
+        try:
+            woman.phone = normalise_phone(woman.phone)
+        except ValidationError as error:
+            raise ValidationError({"phone": error.messages}) from None
+    else:
+        woman.phone = None
     born = birth_date_of(woman.id_number)
     if woman.birth_date is None:
         woman.birth_date = born
@@ -251,9 +336,12 @@ def woman_create(
     phone: str = "",
     birth_date: date | None = None,
 ) -> Woman:
+    """Register a woman: a valid 居民身份证 number (GB 11643 check digit) not registered yet, the date
+    of birth it carries (a different one typed is refused), a normalised phone; personal fields are
+    stored encrypted, audited masked."""
     woman = Woman(
-        name=name.strip(),
-        id_number=id_number,
+        name=name or "",
+        id_number=id_number or "",
         phone=phone or None,
         residence=residence,
         registered_at=registered_at,
@@ -266,8 +354,11 @@ WOMAN_EDITABLE = ("name", "id_number", "phone", "birth_date", "residence", "regi
 
 
 def woman_update(*, actor: Any, record: Woman, **changes: Any) -> Woman:
+    """Change a woman's record; a new ID number recomputes the digest and, unless a date of birth is
+    given with it, the date of birth. A new residence moves her pregnancies' facts with her."""
     if "id_number" in changes:
         changes["id_number_digest"] = ""  # recomputed by the validation
+        changes.setdefault("birth_date", None)  # follows the new number unless given
     pregnancies = list(record.pregnancies.all())
     with transaction.atomic():
         befores = [_rows(p, None) for p in pregnancies]
@@ -301,8 +392,20 @@ def _validate_pregnancy(pregnancy: Pregnancy) -> None:
         raise ValidationError(
             {"parity": _("Parity must be lower than gravidity (this pregnancy counts in gravidity).")}
         )
-    if pregnancy.status == PregnancyStatus.ENDED and (pregnancy.ended_on is None or not pregnancy.end_reason):
-        raise ValidationError({"ended_on": _("Give the date and the reason the pregnancy ended.")})
+    if pregnancy.pk:
+        visits = AntenatalVisit.objects.filter(pregnancy_id=pregnancy.pk)
+        if visits.filter(visited_on__lt=pregnancy.last_menstrual_period_on).exists():
+            raise ValidationError(
+                {"last_menstrual_period_on": _("Some antenatal visits on record are before this date.")}
+            )
+    if pregnancy.status == PregnancyStatus.ONGOING:
+        pregnancy.ended_on, pregnancy.end_reason = None, ""
+    if pregnancy.status == PregnancyStatus.ENDED:
+        if pregnancy.ended_on is None or not pregnancy.end_reason:
+            raise ValidationError({"ended_on": _("Give the date and the reason the pregnancy ended.")})
+        if pregnancy.pk and Delivery.objects.filter(pregnancy_id=pregnancy.pk).exists():
+            raise ValidationError({"status": _("This pregnancy has a delivery on record; it did not end without one.")})
+    _not_future(pregnancy.ended_on, "ended_on")
     if pregnancy.ended_on is not None and pregnancy.ended_on < pregnancy.registered_on:
         raise ValidationError({"ended_on": _("The pregnancy cannot end before its registration.")})
     ongoing = Pregnancy.objects.filter(woman=pregnancy.woman, status=PregnancyStatus.ONGOING).exclude(pk=pregnancy.pk)
@@ -313,6 +416,7 @@ def _validate_pregnancy(pregnancy: Pregnancy) -> None:
 
 
 def derive_dates(pregnancy: Pregnancy) -> dict[str, Any]:
+    """Expected delivery (Naegele: LMP + 280 days) and gestation at registration in days."""
     return {
         "expected_delivery_on": pregnancy.last_menstrual_period_on + timedelta(days=TERM_DAYS),
         "gestation_days_at_registration": max(gestation_days(pregnancy, pregnancy.registered_on), 0),
@@ -357,13 +461,20 @@ PREGNANCY_EDITABLE = (
 
 
 def pregnancy_update(*, actor: Any, record: Pregnancy, **changes: Any) -> Pregnancy:
+    """Change a pregnancy; the delivered and death statuses follow their records, never a typed status.
+    A new last menstrual period re-dates the visits' gestation."""
     status = changes.get("status")
     if status in (PregnancyStatus.DELIVERED, PregnancyStatus.MATERNAL_DEATH):
         raise ValidationError({"status": _("Record the delivery or the death; the status follows.")})
     with tracking(pregnancy=record):
-        record_update(
+        pregnancy = record_update(
             actor=actor, record=record, changes=changes, editable=PREGNANCY_EDITABLE, validate=_validate_pregnancy
         )
+        if "last_menstrual_period_on" in changes:
+            visits = list(AntenatalVisit.objects.filter(pregnancy=pregnancy))
+            for visit in visits:
+                visit.gestation_days = gestation_days(pregnancy, visit.visited_on)
+            AntenatalVisit.objects.bulk_update(visits, ["gestation_days"])
     return Pregnancy.objects.get(pk=record.pk)
 
 
@@ -375,13 +486,17 @@ def pregnancy_end(*, actor: Any, record: Pregnancy, ended_on: date, reason: str)
 
 
 def pregnancy_delete(*, actor: Any, record: Pregnancy) -> None:
+    """Only a pregnancy with nothing recorded on it yet (a registration made in error) is deleted."""
     if (
         record.assessments.exists()
         or record.antenatal_visits.exists()
-        or getattr_or_none(record, "delivery")
         or record.postpartum_visits.exists()
+        or record.referrals.exists()
+        or record.children.exists()
+        or Delivery.objects.filter(pregnancy=record).exists()
+        or MaternalDeath.objects.filter(pregnancy=record).exists()
     ):
-        raise ValidationError(_("This pregnancy has visits or assessments on record; it cannot be deleted."))
+        raise ValidationError(_("This pregnancy has assessments, visits or outcomes on record; it cannot be deleted."))
     with tracking(pregnancy=record):
         record_delete(actor=actor, record=record)
 
@@ -396,6 +511,36 @@ def _noon(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(12, 0)))
 
 
+def assessment_time(assessment: RiskAssessment) -> datetime:
+    """When an assessment was made, for its deadlines: the confirmation time if it is dated today,
+    else noon (local time) of its date (an assessment entered afterwards)."""
+    if assessment.assessed_on >= timezone.localdate():
+        return assessment.confirmed_at or timezone.now()
+    return _noon(assessment.assessed_on)
+
+
+def _check_assessment_date(pregnancy: Pregnancy, kind: str, assessed_on: date) -> None:
+    """Screening and grading run from registration to the end of the pregnancy; the postpartum
+    assessment within 42 days after it ended (35号 scope: 怀孕至产后42天, domain.md §1.1)."""
+    if assessed_on < pregnancy.registered_on:
+        raise ValidationError({"assessed_on": _("The assessment is before the pregnancy was registered.")})
+    end = pregnancy_end_date(pregnancy)
+    window = mch_rules().postpartum_check_day
+    if kind == AssessmentKind.POSTPARTUM:
+        if end is None:
+            raise ValidationError(
+                {"kind": _("Record the delivery or the end of the pregnancy before a postpartum assessment.")}
+            )
+        if not end <= assessed_on <= end + timedelta(days=window):
+            raise ValidationError(
+                {"assessed_on": _("A postpartum assessment is made within 42 days after the pregnancy ends.")}
+            )
+    elif end is not None and assessed_on > end:
+        raise ValidationError(
+            {"kind": _("The pregnancy ended before this date: record a postpartum assessment instead.")}
+        )
+
+
 def assessment_create(
     *,
     actor: Any,
@@ -408,36 +553,43 @@ def assessment_create(
     assessor_name: str = "",
     note: str = "",
 ) -> RiskAssessment:
-    """Record a screening or a grading (an immutable event). A grading's colour is computed from the
-    factors (highest wins, purple beside it: 35号 附件2) and must be confirmed by the assessor; an
-    orange, red or purple grading opens the 专案 with its reporting deadline (domain.md §1.6 rules 4–5)."""
+    """Record a screening, a grading or a postpartum assessment (an immutable event; 35号, domain.md §1.6).
+
+    A screening lists the 附件1 items found: positive if any, negative if none; any institution screens.
+    A grading lists the 附件2 factors: the colour is computed (highest wins; purple beside it) and the
+    assessor must confirm exactly that colour; only a level-2+ hospital grades (a township centre or a
+    grade-1 or ungraded hospital screens and refers). A postpartum assessment grades the same way,
+    within 42 days after the pregnancy ends, at any institution (基层 assess women postpartum, §1.1).
+    An orange, red or purple result opens (or escalates) the 专案 with its reporting deadline.
+    """
+    if kind not in AssessmentKind.values:
+        raise ValidationError({"kind": _("Choose a screening, a grading or a postpartum assessment.")})
     _require_institution(institution, "institution")
     _not_future(assessed_on, "assessed_on")
-    if assessed_on < pregnancy.registered_on - timedelta(days=1):
-        raise ValidationError({"assessed_on": _("The assessment is before the pregnancy was registered.")})
+    assessor = (assessor_name or getattr(actor, "full_name", "") or getattr(actor, "username", "") or "").strip()
+    if not _has_name(assessor):
+        raise ValidationError({"assessor_name": _("Name the assessor.")})
     catalogue = catalogue_for(institution)
     codes = list(dict.fromkeys(code.strip() for code in factor_codes if code and code.strip()))
     assessment = RiskAssessment(
-        pregnancy=pregnancy,
         kind=kind,
         assessed_on=assessed_on,
         institution=institution,
         assessor=actor if getattr(actor, "pk", None) else None,
-        assessor_name=(assessor_name or getattr(actor, "full_name", "") or getattr(actor, "username", ""))[:60],
+        assessor_name=assessor[:60],
         catalogue_version=catalogue.version,
         factor_codes=codes,
-        note=note,
+        note=note or "",
     )
     if kind == AssessmentKind.SCREENING:
         screening_codes = {item.code for item in catalogue.screening_items}
-        unknown = [c for c in codes if c not in screening_codes]
-        if unknown:
+        if unknown := [c for c in codes if c not in screening_codes]:
             raise ValidationError(
                 {"factor_codes": _("Unknown screening items: %(codes)s") % {"codes": "、".join(unknown)}}
             )
         assessment.screening_result = ScreeningResult.POSITIVE if codes else ScreeningResult.NEGATIVE
     else:
-        if not can_grade(institution):
+        if kind == AssessmentKind.GRADING and not can_grade(institution):
             raise ValidationError(
                 {
                     "institution": _(
@@ -446,13 +598,11 @@ def assessment_create(
                     )
                 }
             )
-        try:
-            grading = risk.grade(catalogue, codes)
-        except ValueError:
-            unknown = [c for c in codes if c not in catalogue]
+        if unknown := [c for c in codes if c not in catalogue]:
             raise ValidationError(
                 {"factor_codes": _("Unknown risk factors: %(codes)s") % {"codes": "、".join(unknown)}}
-            ) from None
+            )
+        grading = risk.grade(catalogue, codes)
         assessment.colour = grading.colour.value
         assessment.is_purple = grading.purple
         if confirmed_colour != grading.colour.value:
@@ -464,6 +614,8 @@ def assessment_create(
             )
         assessment.confirmed_at = timezone.now()
     with tracking(pregnancy=pregnancy):
+        _check_assessment_date(pregnancy, kind, assessed_on)
+        assessment.pregnancy = pregnancy
         record_create(actor=actor, record=assessment, validate=lambda _record: None)
         if assessment.kind != AssessmentKind.SCREENING:
             _open_or_escalate_case(actor, pregnancy, assessment)
@@ -471,23 +623,30 @@ def assessment_create(
 
 
 def needs_case(colour: str, purple: bool) -> bool:
+    """专案 for orange, red and purple (母婴安全五项制度 2; domain.md §1.5, §1.6 rule 5)."""
     return colour in (Colour.ORANGE, Colour.RED) or purple
 
 
 def report_deadline(opened_at: datetime, colour: str, purple: bool) -> datetime:
+    """Report to the 辖区妇幼保健机构 within ``rules.report_hours``: orange 72 h, red 24 h (domain.md §1.5);
+    with purple too, the earlier of the two."""
     hours = mch_rules().report_hours
-    candidates = [hours[c] for c in (colour,) if c in hours and c in (Colour.ORANGE, Colour.RED)]
+    candidates = [hours[colour]] if colour in (Colour.ORANGE, Colour.RED) else []
     if purple:
         candidates.append(hours["purple"])
     return opened_at + timedelta(hours=min(candidates))
 
 
 def _open_or_escalate_case(actor: Any, pregnancy: Pregnancy, assessment: RiskAssessment) -> None:
+    """Open the 专案 at the first orange/red/purple result (the assessor is its responsible person);
+    a higher colour later moves it up (an unreported deadline only ever moves earlier; a reported
+    case must be reported again) and a closed case reopens. A lower colour changes nothing: the case
+    stays open at the highest colour (domain.md §1.6: grades go up and down)."""
     if not needs_case(assessment.colour, assessment.is_purple):
         return
-    at = _noon(assessment.assessed_on) if assessment.assessed_on < timezone.localdate() else timezone.now()
+    at = assessment_time(assessment)
     due = report_deadline(at, assessment.colour, assessment.is_purple)
-    case = RiskCase.objects.filter(pregnancy=pregnancy).first()
+    case = RiskCase.objects.select_for_update().filter(pregnancy=pregnancy).first()
     if case is None:
         case = RiskCase(
             pregnancy=pregnancy,
@@ -496,13 +655,13 @@ def _open_or_escalate_case(actor: Any, pregnancy: Pregnancy, assessment: RiskAss
             colour=assessment.colour if assessment.colour in (Colour.ORANGE, Colour.RED) else "",
             is_purple=assessment.is_purple,
             responsible=actor if getattr(actor, "pk", None) else None,
-            responsible_name=assessment.assessor_name or "—",
+            responsible_name=assessment.assessor_name,
             report_due_at=due,
         )
         record_create(actor=actor, record=case, validate=lambda _record: None)
         return
     changes: dict[str, Any] = {}
-    if colour_rank(assessment.colour) > colour_rank(case.colour):
+    if colour_rank(assessment.colour) > colour_rank(case.colour) and assessment.colour in (Colour.ORANGE, Colour.RED):
         changes["colour"] = assessment.colour
         if case.reported_at is None:
             changes["report_due_at"] = min(case.report_due_at, due)
@@ -510,6 +669,8 @@ def _open_or_escalate_case(actor: Any, pregnancy: Pregnancy, assessment: RiskAss
             changes["report_due_at"], changes["reported_at"] = due, None
     if assessment.is_purple and not case.is_purple:
         changes["is_purple"] = True
+        if case.reported_at is None:
+            changes["report_due_at"] = min(changes.get("report_due_at", case.report_due_at), due)
     if case.status == CaseStatus.CLOSED:
         changes.update(status=CaseStatus.OPEN, closed_at=None, close_note="", report_due_at=due, reported_at=None)
     if changes:
@@ -520,31 +681,50 @@ def assessment_change_refused(**_kwargs: Any) -> None:
     raise ValidationError(_("Assessments are not changed or deleted; record a new assessment instead."))
 
 
-CASE_EDITABLE = ("responsible_name", "reported_at", "status", "close_note")
+CASE_EDITABLE = ("responsible_name", "responsible", "reported_at", "status", "close_note")
 
 
 def _validate_case(case: RiskCase) -> None:
-    if case.status == CaseStatus.CLOSED and case.closed_at is None:
-        case.closed_at = timezone.now()
-    if case.status == CaseStatus.OPEN:
-        case.closed_at = None
-    if not case.responsible_name.strip():
+    if not _has_name(case.responsible_name):
         raise ValidationError({"responsible_name": _("A case needs a named responsible person.")})
-    if case.reported_at is not None and case.reported_at < case.opened_at - timedelta(days=1):
+    if case.status not in CaseStatus.values:
+        raise ValidationError({"status": _("Choose open or closed.")})
+    _not_future_moment(case.reported_at, "reported_at")
+    if case.reported_at is not None and timezone.localdate(case.reported_at) < timezone.localdate(case.opened_at):
         raise ValidationError({"reported_at": _("The report cannot be before the case was opened.")})
+    if case.status == CaseStatus.CLOSED:
+        if case.reported_at is None:
+            raise ValidationError({"status": _("Report the case to the MCH institution before closing it.")})
+        if not case.close_note.strip():
+            raise ValidationError({"close_note": _("Say why the case is closed.")})
+        case.closed_at = case.closed_at or timezone.now()
+    else:
+        case.closed_at = None
 
 
 def case_update(*, actor: Any, record: RiskCase, **changes: Any) -> RiskCase:
-    if "status" in changes and changes["status"] != record.status:
-        changes["closed_at"] = timezone.now() if changes["status"] == CaseStatus.CLOSED else None
-    if "responsible_name" in changes:
+    """Assign the responsible person (a user, or a name), record the report (``reported_at``), close
+    with a note or reopen. A case is never created or deleted by hand: gradings open it."""
+    if "reported_at" in changes:
+        changes["reported_at"] = _aware(changes["reported_at"])
+    if "close_note" in changes:
+        changes["close_note"] = (changes["close_note"] or "").strip()
+    if "responsible" in changes and "responsible_name" not in changes:
+        user = changes["responsible"]
+        changes["responsible_name"] = (getattr(user, "full_name", "") or getattr(user, "username", "")).strip()
+    elif "responsible_name" in changes and "responsible" not in changes:
         changes["responsible"] = None
     with tracking(pregnancy=record.pregnancy):
+        current = RiskCase.objects.select_for_update().get(pk=record.pk)
+        if "status" in changes and changes["status"] != current.status:
+            changes["closed_at"] = timezone.now() if changes["status"] == CaseStatus.CLOSED else None
+            if changes["status"] == CaseStatus.OPEN:
+                changes.setdefault("close_note", "")
         return record_update(
             actor=actor,
-            record=record,
+            record=current,
             changes=changes,
-            editable=(*CASE_EDITABLE, "closed_at", "responsible"),
+            editable=(*CASE_EDITABLE, "closed_at"),
             validate=_validate_case,
         )
 
@@ -580,6 +760,9 @@ def _validate_referral(referral: Referral) -> None:
     _require_institution(referral.to_unit, "to_unit")
     if referral.from_unit_id == referral.to_unit_id:
         raise ValidationError({"to_unit": _("A referral goes to another institution.")})
+    if not (referral.reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for the referral.")})
+    _not_future_moment(referral.requested_at, "requested_at")
 
 
 def referral_create(
@@ -595,32 +778,46 @@ def referral_create(
         pregnancy=pregnancy,
         from_unit=from_unit,
         to_unit=to_unit,
-        reason=reason,
-        requested_at=requested_at or timezone.now(),
+        reason=(reason or "").strip(),
+        requested_at=_aware(requested_at) or timezone.now(),
     )
     return record_create(actor=actor, record=referral, validate=_validate_referral)
 
 
+def _last_step_at(referral: Referral) -> datetime:
+    stamps = [getattr(referral, name) for name in REFERRAL_STAMP.values()]
+    return max([referral.requested_at, *(s for s in stamps if s is not None)])
+
+
 def referral_move(*, actor: Any, record: Referral, status: str, at: datetime | None = None) -> Referral:
     """Move a referral to its next state (requested → accepted → arrived → referred back; or declined /
-    cancelled), stamping the time."""
-    if status == record.status:
-        return record
-    if status not in REFERRAL_MOVES[record.status]:
-        raise ValidationError(
-            {
-                "status": _("A referral that is “%(current)s” cannot become “%(new)s”.")
-                % {"current": ReferralStatus(record.status).label, "new": ReferralStatus(status).label}
-            }
+    cancelled), stamping the time (now, or ``at``: not in the future, not before the previous step).
+    Moving to the state it is in changes nothing."""
+    if status not in ReferralStatus.values:
+        raise ValidationError({"status": _("Unknown referral state.")})
+    with transaction.atomic():
+        current = Referral.objects.select_for_update().get(pk=record.pk)
+        if status == current.status:
+            return current
+        if status not in REFERRAL_MOVES[current.status]:
+            raise ValidationError(
+                {
+                    "status": _("A referral that is “%(current)s” cannot become “%(new)s”.")
+                    % {"current": ReferralStatus(current.status).label, "new": ReferralStatus(status).label}
+                }
+            )
+        moment = _aware(at) or timezone.now()
+        _not_future_moment(moment, "at")
+        if moment < _last_step_at(current):
+            raise ValidationError({"at": _("This time is before the referral's previous step.")})
+        stamp = REFERRAL_STAMP[ReferralStatus(status)]
+        return record_update(
+            actor=actor,
+            record=current,
+            changes={"status": status, stamp: moment},
+            editable=("status", stamp),
+            validate=_validate_referral,
         )
-    stamp = REFERRAL_STAMP[ReferralStatus(status)]
-    return record_update(
-        actor=actor,
-        record=record,
-        changes={"status": status, stamp: at or timezone.now()},
-        editable=("status", stamp),
-        validate=_validate_referral,
-    )
 
 
 def referral_update(*, actor: Any, record: Referral, **changes: Any) -> Referral:
@@ -640,7 +837,7 @@ def referral_update(*, actor: Any, record: Referral, **changes: Any) -> Referral
 
 
 def referral_delete(*, actor: Any, record: Referral) -> None:
-    if record.status != ReferralStatus.REQUESTED:
+    if Referral.objects.filter(pk=record.pk).exclude(status=ReferralStatus.REQUESTED).exists():
         raise ValidationError(_("Only a referral still requested can be deleted; cancel it instead."))
     record_delete(actor=actor, record=record)
 
@@ -653,17 +850,19 @@ def _validate_antenatal(visit: AntenatalVisit) -> None:
     days = gestation_days(pregnancy, visit.visited_on)
     if days < 0:
         raise ValidationError({"visited_on": _("The visit is before the last menstrual period.")})
-    delivery = getattr_or_none(pregnancy, "delivery")
-    if delivery is not None and visit.visited_on > delivery.delivered_on:
-        raise ValidationError({"visited_on": _("An antenatal visit cannot be after the delivery.")})
+    end = pregnancy_end_date(pregnancy)
+    if end is not None and visit.visited_on > end:
+        raise ValidationError(
+            {"visited_on": _("An antenatal visit cannot be after the delivery or end of the pregnancy.")}
+        )
     visit.gestation_days = days
 
 
 def antenatal_visit_create(
     *, actor: Any, pregnancy: Pregnancy, visited_on: date, institution: OrgUnit, note: str = ""
 ) -> AntenatalVisit:
-    visit = AntenatalVisit(pregnancy=pregnancy, visited_on=visited_on, institution=institution, note=note or "")
     with tracking(pregnancy=pregnancy):
+        visit = AntenatalVisit(pregnancy=pregnancy, visited_on=visited_on, institution=institution, note=note or "")
         return record_create(actor=actor, record=visit, validate=_validate_antenatal)
 
 
@@ -700,6 +899,13 @@ def _validate_delivery(delivery: Delivery) -> None:
         raise ValidationError({"live_births": _("A delivery has at least one live birth or stillbirth.")})
     if delivery.discharged_on is not None and delivery.discharged_on < delivery.delivered_on:
         raise ValidationError({"discharged_on": _("Discharge cannot be before the delivery.")})
+    _not_future(delivery.discharged_on, "discharged_on")
+    if AntenatalVisit.objects.filter(pregnancy=pregnancy, visited_on__gt=delivery.delivered_on).exists():
+        raise ValidationError({"delivered_on": _("Some antenatal visits on record are after this date.")})
+    if PostpartumVisit.objects.filter(pregnancy=pregnancy, visited_on__lt=delivery.delivered_on).exists():
+        raise ValidationError({"delivered_on": _("Some postpartum visits on record are before this date.")})
+    if delivery.pk and delivery.live_births < Child.objects.filter(mother=pregnancy).count():
+        raise ValidationError({"live_births": _("More children are registered from this delivery.")})
 
 
 DELIVERY_EDITABLE = (
@@ -716,8 +922,8 @@ DELIVERY_EDITABLE = (
 
 def delivery_create(*, actor: Any, pregnancy: Pregnancy, delivered_on: date, **values: Any) -> Delivery:
     clean = {k: v for k, v in values.items() if k in DELIVERY_EDITABLE and v is not None}
-    delivery = Delivery(pregnancy=pregnancy, delivered_on=delivered_on, **clean)
     with tracking(pregnancy=pregnancy):
+        delivery = Delivery(pregnancy=pregnancy, delivered_on=delivered_on, **clean)
         return record_create(actor=actor, record=delivery, validate=_validate_delivery)
 
 
@@ -729,21 +935,24 @@ def delivery_update(*, actor: Any, record: Delivery, **changes: Any) -> Delivery
 
 
 def delivery_delete(*, actor: Any, record: Delivery) -> None:
-    with tracking(pregnancy=record.pregnancy):
+    pregnancy = record.pregnancy
+    if pregnancy.postpartum_visits.exists() or pregnancy.children.exists():
+        raise ValidationError(_("Postpartum visits or children are recorded after this delivery; delete those first."))
+    with tracking(pregnancy=pregnancy):
         record_delete(actor=actor, record=record)
 
 
 def _validate_death(death: MaternalDeath) -> None:
     _not_future(death.died_on, "died_on")
     pregnancy = death.pregnancy
-    if death.died_on < pregnancy.registered_on - timedelta(days=300):
+    if death.died_on < pregnancy.last_menstrual_period_on:
         raise ValidationError({"died_on": _("The date of death is before this pregnancy.")})
-    end = getattr_or_none(pregnancy, "delivery")
-    ended = end.delivered_on if end else pregnancy.ended_on
+    ended = pregnancy_end_date(pregnancy)
     if ended is not None and death.died_on > ended + timedelta(days=mch_rules().postpartum_check_day):
-        raise ValidationError(
-            {"died_on": _("A maternal death is within 42 days after the pregnancy ends (domain.md §3.2).")}
-        )
+        raise ValidationError({"died_on": _("A maternal death is within 42 days after the pregnancy ends.")})
+    if death.cause not in DeathCause.values:
+        raise ValidationError({"cause": _("Choose the cause of death.")})
+    _not_future(death.reported_on, "reported_on")
     if death.reported_on is not None and death.reported_on < death.died_on:
         raise ValidationError({"reported_on": _("The report cannot be before the death.")})
 
@@ -757,8 +966,10 @@ def maternal_death_create(
     place: OrgUnit | None = None,
     reported_on: date | None = None,
 ) -> MaternalDeath:
-    death = MaternalDeath(pregnancy=pregnancy, died_on=died_on, cause=cause, place=place, reported_on=reported_on)
+    """A death in pregnancy or within 42 days after it ends; an accident is recorded but not counted
+    in the MMR (domain.md §3.2)."""
     with tracking(pregnancy=pregnancy):
+        death = MaternalDeath(pregnancy=pregnancy, died_on=died_on, cause=cause, place=place, reported_on=reported_on)
         return record_create(actor=actor, record=death, validate=_validate_death)
 
 
@@ -786,6 +997,8 @@ def is_counted_death(cause: str) -> bool:
 def _validate_postpartum(visit: PostpartumVisit) -> None:
     _require_institution(visit.institution, "institution")
     _not_future(visit.visited_on, "visited_on")
+    if visit.kind not in PostpartumKind.values:
+        raise ValidationError({"kind": _("Choose a postpartum home visit or the 42-day check.")})
     delivery = getattr_or_none(visit.pregnancy, "delivery")
     if delivery is None:
         raise ValidationError({"pregnancy": _("Record the delivery before postpartum visits.")})
@@ -802,14 +1015,14 @@ def postpartum_visit_create(
     kind: str = PostpartumKind.VISIT,
     note: str = "",
 ) -> PostpartumVisit:
-    visit = PostpartumVisit(
-        pregnancy=pregnancy,
-        visited_on=visited_on,
-        institution=institution,
-        kind=kind or PostpartumKind.VISIT,
-        note=note or "",
-    )
     with tracking(pregnancy=pregnancy):
+        visit = PostpartumVisit(
+            pregnancy=pregnancy,
+            visited_on=visited_on,
+            institution=institution,
+            kind=kind or PostpartumKind.VISIT,
+            note=note or "",
+        )
         return record_create(actor=actor, record=visit, validate=_validate_postpartum)
 
 
@@ -850,6 +1063,8 @@ def _validate_child(child: Child) -> None:
     _require_region(child.residence, "residence")
     _require_institution(child.registered_at, "registered_at")
     _not_future(child.birth_date, "birth_date")
+    if child.sex not in Sex.values:
+        raise ValidationError({"sex": _("Choose the child's sex.")})
     for name in ("newborn_screened_on", "hearing_screened_on", "died_on"):
         day = getattr(child, name)
         _not_future(day, name)
@@ -859,11 +1074,23 @@ def _validate_child(child: Child) -> None:
         raise ValidationError({"birth_weight_grams": _("A birth weight is between 300 g and 7000 g.")})
     if child.gestation_weeks is not None and not 20 <= child.gestation_weeks <= 45:
         raise ValidationError({"gestation_weeks": _("Gestation at birth is between 20 and 45 weeks.")})
+    if child.mother_id is not None:
+        delivery = Delivery.objects.filter(pregnancy_id=child.mother_id).first()
+        if delivery is None or delivery.live_births < 1:
+            raise ValidationError({"mother": _("Record the mother's delivery, with its live births, first.")})
+        if abs((child.birth_date - delivery.delivered_on).days) > 1:
+            raise ValidationError({"birth_date": _("The date of birth differs from the mother's delivery date.")})
+        siblings = Child.objects.filter(mother_id=child.mother_id).exclude(pk=child.pk).count()
+        if siblings >= delivery.live_births:
+            raise ValidationError({"mother": _("Every live birth of this delivery is registered already.")})
+    child.name = (child.name or "").strip() or None
     for name, value in derive_child(child).items():
         setattr(child, name, value)
 
 
 def child_create(*, actor: Any, **values: Any) -> Child:
+    """Register a child (from a mother's delivery when ``mother`` is given: born on the delivery date,
+    at most as many children as live births)."""
     clean = {k: v for k, v in values.items() if k in CHILD_EDITABLE and v not in (None, "")}
     child = Child(**clean)
     with transaction.atomic():
@@ -891,6 +1118,8 @@ def child_delete(*, actor: Any, record: Child) -> None:
 def _validate_check(check: ChildCheck) -> None:
     _require_institution(check.institution, "institution")
     _not_future(check.checked_on, "checked_on")
+    if check.kind not in ChildCheckKind.values:
+        raise ValidationError({"kind": _("Choose which check of the schedule this is.")})
     if check.checked_on < check.child.birth_date:
         raise ValidationError({"checked_on": _("This date is before the birth.")})
     duplicate = ChildCheck.objects.filter(child=check.child, kind=check.kind).exclude(pk=check.pk)
@@ -908,6 +1137,7 @@ def child_check_create(
     weight_grams: int | None = None,
     length_cm: Any = None,
 ) -> ChildCheck:
+    """A check of the 0–6 schedule; it changes no fact (the under-3 measure reads checks directly)."""
     check = ChildCheck(
         child=child,
         kind=kind,
@@ -916,21 +1146,18 @@ def child_check_create(
         weight_grams=weight_grams,
         length_cm=length_cm,
     )
-    with tracking(child=child):
-        return record_create(actor=actor, record=check, validate=_validate_check)
+    return record_create(actor=actor, record=check, validate=_validate_check)
 
 
 def child_check_update(*, actor: Any, record: ChildCheck, **changes: Any) -> ChildCheck:
-    with tracking(child=record.child):
-        return record_update(
-            actor=actor,
-            record=record,
-            changes=changes,
-            editable=("kind", "checked_on", "institution", "weight_grams", "length_cm"),
-            validate=_validate_check,
-        )
+    return record_update(
+        actor=actor,
+        record=record,
+        changes=changes,
+        editable=("kind", "checked_on", "institution", "weight_grams", "length_cm"),
+        validate=_validate_check,
+    )
 
 
 def child_check_delete(*, actor: Any, record: ChildCheck) -> None:
-    with tracking(child=record.child):
-        record_delete(actor=actor, record=record)
+    record_delete(actor=actor, record=record)
