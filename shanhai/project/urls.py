@@ -10,6 +10,7 @@ urlpatterns = [
     path("records/", include("shanhai.records.urls")),
     path("training/", include("shanhai.training.urls")),
     path("capacity/", include("shanhai.capacity.urls")),
+    path("mch/", include("shanhai.maternal.urls")),
     path("reports/", include("shanhai.reports.urls")),
     path("indicators/", include("shanhai.analytics.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -265,7 +265,7 @@ def _reveal_view(kind: RecordKind) -> type[ApiView]:
             """Needs the `reveals_personal` permission at the record's organisation (403 without) and a
             reason (400 without); the viewing, with the reason, is recorded in the audit trail."""
             record = access_record(kind, request.user, public_id)
-            unit = kind.personal_unit_of(record)
+            unit = kind.personal_unit_of(record, request.user)
             if not can_reveal(request.user, unit):
                 raise PermissionDenied
             reason = RevealRequest(data=request.data)

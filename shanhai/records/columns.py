@@ -445,7 +445,7 @@ class Personal(Column):
             required=self.required,
             max_length=self.max_length,
             help_text=help_text,
-            widget=forms.TextInput(attrs={"autocomplete": "off"}),
+            widget=MaskedEchoInput(self.masker),
         )
 
     def api_field(self) -> serializers.Field:
@@ -457,6 +457,19 @@ class Personal(Column):
 
     def same(self, current: Any, new: Any) -> bool:
         return new is KEEP or bool(current == new)
+
+
+class MaskedEchoInput(forms.TextInput):
+    """A text input that never sends personal data back to the browser: a value typed and refused (a
+    duplicate ID number, a bad phone) is shown masked on the re-rendered form, like a stored value."""
+
+    def __init__(self, masker: Callable[[str | None], str]) -> None:
+        self.masker = masker
+        super().__init__(attrs={"autocomplete": "off"})
+
+    def format_value(self, value: Any) -> str | None:
+        text = super().format_value(value)
+        return self.masker(text) if text and "*" not in text else text
 
 
 class PersonalField(forms.CharField):

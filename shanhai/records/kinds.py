@@ -104,8 +104,16 @@ class RecordKind:
     def personal_columns(self) -> tuple[Personal, ...]:
         return tuple(c for c in self.columns if isinstance(c, Personal))
 
-    def personal_unit_of(self, record: Any) -> Any:
-        return self.personal_unit(record) if self.personal_unit is not None else self.unit_of(record)
+    def personal_unit_of(self, record: Any, actor: Any = None) -> Any:
+        """The org unit whose reveal permission applies. ``personal_unit`` may give several (a woman's
+        registering institution and her residence): the first where ``actor`` may reveal is chosen."""
+        found = self.personal_unit(record) if self.personal_unit is not None else self.unit_of(record)
+        units = [u for u in (found if isinstance(found, list | tuple) else [found]) if u is not None]
+        if actor is not None:
+            from shanhai.core.reveal import can_reveal
+
+            units = [u for u in units if can_reveal(actor, u)] or units
+        return units[0] if units else None
 
     def partnership_of(self, record: Any) -> Any:
         return self.follow(record, self.partnership_field)

@@ -116,7 +116,7 @@ def record_reveal(request: HttpRequest, kind: str, public_id: uuid.UUID) -> Http
     error without a reason. Rendered, never redirected: clear values stay out of URLs and sessions."""
     record_kind = kind_of(kind)
     record = access_record(record_kind, request.user, public_id)
-    unit = record_kind.personal_unit_of(record)
+    unit = record_kind.personal_unit_of(record, request.user)
     if not record_kind.personal_columns or not can_reveal(request.user, unit):
         raise PermissionDenied
     form = RevealForm(request.POST)
@@ -148,7 +148,8 @@ def _detail(
 ) -> HttpResponse:
     """The detail page; ``revealed``: clear values of the personal columns, shown instead of the masked ones."""
     revealed = revealed or {}
-    may_reveal = bool(kind.personal_columns) and can_reveal(request.user, kind.personal_unit_of(record))
+    unit = kind.personal_unit_of(record, request.user)
+    may_reveal = bool(kind.personal_columns) and can_reveal(request.user, unit)
     context = {
         "kind": kind,
         "record": record,

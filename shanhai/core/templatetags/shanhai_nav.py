@@ -29,6 +29,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("partnerships:partnership_list", _("Partnerships")),
     Section("workforce:person_list", _("People")),
     Section("records:index", _("Assistance records")),
+    Section("maternal:home", _("Maternal & child health")),
     Section("analytics:catalogue", _("Indicator catalogue")),
     Section("core:audit_list", _("Audit log"), needs_audit=True),
 )

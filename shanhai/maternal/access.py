@@ -1,0 +1,153 @@
+"""Who sees and who writes MCH records, and the only way the MCH pages load one by its number.
+
+A woman's file is seen whole: a user sees a woman, and every pregnancy of hers with its records, when
+her residence or her registering institution lies in one of the user's subtrees, or when one of her
+pregnancies was registered there or referred from or to there (the receiving hospital grades the women
+sent to it: 国卫妇幼发〔2017〕42号). A record about a pregnancy (an assessment, a visit, a delivery …) is
+also seen by the institution that made it. Children follow their residence, their registering
+institution and their mother's file; their checks also the institution that checked them.
+
+Writing needs write access at the record's institution, at the pregnancy's registering institution
+or at the woman's residence. Out of sight → 404 (existence does not leak); in sight but read-only → 403.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Q
+
+from shanhai.accounts.scoping import scope_of
+from shanhai.core.selectors import in_subtrees
+from shanhai.maternal.models import Child, Pregnancy, Referral, RiskCase, Woman
+from shanhai.records.access import access_record
+from shanhai.records.kinds import kind_of
+
+
+def _paths(user: Any) -> list[str]:
+    return list(scope_of(user).read_paths)
+
+
+def woman_condition(paths: list[str]) -> Q:
+    """Women whose file lies in the subtrees ``paths`` (a condition on ``Woman``)."""
+    referred = Referral.objects.filter(in_subtrees(paths, "from_unit__path") | in_subtrees(paths, "to_unit__path"))
+    pregnancies = Pregnancy.objects.filter(
+        in_subtrees(paths, "registered_at__path") | Q(pk__in=referred.values("pregnancy_id"))
+    )
+    return (
+        in_subtrees(paths, "residence__path")
+        | in_subtrees(paths, "registered_at__path")
+        | Q(pk__in=pregnancies.values("woman_id"))
+    )
+
+
+def visible_women_ids(user: Any) -> Any:
+    return Woman.objects.filter(woman_condition(_paths(user))).values("pk")
+
+
+def woman_visibility(user: Any) -> Q:
+    return woman_condition(_paths(user))
+
+
+def pregnancy_visibility(user: Any) -> Q:
+    return Q(woman_id__in=visible_women_ids(user))
+
+
+def pregnancy_record_visibility(*institution_paths: str) -> Any:
+    """Records about a pregnancy: the woman's file is seen, or the record's own institution(s) are."""
+
+    def visibility(user: Any) -> Q:
+        paths = _paths(user)
+        condition = Q(pregnancy__woman_id__in=visible_women_ids(user))
+        for path in institution_paths:
+            condition |= in_subtrees(paths, f"{path}__path")
+        return condition
+
+    return visibility
+
+
+def child_condition(user: Any) -> Q:
+    paths = _paths(user)
+    return (
+        in_subtrees(paths, "residence__path")
+        | in_subtrees(paths, "registered_at__path")
+        | Q(mother__woman_id__in=visible_women_ids(user))
+    )
+
+
+def child_visibility(user: Any) -> Q:
+    return child_condition(user)
+
+
+def child_check_visibility(user: Any) -> Q:
+    visible_children = Child.objects.filter(child_condition(user)).values("pk")
+    return Q(child_id__in=visible_children) | in_subtrees(_paths(user), "institution__path")
+
+
+# --- where a user may write ---------------------------------------------------------------------------------
+def _get(obj: Any, name: str) -> Any:
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+
+def woman_writers(woman: Any) -> list[Any]:
+    return [_get(woman, "registered_at"), _get(woman, "residence")]
+
+
+def pregnancy_writers(pregnancy: Any) -> list[Any]:
+    woman = _get(pregnancy, "woman")
+    return [_get(pregnancy, "registered_at"), *(woman_writers(woman) if woman is not None else [])]
+
+
+def pregnancy_record_writers(*institution_fields: str) -> Any:
+    """A record about a pregnancy: its own institution(s), the pregnancy's registering institution, the
+    woman's residence."""
+
+    def writers(record: Any) -> list[Any]:
+        units = [_get(record, name) for name in institution_fields]
+        pregnancy = _get(record, "pregnancy")
+        if pregnancy is not None:
+            units += [pregnancy.registered_at, pregnancy.woman.residence]
+        return units
+
+    return writers
+
+
+def child_writers(child: Any) -> list[Any]:
+    units = [_get(child, "registered_at"), _get(child, "residence")]
+    mother = _get(child, "mother")
+    if mother is not None:
+        units.append(mother.registered_at)
+    return units
+
+
+def child_check_writers(check: Any) -> list[Any]:
+    child = _get(check, "child")
+    return [_get(check, "institution"), *(child_writers(child) if child is not None else [])]
+
+
+# --- whose reveal permission applies -----------------------------------------------------------------------
+def woman_personal_unit(woman: Woman) -> list[Any]:
+    """Her registering institution (which holds her file), then her residence: a permission at either applies."""
+    return [woman.registered_at, woman.residence]
+
+
+def pregnancy_personal_unit(pregnancy: Pregnancy) -> list[Any]:
+    return [*woman_personal_unit(pregnancy.woman), pregnancy.registered_at]
+
+
+def child_personal_unit(child: Child) -> list[Any]:
+    return [child.registered_at, child.residence]
+
+
+# --- loading one record for the MCH pages ------------------------------------------------------------------
+def access_pregnancy(actor: Any, public_id: uuid.UUID | str, *, for_write: bool = False) -> Pregnancy:
+    return access_record(kind_of("pregnancies"), actor, public_id, for_write=for_write)
+
+
+def access_case(actor: Any, public_id: uuid.UUID | str, *, for_write: bool = False) -> RiskCase:
+    return access_record(kind_of("risk-cases"), actor, public_id, for_write=for_write)
+
+
+def access_referral(actor: Any, public_id: uuid.UUID | str, *, for_write: bool = False) -> Referral:
+    return access_record(kind_of("referrals"), actor, public_id, for_write=for_write)
