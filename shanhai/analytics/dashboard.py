@@ -44,6 +44,17 @@ HEADLINE = (
     "operations_total",
     "grade_3_4_share",
 )
+#: MCH figures of an area (妇幼健康, the annual report's rates), shown after the headline tiles when the
+#: scope reported them; an org unit without MCH records is not given a row of "not reported".
+MCH_HEADLINE = (
+    "mch.early_registration_rate",
+    "mch.system_management_rate",
+    "mch.high_risk_management_rate",
+    "mch.postpartum_visit_rate",
+    "mch.facility_delivery_rate",
+    "mch.maternal_mortality",
+    "mch.infant_mortality",
+)
 #: Candidates for the monthly trend charts; the first four the side can answer are drawn.
 TREND = (
     "expert_patient_visits",
@@ -192,21 +203,23 @@ class Overview:
 
 
 def dashboard_overview(scope: Scope, period: Period) -> Overview:
-    """Headline tiles for the period (one grid) and monthly trends (one monthly grid)."""
+    """Headline tiles for the period, then the MCH ones the scope reported (one grid), and monthly
+    trends (one monthly grid)."""
     headline = chosen_indicators(HEADLINE, scope.side)
-    tiles = evaluate_grid(headline, scope, period)
+    mch = chosen_indicators(MCH_HEADLINE, scope.side)
+    tiles = evaluate_grid([*headline, *mch], scope, period)
     over = trend_period(period)
     trend_codes = chosen_indicators(TREND, scope.side)[:TREND_CHARTS]
     trends = evaluate_grid(trend_codes, scope, over, monthly=True)
     return Overview(
-        tiles=[tiles.get(code) for code in headline],
+        tiles=[tiles.get(code) for code in headline] + [tiles.get(c) for c in mch if tiles.get(c).is_reported],
         trend_period=over,
         trends=[line_chart(trends, code) for code in trend_codes],
     )
 
 
 def breakdown_choices(side: Side) -> list[Indicator]:
-    return [registry.get(code) for code in chosen_indicators(HEADLINE, side)]
+    return [registry.get(code) for code in chosen_indicators((*HEADLINE, *MCH_HEADLINE), side)]
 
 
 def chosen_breakdown(code: str | None, side: Side, tiles: list[IndicatorValue] | None = None) -> Indicator:

@@ -12,6 +12,8 @@ from shanhai.core.periods import Period
 
 #: Apps whose records say what was done; their indicators fill the "What was done" panel.
 RECORD_APPS = ("workforce", "training", "capacity", "outreach")
+#: Apps whose indicators describe an area's residents (妇幼健康), not partnerships: org units only.
+AREA_APPS = ("maternal",)
 
 
 @dataclass(frozen=True)
@@ -21,9 +23,11 @@ class TileGroup:
 
 
 def record_tile_groups(scope: Scope, period: Period, scope_name: str) -> tuple[list[TileGroup], int]:
-    """The record apps' indicators for a scope, grouped by app; only reported values are shown, the
-    others are counted (unknown is not zero, and forty "not reported" tiles would hide the few that are)."""
-    chosen = [i for i in registry.indicators.values() if i.app in RECORD_APPS and scope_name in i.scopes]
+    """The record apps' indicators for a scope, grouped by app (an org unit's also its MCH figures); only
+    reported values are shown, the others are counted (unknown is not zero, and forty "not reported"
+    tiles would hide the few that are)."""
+    apps_shown = (*RECORD_APPS, *AREA_APPS) if scope_name == "org" else RECORD_APPS
+    chosen = [i for i in registry.indicators.values() if i.app in apps_shown and scope_name in i.scopes]
     groups: dict[str, list[IndicatorValue]] = {}
     unreported = 0
     for indicator, value in zip(chosen, evaluate(chosen, scope, period), strict=True):

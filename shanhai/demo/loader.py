@@ -12,6 +12,7 @@ from shanhai.demo.builder import DemoBuilder
 from shanhai.demo.logins import ADMIN_USERNAME, build_logins, create_admin
 from shanhai.demo.people import build_people
 from shanhai.demo.records_capacity import build_capacity_records
+from shanhai.demo.records_maternal import build_maternal_records
 from shanhai.demo.records_outreach import build_outreach_records
 from shanhai.demo.records_training import build_training_records
 from shanhai.demo.records_workforce import build_workforce_records
@@ -49,11 +50,13 @@ def load_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
     for build_scenario in SCENARIOS:
         build_scenario(builder)
     build_people(builder)
-    # Record-level data of S1, S2, S3 and S5; postings first: techniques and mentorships look at them.
+    # Record-level data of S1 to S5; postings first: techniques and mentorships look at them.
     build_workforce_records(builder)
     build_training_records(builder)
     build_capacity_records(builder)
     build_outreach_records(builder)
+    # MCH last: its community centres come from the outreach records; its RNG is its own (seeded here).
+    build_maternal_records(builder)
     build_logins(builder)
     counts = builder.counts
     return DemoSummary(

@@ -17,15 +17,21 @@ class Login(NamedTuple):
     full_name: str
     unit: str
     role: str
+    #: May view women's names, ID numbers and phones in clear (with a reason, audited).
+    reveals_personal: bool = False
 
 
-#: (user name, full name, org unit name or code, role); ``admin`` is created first (it is the actor).
+#: (user name, full name, org unit name or code, role, reveals personal data); ``admin`` is created first
+#: (it is the actor).
 LOGINS: tuple[Login, ...] = (
     Login(ADMIN_USERNAME, "演示系统管理员", "630000", Role.SYSTEM_ADMIN),
     Login("fujian", "福建省援疆医疗队（演示）", "350000", Role.PROGRAMME_OFFICE),
     Login("changji", "昌吉州卫健委（演示）", "昌吉州卫生健康委员会", Role.PROGRAMME_OFFICE),
     Login("qinghai", "青海省组团式帮扶办（演示）", "630000", Role.PROGRAMME_OFFICE),
-    Login("qitai", "奇台县妇幼保健院数据员（演示）", "奇台县妇幼保健院", Role.DATA_CLERK),
+    Login("qitai", "奇台县妇幼保健院数据员（演示）", "奇台县妇幼保健院", Role.DATA_CLERK, reveals_personal=True),
+    Login("baoji", "宝鸡市妇幼保健院数据员（演示）", "宝鸡市妇幼保健院", Role.DATA_CLERK, reveals_personal=True),
+    Login("baoji-city", "宝鸡市卫健委妇幼健康科（演示）", "宝鸡市卫生健康委员会", Role.VIEWER),
+    Login("baoji-town", "眉县横渠镇中心卫生院公卫医生（演示）", "眉县横渠镇中心卫生院", Role.DATA_CLERK),
     Login("outsider", "海南省访客（演示）", "460000", Role.VIEWER),
 )
 
@@ -45,5 +51,11 @@ def build_logins(builder: DemoBuilder) -> None:
             user = user_create(
                 actor=builder.actor, username=login.username, password=DEMO_PASSWORD, full_name=login.full_name
             )
-        membership_grant(actor=builder.actor, user=user, org_unit=builder.unit(login.unit), role=login.role)
+        membership_grant(
+            actor=builder.actor,
+            user=user,
+            org_unit=builder.unit(login.unit),
+            role=login.role,
+            reveals_personal=login.reveals_personal,
+        )
         builder.counts["users"] += 1

@@ -1,4 +1,4 @@
-"""Demo training records (courses, counted groups, mentorships) for scenarios S1, S3 and S5.
+"""Demo training records (courses, counted groups, mentorships) for scenarios S1, S3, S4 and S5.
 
 Everything goes through the training services; names come from the builder's seeded RNG, so the
 same seed gives the same records. Call :func:`build_training_records` after ``build_people``.
@@ -15,6 +15,7 @@ from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.demo.builder import DemoBuilder
 from shanhai.demo.people import StaffMaker
 from shanhai.demo.scenarios import (
+    BAOJI_COUNTIES,
     QITAI_CAMPUS_PEOPLES,
     S1_PROGRAMME,
     S3_PAIRS,
@@ -48,6 +49,9 @@ S5_COURSES = 30
 S5_APPRENTICES_IN_TRAINING = 8
 S5_PERIOD = "201608..202512"
 S5_HANDOVERS = 3
+S4_COURSES = 7
+S4_PERSON_TIMES = 1028
+S4_PERIOD = "2022"
 
 # --- S1 · the 2025 MCH study course in Fuqing ------------------------------------------------------------
 S1_TOPICS = (
@@ -359,9 +363,55 @@ def build_s5(builder: DemoBuilder, people: _People) -> None:
             course_group_create(actor=b.actor, course=course, institution=unit, count=share)
 
 
+# --- S4 · Baoji: the city MCH hospital trains the midwifery staff of the counties and towns, 2022 ----------------
+#: (title, start, days, person-times): seven courses, 1,028 person-times (the report: "7 期, 1000 余人").
+S4_COURSES_TABLE: tuple[tuple[str, date, int, int], ...] = (
+    ("孕产妇妊娠风险筛查与评估培训班", date(2022, 3, 15), 2, 168),
+    ("危重孕产妇救治技能培训班", date(2022, 4, 19), 3, 142),
+    ("新生儿复苏技术培训班", date(2022, 5, 24), 2, 156),
+    ("产科质量与母婴安全管理培训班", date(2022, 6, 21), 2, 128),
+    ("产后出血防治与急救演练培训班", date(2022, 8, 16), 2, 151),
+    ("高危儿管理与儿童保健培训班", date(2022, 9, 20), 2, 137),
+    ("助产技术规范化培训班", date(2022, 11, 15), 3, 146),
+)
+
+
+def _split_evenly(total: int, parts: int) -> list[int]:
+    """``total`` in ``parts`` whole shares, the first ones one larger (no RNG: the later builders' draws stay)."""
+    return [total // parts + (1 if index < total % parts else 0) for index in range(parts)]
+
+
+def build_s4(builder: DemoBuilder) -> None:
+    """Seven courses run by 宝鸡市妇幼保健院 for Baoji's midwifery staff, counted by county MCH institution
+    (each county's group stands for its MCH hospital, people's hospital and township centres)."""
+    b = builder
+    organiser = b.unit("宝鸡市妇幼保健院")
+    counties = [
+        b.unit(f"{county}妇幼保健计划生育服务中心" if county.endswith("区") else f"{county}妇幼保健院")
+        for _code, county in BAOJI_COUNTIES
+    ]
+    assert sum(row[3] for row in S4_COURSES_TABLE) == S4_PERSON_TIMES and len(S4_COURSES_TABLE) == S4_COURSES
+    for title, start, days, total in S4_COURSES_TABLE:
+        course = course_create(
+            actor=b.actor,
+            title=title,
+            kind=CourseKind.TRAINING_COURSE,
+            started_on=start,
+            ended_on=start + timedelta(days=days - 1),
+            place="宝鸡市妇幼保健院",
+            organiser=organiser,
+            recipient=b.unit("610300"),
+            hours=Decimal(days * 7),
+            description="母婴安全五项制度培训：宝鸡市妇幼保健院面向全市县级助产机构和乡镇卫生院妇幼人员。",
+        )
+        for unit, count in zip(counties, _split_evenly(total, len(counties)), strict=True):
+            course_group_create(actor=b.actor, course=course, institution=unit, count=count)
+
+
 def build_training_records(builder: DemoBuilder) -> None:
-    """S1's study course, S3's short-term training in Fujian, S5's mentorships and Yushu training."""
+    """S1's study course, S3's short-term training in Fujian, S5's mentorships and Yushu training, S4's courses."""
     people = _People(builder)
     build_s1(builder, people)
     build_s3(builder)
     build_s5(builder, people)
+    build_s4(builder)

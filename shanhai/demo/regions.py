@@ -1,8 +1,8 @@
-"""The regions of the five scenarios: GB/T 2260 codes, plus demo codes for Qitai's townships.
+"""The regions of the five scenarios: GB/T 2260 codes, plus demo codes for the townships of Qitai and Baoji.
 
 Township codes (nine digits, ``652325101`` …) follow the shape of the county code + a
-three-digit township number (1xx 镇, 2xx 乡) but are demo codes: the twelve-digit 统计用区划代码
-are not shipped.
+three-digit township number (0xx 街道, 1xx 镇, 2xx 乡) but are demo codes: the twelve-digit
+统计用区划代码 are not shipped.
 """
 
 from __future__ import annotations
@@ -79,6 +79,79 @@ REGIONS: tuple[Region, ...] = (
     Region("610329", "麟游县", C, "610300"),
     Region("610330", "凤县", C, "610300"),
     Region("610331", "太白县", C, "610300"),
+    # S4: Baoji's streets (街道, demo codes 0xx) and towns (镇, 1xx), for the MCH residences.
+    Region("610302001", "经二路街道", T, "610302"),
+    Region("610302002", "清姜街道", T, "610302"),
+    Region("610302003", "姜谭街道", T, "610302"),
+    Region("610302004", "桥南街道", T, "610302"),
+    Region("610302005", "马营街道", T, "610302"),
+    Region("610302006", "石鼓街道", T, "610302"),
+    Region("610302101", "高家镇", T, "610302"),
+    Region("610302102", "八鱼镇", T, "610302"),
+    Region("610302103", "神农镇", T, "610302"),
+    Region("610303001", "东风路街道", T, "610303"),
+    Region("610303002", "中山东路街道", T, "610303"),
+    Region("610303003", "中山西路街道", T, "610303"),
+    Region("610303004", "西关街道", T, "610303"),
+    Region("610303005", "群众路街道", T, "610303"),
+    Region("610303006", "卧龙寺街道", T, "610303"),
+    Region("610303007", "陈仓街道", T, "610303"),
+    Region("610303008", "十里铺街道", T, "610303"),
+    Region("610303101", "蟠龙镇", T, "610303"),
+    Region("610303102", "金河镇", T, "610303"),
+    Region("610303103", "硖石镇", T, "610303"),
+    Region("610304001", "虢镇街道", T, "610304"),
+    Region("610304002", "千渭街道", T, "610304"),
+    Region("610304101", "阳平镇", T, "610304"),
+    Region("610304102", "千河镇", T, "610304"),
+    Region("610304103", "县功镇", T, "610304"),
+    Region("610304104", "天王镇", T, "610304"),
+    Region("610304105", "周原镇", T, "610304"),
+    Region("610305001", "城关街道", T, "610305"),
+    Region("610305101", "柳林镇", T, "610305"),
+    Region("610305102", "虢王镇", T, "610305"),
+    Region("610305103", "彪角镇", T, "610305"),
+    Region("610305104", "横水镇", T, "610305"),
+    Region("610305105", "陈村镇", T, "610305"),
+    Region("610323001", "凤鸣街道", T, "610323"),
+    Region("610323101", "蔡家坡镇", T, "610323"),
+    Region("610323102", "益店镇", T, "610323"),
+    Region("610323103", "蒲村镇", T, "610323"),
+    Region("610323104", "青化镇", T, "610323"),
+    Region("610323105", "京当镇", T, "610323"),
+    Region("610324001", "城关街道", T, "610324"),
+    Region("610324101", "法门镇", T, "610324"),
+    Region("610324102", "绛帐镇", T, "610324"),
+    Region("610324103", "天度镇", T, "610324"),
+    Region("610324104", "杏林镇", T, "610324"),
+    Region("610324105", "召公镇", T, "610324"),
+    Region("610326001", "首善街道", T, "610326"),
+    Region("610326101", "横渠镇", T, "610326"),
+    Region("610326102", "齐镇", T, "610326"),
+    Region("610326103", "槐芽镇", T, "610326"),
+    Region("610326104", "汤峪镇", T, "610326"),
+    Region("610326105", "金渠镇", T, "610326"),
+    Region("610327001", "城关街道", T, "610327"),
+    Region("610327101", "东风镇", T, "610327"),
+    Region("610327102", "八渡镇", T, "610327"),
+    Region("610327103", "温水镇", T, "610327"),
+    Region("610327104", "曹家湾镇", T, "610327"),
+    Region("610328001", "城关街道", T, "610328"),
+    Region("610328101", "崔家头镇", T, "610328"),
+    Region("610328102", "南寨镇", T, "610328"),
+    Region("610328103", "张家塬镇", T, "610328"),
+    Region("610329001", "九成宫街道", T, "610329"),
+    Region("610329101", "崔木镇", T, "610329"),
+    Region("610329102", "招贤镇", T, "610329"),
+    Region("610329103", "两亭镇", T, "610329"),
+    Region("610330001", "双石铺街道", T, "610330"),
+    Region("610330101", "凤州镇", T, "610330"),
+    Region("610330102", "黄牛铺镇", T, "610330"),
+    Region("610330103", "留凤关镇", T, "610330"),
+    Region("610331001", "咀头街道", T, "610331"),
+    Region("610331101", "桃川镇", T, "610331"),
+    Region("610331102", "鹦鸽镇", T, "610331"),
+    Region("610331103", "靖口镇", T, "610331"),
     # S2 and S5: Qinghai.
     Region("630000", "青海省", P, None),
     Region("630100", "西宁市", D, "630000"),
@@ -128,6 +201,10 @@ REGIONS: tuple[Region, ...] = (
 )
 
 QITAI_TOWNSHIPS = tuple(region for region in REGIONS if region.parent == "652325")
+#: Baoji's streets and towns (where the S4 women live), by county code.
+BAOJI_TOWNSHIPS: dict[str, tuple[Region, ...]] = {
+    county.code: tuple(r for r in REGIONS if r.parent == county.code) for county in REGIONS if county.parent == "610300"
+}
 
 
 def build_regions(builder: DemoBuilder) -> None:

@@ -24,6 +24,7 @@ from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.core.periods import month_of, parse_period
 from shanhai.demo import scenarios
 from shanhai.demo.logins import DEMO_PASSWORD
+from shanhai.maternal.models import Pregnancy
 from shanhai.partnerships.models import Agreement, Partnership, Programme
 from shanhai.records.kinds import all_kinds
 from shanhai.workforce.models import Person
@@ -54,8 +55,9 @@ def _figures(programme_name: str, period: str) -> dict[str, tuple]:
     return {v.code: (v.numerator, v.denominator, v.value) for v in evaluate(S5_INDICATORS, scope, parse_period(period))}
 
 
-def _digest() -> tuple[str, str]:
-    """Digests of the partnerships and of the people, by natural keys (ids and UUIDs left out)."""
+def _digest() -> tuple[str, str, str]:
+    """Digests of the partnerships, of the people and of the MCH pregnancies, by natural keys (ids and
+    UUIDs left out)."""
     partnerships = sorted(
         Partnership.objects.values_list(
             "programme__name",
@@ -71,10 +73,24 @@ def _digest() -> tuple[str, str]:
     people = sorted(
         Person.objects.values_list("institution__code", "name", "gender", "department__code", "title__code", "phone")
     )
-    return (hashlib.sha256(repr(partnerships).encode()).hexdigest(), hashlib.sha256(repr(people).encode()).hexdigest())
+    pregnancies = sorted(
+        Pregnancy.objects.values_list(
+            "woman__id_number_digest",
+            "woman__residence__code",
+            "registered_at__code",
+            "last_menstrual_period_on",
+            "highest_colour",
+            "antenatal_visit_count",
+            "delivery__delivered_on",
+        )
+    )
+    first, second, third = (
+        hashlib.sha256(repr(rows).encode()).hexdigest() for rows in (partnerships, people, pregnancies)
+    )
+    return first, second, third
 
 
-def _fresh_load_digest(seed: int) -> tuple[str, str]:
+def _fresh_load_digest(seed: int) -> tuple[str, str, str]:
     with transaction.atomic():
         _load("--seed", str(seed))
         digest = _digest()
@@ -108,7 +124,7 @@ class TestLoadedDemo:
             f"{counts['users']} users."
         )
         assert counts["programmes"] == 6
-        assert counts["users"] == 6
+        assert counts["users"] == 9
         assert 1000 <= counts["people"] <= 1400
 
     def test_region_rollup_equals_the_facts_summed_per_region(self):
@@ -251,6 +267,17 @@ class TestLoadedDemo:
         assert counties.count() == 12
         assert OrgUnit.objects.filter(parent__in=counties, kind=OrgUnitKind.MCH_HOSPITAL).count() == 12
 
+    def test_s4_baoji_streets_and_towns_hold_the_township_centres_towns(self):
+        baoji = OrgUnit.objects.get(code="610300")
+        townships = OrgUnit.objects.filter(path__startswith=baoji.path, kind=OrgUnitKind.TOWNSHIP)
+        assert townships.count() == 72
+        assert set(townships.values_list("parent__code", flat=True)) == {
+            code for code, _name in scenarios.BAOJI_COUNTIES
+        }
+        names = set(townships.values_list("parent__code", "name"))
+        assert set(scenarios.BAOJI_TOWNSHIP_CENTRES) <= names
+        assert all(len(code) == 9 and code[6] in "01" for code in townships.values_list("code", flat=True))
+
     def test_institution_codes_follow_the_demo_scheme(self):
         institutions = OrgUnit.objects.exclude(kind__in=OrgUnitKind.region_kinds())
         prefixes = Counter("campus" if unit.kind == OrgUnitKind.CAMPUS else unit.code[0] for unit in institutions)
@@ -266,10 +293,15 @@ class TestLoadedDemo:
             "changji": ("W652300", "programme_office"),
             "qinghai": ("630000", "programme_office"),
             "qitai": (OrgUnit.objects.get(name="奇台县妇幼保健院").code, "data_clerk"),
+            "baoji": (OrgUnit.objects.get(name="宝鸡市妇幼保健院").code, "data_clerk"),
+            "baoji-city": ("W610300", "viewer"),
+            "baoji-town": (OrgUnit.objects.get(name="眉县横渠镇中心卫生院").code, "data_clerk"),
             "outsider": ("460000", "viewer"),
         }
         memberships = Membership.objects.values_list("user__username", "org_unit__code", "role")
         assert {user: (unit, role) for user, unit, role in memberships} == expected
+        revealing = Membership.objects.filter(reveals_personal=True).values_list("user__username", flat=True)
+        assert sorted(revealing) == ["baoji", "qitai"]  # the two MCH hospitals' clerks
         assert all(user.check_password(DEMO_PASSWORD) for user in User.objects.all())
         admin = User.objects.get(username="admin")
         assert (admin.is_staff, admin.is_superuser) == (True, True)
@@ -333,6 +365,7 @@ def test_same_seed_gives_the_same_records_and_another_seed_other_people():
     assert first == again
     assert other[0] == first[0]  # organisations and partnerships do not depend on the seed
     assert other[1] != first[1]
+    assert other[2] != first[2]  # the women too
 
 
 @pytest.mark.django_db
