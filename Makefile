@@ -61,5 +61,10 @@ messages: install-dev
 bench: install-dev
 	$(BIN)/python bench/run.py --size $(or $(SIZE),10000000) --db $(or $(DB),both) --runs $(or $(RUNS),7)
 
+## make bench-mch [SIZE=200000] [DB=both|sqlite|postgres] [RUNS=7]: MCH worklist and indicators at scale (bench/README.md).
+.PHONY: bench-mch
+bench-mch: install-dev
+	$(BIN)/python bench/mch.py --size $(or $(SIZE),200000) --db $(or $(DB),both) --runs $(or $(RUNS),7)
+
 clean:
 	rm -rf var $(VENV)

@@ -17,8 +17,10 @@ Personas:
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -45,6 +47,37 @@ class World:
     haikou_hospital: OrgUnit
     programme: Programme
     partnership: Partnership
+
+
+@pytest.fixture(scope="session")
+def demo_database(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The demo scenarios, loaded once per test process in a transaction rolled back at the end."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    from shanhai.core.reference import load_reference_data
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
+    ):
+        load_reference_data()  # a browser test's flush may have removed it (idempotent)
+        call_command("load_demo", "--seed", "2025", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def demo(demo_database: None, django_db_blocker: Any) -> Iterator[None]:
+    """The demo for one module: what the module's own module-scoped fixtures add is rolled back after it
+    (each test's changes already are, by pytest-django)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)
@@ -136,8 +169,24 @@ def outsider(world: World) -> User:
     return make_user("hainan-viewer", unit=world.hainan, role=Role.VIEWER)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Tests that use the demo carry the ``demo`` marker (``-m 'not demo'`` leaves them out)."""
+    if "demo" in getattr(item, "fixturenames", ()):
+        item.add_marker(pytest.mark.demo)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests run last: their live server needs a transactional database, whose flush at the
-    end removes the reference data the migrations loaded, which later tests would miss."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    """Browser tests run after the others: their live server needs a transactional database, whose
+    flush at the end removes the reference data the migrations loaded, which later tests would miss.
+    Tests on the demo run last of all (stable sort: modules stay together), so that on each process
+    the demo, once loaded by :func:`demo_database` in a transaction left open, is seen only by the
+    tests that asked for it."""
+
+    def rank(item: pytest.Item) -> int:
+        if "demo" in getattr(item, "fixturenames", ()):
+            return 2
+        return 1 if item.get_closest_marker("browser") is not None else 0
+
+    items.sort(key=rank)

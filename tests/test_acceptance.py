@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -24,20 +22,6 @@ from shanhai.records.imports import export_xlsx, import_rows
 from shanhai.records.kinds import all_kinds, kind_of
 from shanhai.records.selectors import record_list
 from shanhai.records.tabular import read_table
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    from django.test import override_settings
-
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        call_command("load_demo", "--seed", "2025", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 def client_for(username: str) -> Client:

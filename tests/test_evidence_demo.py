@@ -4,12 +4,7 @@ of S3's partnerships, and Fujian's supporting side."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -21,20 +16,6 @@ from shanhai.core.models import OrgUnit
 from shanhai.core.periods import parse_period
 from shanhai.demo import scenarios
 from shanhai.partnerships.models import Partnership, Programme
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    from django.test import override_settings
-
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        call_command("load_demo", "--seed", "2025", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 def scopes() -> list[tuple[str, Scope, str]]:

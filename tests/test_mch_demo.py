@@ -7,12 +7,10 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.test import Client
 from django.urls import reverse
@@ -46,20 +44,6 @@ FIGURES = {
 }
 PERIOD = records_maternal.S4_PERIOD
 IN_PERIOD = {"delivery__delivered_on__gte": date(2021, 10, 1), "delivery__delivered_on__lte": date(2022, 9, 30)}
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    from django.test import override_settings
-
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        call_command("load_demo", "--seed", "2025", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 def baoji() -> OrgUnit:

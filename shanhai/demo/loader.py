@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from shanhai.accounts.models import User
 from shanhai.demo.builder import DemoBuilder
@@ -58,6 +58,9 @@ def load_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
     # MCH last: its community centres come from the outreach records; its RNG is its own (seeded here).
     build_maternal_records(builder)
     build_logins(builder)
+    # Check the deferred foreign keys now, once. On PostgreSQL they would otherwise stay queued in an
+    # enclosing transaction (the test suite's) and be re-checked at the end of every test inside it.
+    connection.check_constraints()
     counts = builder.counts
     return DemoSummary(
         units=counts["units"],

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -23,20 +19,6 @@ from shanhai.demo import scenarios
 from shanhai.partnerships.models import Partnership
 
 URL = reverse("analytics:dashboard")
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    from django.test import override_settings
-
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        call_command("load_demo", "--seed", "2025", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 def client_for(username: str) -> Client:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -129,20 +126,6 @@ class TestCoverageStates:
 
 
 # --- on the demo ---------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    from django.test import override_settings
-
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        call_command("load_demo", "--seed", "2025", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
 def client_for(username: str) -> Client:
     client = Client()
     client.force_login(User.objects.get(username=username))
