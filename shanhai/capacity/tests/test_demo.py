@@ -87,12 +87,11 @@ class TestCapacityDemo:
         assert values(["grade_3_4_share"], golog, "2022")["grade_3_4_share"] < 50
         assert WorkloadReport.objects.filter(referrals_out__isnull=True).count() == 12
 
-    def test_volume_and_time(self, loaded):
+    def test_volume(self, loaded):
         assert (Technique.objects.count(), WorkloadReport.objects.count()) == (247, 168)
         this_month = month_of(date.today())
         half_years = sum(1 for m in months_between(202504, this_month) if m % 100 in (4, 10) and m < this_month)
         assert 800 <= TechniqueMonth.objects.count() - demo.S3_SUSTAINED * half_years <= 900
-        assert loaded < 15
 
     def test_rebuild_equals_incremental(self, loaded):
         columns = ("metric", "org_unit_id", "partnership_id", "programme_id", "month", "value")
