@@ -19,7 +19,9 @@ a temp directory; PostgreSQL: a database ``shanhai_bench_mch`` at PGURL, dropped
    worklist (tracemalloc, and VmHWM after a reset).
 
 Prints the figures as tables with the command that produced them. The data is deterministic for a seed
-(``--seed``) and a day: "today" is the real day, because the worklist page has no other.
+(``--seed``) and a day: "today" is the real day, because the worklist page has no other. ``--keep DIR`` keeps
+the databases (SQLite under DIR, the PostgreSQL database left in place) and ``--reuse DIR`` measures the reads
+again on them without building, showing the kept build's figures: build once, then measure each fix.
 """
 
 from __future__ import annotations
