@@ -19,61 +19,62 @@ from typing import Any
 from django.db.models import Q
 
 from shanhai.accounts.scoping import scope_of
+from shanhai.core.models import OrgUnit
 from shanhai.core.selectors import in_subtrees
 from shanhai.maternal.models import Child, Pregnancy, Referral, RiskCase, Woman
 from shanhai.records.access import access_record
 from shanhai.records.kinds import kind_of
 
 
-def _paths(user: Any) -> list[str]:
-    return list(scope_of(user).read_paths)
-
-
-def woman_condition(paths: list[str]) -> Q:
-    """Women whose file lies in the subtrees ``paths`` (a condition on ``Woman``)."""
-    referred = Referral.objects.filter(in_subtrees(paths, "from_unit__path") | in_subtrees(paths, "to_unit__path"))
-    pregnancies = Pregnancy.objects.filter(
-        in_subtrees(paths, "registered_at__path") | Q(pk__in=referred.values("pregnancy_id"))
-    )
-    return (
-        in_subtrees(paths, "residence__path")
-        | in_subtrees(paths, "registered_at__path")
-        | Q(pk__in=pregnancies.values("woman_id"))
-    )
+def visible_unit_ids(user: Any) -> Any:
+    """The ids of the org units in the user's read subtrees, as a subquery on the (small) unit table.
+    Conditions on ``<unit>_id IN (…)`` use the foreign-key indexes; OR-ed ``path LIKE`` conditions
+    across joins made every MCH list scan whole tables (bench/README.md, MCH)."""
+    return OrgUnit.objects.filter(in_subtrees(list(scope_of(user).read_paths))).values("id")
 
 
 def visible_women_ids(user: Any) -> Any:
-    return Woman.objects.filter(woman_condition(_paths(user))).values("pk")
+    """Women whose file lies in the user's subtrees: residence, registering institution, a pregnancy
+    registered there, or referred from or to there (one UNION, each part on an index)."""
+    units = visible_unit_ids(user)
+    referred = Referral.objects.filter(Q(from_unit_id__in=units) | Q(to_unit_id__in=units)).values("pregnancy_id")
+    return (
+        Woman.objects.filter(residence_id__in=units)
+        .values("pk")
+        .order_by()
+        .union(
+            Woman.objects.filter(registered_at_id__in=units).values("pk").order_by(),
+            Pregnancy.objects.filter(registered_at_id__in=units).values("woman_id").order_by(),
+            Pregnancy.objects.filter(pk__in=referred).values("woman_id").order_by(),
+        )
+    )
 
 
 def woman_visibility(user: Any) -> Q:
-    return woman_condition(_paths(user))
+    return Q(pk__in=visible_women_ids(user))
 
 
 def pregnancy_visibility(user: Any) -> Q:
     return Q(woman_id__in=visible_women_ids(user))
 
 
-def pregnancy_record_visibility(*institution_paths: str) -> Any:
+def pregnancy_record_visibility(*institution_fields: str) -> Any:
     """Records about a pregnancy: the woman's file is seen, or the record's own institution(s) are."""
 
     def visibility(user: Any) -> Q:
-        paths = _paths(user)
+        units = visible_unit_ids(user)
         condition = Q(pregnancy__woman_id__in=visible_women_ids(user))
-        for path in institution_paths:
-            condition |= in_subtrees(paths, f"{path}__path")
+        for field in institution_fields:
+            condition |= Q(**{f"{field}_id__in": units})
         return condition
 
     return visibility
 
 
 def child_condition(user: Any) -> Q:
-    paths = _paths(user)
-    return (
-        in_subtrees(paths, "residence__path")
-        | in_subtrees(paths, "registered_at__path")
-        | Q(mother__woman_id__in=visible_women_ids(user))
-    )
+    units = visible_unit_ids(user)
+    mothers = Pregnancy.objects.filter(woman_id__in=visible_women_ids(user)).values("pk")
+    return Q(residence_id__in=units) | Q(registered_at_id__in=units) | Q(mother_id__in=mothers)
 
 
 def child_visibility(user: Any) -> Q:
@@ -82,7 +83,7 @@ def child_visibility(user: Any) -> Q:
 
 def child_check_visibility(user: Any) -> Q:
     visible_children = Child.objects.filter(child_condition(user)).values("pk")
-    return Q(child_id__in=visible_children) | in_subtrees(_paths(user), "institution__path")
+    return Q(child_id__in=visible_children) | Q(institution_id__in=visible_unit_ids(user))
 
 
 # --- where a user may write ---------------------------------------------------------------------------------

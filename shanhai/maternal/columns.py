@@ -37,7 +37,6 @@ from shanhai.records.columns import (
     CellValue,
     Choice,
     Column,
-    Personal,
     RecordRef,
     UnitRef,
     blank,
@@ -126,29 +125,6 @@ class PregnancyRef(WomanRef):
         if _as_uuid(text) is None:
             return _("No pregnancy of a woman with this ID number among the records you can see.")
         return _("“%(value)s” was not found among the records you can see.") % {"value": text}
-
-
-class MaskedEchoInput(forms.TextInput):
-    """A text input that never sends personal data back: a value typed and refused (a duplicate ID
-    number, a bad phone) comes back masked, like the stored value on the edit form."""
-
-    def __init__(self, masker: Any) -> None:
-        self.masker = masker
-        super().__init__(attrs={"autocomplete": "off"})
-
-    def format_value(self, value: Any) -> str | None:
-        text = super().format_value(value)
-        return self.masker(text) if text and "*" not in text else text
-
-
-@dataclass(frozen=True)
-class MaskedPersonal(Personal):
-    """A ``Personal`` column whose form never echoes a typed clear value (see :class:`MaskedEchoInput`)."""
-
-    def form_field(self, lookup: Lookup) -> forms.Field:
-        field = super().form_field(lookup)
-        field.widget = MaskedEchoInput(self.masker)
-        return field
 
 
 def _current(pregnancies: QuerySet[Pregnancy]) -> Pregnancy | None:

@@ -13,14 +13,16 @@ The pregnancy's rows depend on its visits, assessments and case, so the maternal
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import reduce
+from operator import and_, or_
 
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.analytics.engine import Scope
 from shanhai.analytics.facts import FactRow, MonthNumber, metric_value, rebuild_credit, register_source
 from shanhai.analytics.registry import Evidence, Flow, Measure, Metric, RecordSet, registry
-from shanhai.core.periods import Period, month_of
+from shanhai.core.periods import Period, add_months, month_end, month_of, month_start
 from shanhai.maternal.models import (
     Child,
     ChildCheck,
@@ -29,7 +31,6 @@ from shanhai.maternal.models import (
     DeliveryPlace,
     Pregnancy,
     add_years,
-    months_after,
     related_or_none,
 )
 
@@ -259,45 +260,48 @@ def _under_three(scope: Scope, period: Period) -> QuerySet[Child]:
     ).filter(Q(died_on__isnull=True) | Q(died_on__gt=end))
 
 
-def _managed_under_three(scope: Scope, period: Period) -> tuple[list[int], int]:
-    """Children under 3 at the period's end with a check due in the period (their 3, 6, 8, 12, 18, 24
-    or 30-month date falls in it), and of those the ones who had every such check by the period's end.
-    A child with no check due in the period counts in neither number."""
-    cohort = _under_three(scope, period)
-    children = list(cohort.values_list("id", "birth_date"))
-    done: dict[int, set[str]] = {}
-    checks = ChildCheck.objects.filter(
-        child__in=cohort.values("id"),
-        checked_on__lte=period.end,
-        kind__in=[kind for kind, _months in UNDER_THREE_SCHEDULE],
-    )
-    for child_id, kind in checks.values_list("child_id", "kind"):
-        done.setdefault(child_id, set()).add(kind)
-    managed, eligible = [], 0
-    for child_id, born in children:
-        due = [
-            kind for kind, months in UNDER_THREE_SCHEDULE if period.start <= months_after(born, months) <= period.end
-        ]
-        if not due:
-            continue
-        eligible += 1
-        if all(kind in done.get(child_id, set()) for kind in due):
-            managed.append(child_id)
-    return managed, eligible
+def _under_three_due(scope: Scope, period: Period) -> tuple[QuerySet[Child], Q]:
+    """Children under 3 at the period's end with a check due in the period (their 3, 6, 8, 12, 18, 24 or
+    30-month date falls in it), and the condition "every such check done by the period's end". A
+    child with no check due in the period counts in neither number.
+
+    Periods are whole months and a check's date keeps the month (``models.months_after``), so the
+    m-month check falls in the period exactly when the child was born in the period's months shifted
+    back by m: one query, no per-child Python."""
+    due = {
+        kind: Q(
+            birth_date__gte=month_start(add_months(period.first_month, -months)),
+            birth_date__lte=month_end(add_months(period.last_month, -months)),
+        )
+        for kind, months in UNDER_THREE_SCHEDULE
+    }
+    done = {
+        f"done_{kind}": Exists(ChildCheck.objects.filter(child=OuterRef("pk"), kind=kind, checked_on__lte=period.end))
+        for kind in due
+    }
+    managed = reduce(and_, (~condition | Q(**{f"done_{kind}": True}) for kind, condition in due.items()))
+    return _under_three(scope, period).filter(reduce(or_, due.values())).annotate(**done), managed
+
+
+def _under_three_counts(scope: Scope, period: Period) -> tuple[int, int]:
+    children, managed = _under_three_due(scope, period)
+    counts = children.aggregate(eligible=Count("pk"), managed=Count("pk", filter=managed))
+    return counts["managed"], counts["eligible"]
 
 
 def _under_three_managed(scope: Scope, period: Period) -> tuple[float, bool]:
-    managed, eligible = _managed_under_three(scope, period)
-    return float(len(managed)), eligible > 0
+    managed, eligible = _under_three_counts(scope, period)
+    return float(managed), eligible > 0
 
 
 def _under_three_eligible(scope: Scope, period: Period) -> tuple[float, bool]:
-    _managed, eligible = _managed_under_three(scope, period)
+    _managed, eligible = _under_three_counts(scope, period)
     return float(eligible), eligible > 0
 
 
 def _under_three_evidence(scope: Scope, period: Period) -> RecordSet:
-    managed, _eligible = _managed_under_three(scope, period)
+    children, condition = _under_three_due(scope, period)
+    managed = children.filter(condition).values("pk")
     note = _("Children under 3 at the period end who had every check due in the period.")
     return RecordSet("children", Child.objects.filter(pk__in=managed), note=note)
 

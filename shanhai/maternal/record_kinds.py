@@ -24,7 +24,6 @@ from shanhai.maternal.columns import (
     DateTime,
     Decimal1,
     FactorCodes,
-    MaskedPersonal,
     NearbyInstitutionRef,
     OptionalBoolean,
     PregnancyRef,
@@ -99,8 +98,8 @@ register(
         unit_field="registered_at",
         partnership_field=None,
         columns=(
-            MaskedPersonal("name", _("Name"), max_length=60, masker=mask_name),
-            MaskedPersonal(
+            Personal("name", _("Name"), max_length=60, masker=mask_name),
+            Personal(
                 "id_number",
                 _("ID number"),
                 max_length=18,
@@ -116,7 +115,7 @@ register(
                 masker=mask_birth_date,
                 help=_("Read from the ID number."),
             ),
-            MaskedPersonal(
+            Personal(
                 "phone",
                 _("Phone"),
                 required=False,
@@ -564,7 +563,7 @@ register(
         unit_field="registered_at",
         partnership_field=None,
         columns=(
-            MaskedPersonal("name", _("Name"), required=False, max_length=60, masker=mask_name),
+            Personal("name", _("Name"), required=False, max_length=60, masker=mask_name),
             Choice("sex", _("Sex"), choices=Sex),
             Date("birth_date", _("Date of birth"), example="2024-10-12"),
             PregnancyRef(

@@ -46,9 +46,10 @@ from shanhai.maternal.models import (
     RiskAssessment,
     ScreeningResult,
     Woman,
+    related_or_none,
 )
 from shanhai.maternal.rules import AntenatalWindow, mch_rules
-from shanhai.maternal.services import REFERRAL_MOVES, getattr_or_none
+from shanhai.maternal.services import REFERRAL_MOVES
 from shanhai.records.kinds import kind_of
 from shanhai.records.lookup import Lookup
 from shanhai.records.selectors import can_write_record, record_list
@@ -108,10 +109,10 @@ def pregnancy_end(pregnancy: Pregnancy) -> date | None:
     """The day the pregnancy ended (delivery, death, ended without delivery), or ``None`` while ongoing."""
     if pregnancy.status == PregnancyStatus.ONGOING:
         return None
-    delivery = getattr_or_none(pregnancy, "delivery")
+    delivery = related_or_none(pregnancy, "delivery")
     if delivery is not None:
         return delivery.delivered_on
-    death = getattr_or_none(pregnancy, "death")
+    death = related_or_none(pregnancy, "death")
     if death is not None:
         return death.died_on
     return pregnancy.ended_on or pregnancy.updated_at.date()
@@ -485,6 +486,9 @@ def _child_items(user: Any, unit: OrgUnit | None, today: date, section: Section)
     children = (
         record_list(kind_of("children"), user)
         .filter(_unit_q(unit, "residence", "registered_at"), died_on__isnull=True, birth_date__gt=oldest)
+        # Not the kind's mother and her (encrypted, decrypted on load) file: the worklist shows none of it.
+        .select_related(None)
+        .select_related("residence", "registered_at")
         .prefetch_related(checks)
     )
     for child in children:
@@ -709,7 +713,7 @@ class PostpartumStatus:
 
 
 def _postpartum_status(pregnancy: Pregnancy, visits: list[PostpartumVisit]) -> PostpartumStatus | None:
-    delivery = getattr_or_none(pregnancy, "delivery")
+    delivery = related_or_none(pregnancy, "delivery")
     if delivery is None:
         return None
     rules = mch_rules()
@@ -738,8 +742,8 @@ def pregnancy_page(
     visits = list(pregnancy.antenatal_visits.select_related("institution").order_by("visited_on", "pk"))
     postpartum = list(pregnancy.postpartum_visits.select_related("institution").order_by("visited_on", "pk"))
     referrals = list(pregnancy.referrals.select_related("from_unit", "to_unit").order_by("requested_at", "pk"))
-    delivery = getattr_or_none(pregnancy, "delivery")
-    case = getattr_or_none(pregnancy, "case")
+    delivery = related_or_none(pregnancy, "delivery")
+    case = related_or_none(pregnancy, "case")
     end = pregnancy_end(pregnancy)
     can_write = can_write_record(kind_of("pregnancies"), user, pregnancy)
     public_id = pregnancy.public_id
@@ -754,7 +758,7 @@ def pregnancy_page(
         "contacts": antenatal_contacts(pregnancy, [v.visited_on for v in visits], today),
         "visits": visits,
         "delivery": delivery,
-        "death": getattr_or_none(pregnancy, "death"),
+        "death": related_or_none(pregnancy, "death"),
         "postpartum": _postpartum_status(pregnancy, postpartum),
         "postpartum_visits": postpartum,
         "case": case,

@@ -61,7 +61,6 @@ TERM_DAYS = 280
 GRADING_KINDS = {OrgUnitKind.GENERAL_HOSPITAL, OrgUnitKind.MCH_HOSPITAL, OrgUnitKind.TCM_HOSPITAL}
 INSTITUTION_KINDS = set(OrgUnitKind.values) - OrgUnitKind.region_kinds() - {OrgUnitKind.HEALTH_COMMISSION}
 #: A reverse one-to-one (``pregnancy.delivery``) or ``None``: kept under this name for callers.
-getattr_or_none = related_or_none
 
 
 # --- facts: the pregnancy's and the child's rows move with every write ---------------------------
@@ -140,8 +139,8 @@ def derive_pregnancy(pregnancy: Pregnancy, *, rules: MchRules | None = None) -> 
     risky = [a for a in gradings if colour_rank(a.colour) >= colour_rank(Colour.YELLOW) or a.is_purple]
     values["high_risk_since"] = risky[0].assessed_on if risky else None
 
-    delivery = getattr_or_none(pregnancy, "delivery")
-    death = getattr_or_none(pregnancy, "death")
+    delivery = related_or_none(pregnancy, "delivery")
+    death = related_or_none(pregnancy, "death")
     end = delivery.delivered_on if delivery else None
     visits = sorted(v.visited_on for v in pregnancy.antenatal_visits.all() if end is None or v.visited_on <= end)
     values["antenatal_visit_count"] = len(visits)
@@ -153,7 +152,7 @@ def derive_pregnancy(pregnancy: Pregnancy, *, rules: MchRules | None = None) -> 
     is_high_risk = bool(risky)
     values["is_high_risk"] = is_high_risk
     needs_case = colour_rank(values["highest_colour"]) >= colour_rank(Colour.ORANGE) or values["was_ever_purple"]
-    has_case = getattr_or_none(pregnancy, "case") is not None
+    has_case = related_or_none(pregnancy, "case") is not None
     postpartum = list(pregnancy.postpartum_visits.all())
     followed_up = is_high_risk and (
         any(v >= values["high_risk_since"] for v in visits)
@@ -299,7 +298,7 @@ def can_grade(unit: OrgUnit) -> bool:
 
 def pregnancy_end_date(pregnancy: Pregnancy) -> date | None:
     """The day the pregnancy ended: its delivery, or the end recorded without one."""
-    delivery = getattr_or_none(pregnancy, "delivery")
+    delivery = related_or_none(pregnancy, "delivery")
     return delivery.delivered_on if delivery is not None else pregnancy.ended_on
 
 
@@ -1005,7 +1004,7 @@ def _validate_postpartum(visit: PostpartumVisit) -> None:
     _not_future(visit.visited_on, "visited_on")
     if visit.kind not in PostpartumKind.values:
         raise ValidationError({"kind": _("Choose a postpartum home visit or the 42-day check.")})
-    delivery = getattr_or_none(visit.pregnancy, "delivery")
+    delivery = related_or_none(visit.pregnancy, "delivery")
     if delivery is None:
         raise ValidationError({"pregnancy": _("Record the delivery before postpartum visits.")})
     if visit.visited_on < delivery.delivered_on:

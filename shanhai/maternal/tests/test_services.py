@@ -238,7 +238,7 @@ def test_the_callers_instance_is_current_after_each_write(world, places):
 
 def test_validators_see_the_stored_state_not_a_stale_instance(world, places):
     pregnancy = make_pregnancy(registered_at=places.township_centre, residence=places.township, lmp=LMP)
-    assert services.getattr_or_none(pregnancy, "delivery") is None  # caches "no delivery" on this instance
+    assert services.related_or_none(pregnancy, "delivery") is None  # caches "no delivery" on this instance
     services.delivery_create(
         actor=None,
         pregnancy=Pregnancy.objects.get(pk=pregnancy.pk),
