@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shanhai.accounts.scoping import scope_of
 from shanhai.analytics.registry import registry
-from shanhai.core.models import OrgUnit
+from shanhai.core.access import access_org_unit
 from shanhai.maternal import selectors, services
 from shanhai.maternal.access import access_case, access_pregnancy, access_referral
 from shanhai.maternal.forms import (
@@ -77,7 +77,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     """Due and overdue work for the user's scope; printable."""
     form = WorklistFilterForm(request.GET or None, user=request.user)
     chosen = form.chosen()
-    unit = OrgUnit.objects.filter(code=chosen["unit"]).first() if chosen["unit"] else None
+    unit = access_org_unit(request.user, chosen["unit"]) if chosen["unit"] else None
     work = selectors.worklist(request.user, unit=unit, section=chosen["section"], colour=chosen["colour"])
     return render(request, "maternal/worklist.html", {"form": form, "worklist": work, "unit": unit})
 
