@@ -40,7 +40,7 @@ class User(AbstractUser):
 
 class Membership(models.Model):
     """A user's role over one org unit's subtree; ``reveals_personal`` also lets them view personal data
-    in clear there (with a reason, audited: ``core.reveal``)."""
+    in clear there (with a reason, audited: ``accounts.reveal``)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     org_unit = models.ForeignKey(

@@ -14,9 +14,8 @@ from django.http import Http404
 
 from shanhai.accounts.scoping import scope_of
 from shanhai.analytics.engine import Scope
-from shanhai.core.access import access_org_unit
 from shanhai.core.models import OrgUnit
-from shanhai.partnerships.access import access_partnership, access_programme
+from shanhai.partnerships.access import access_org_unit, access_partnership, access_programme
 
 
 def can_see_org_numbers(actor: Any, unit: OrgUnit) -> bool:

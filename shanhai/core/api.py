@@ -19,10 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from shanhai.core.access import access_org_unit, require_org_write, visible_org_units
 from shanhai.core.models import OrgUnit
 from shanhai.core.serializers import OrgUnitCreateSerializer, OrgUnitQuerySerializer, OrgUnitSerializer
 from shanhai.core.services import org_unit_create
+from shanhai.partnerships.access import access_org_unit, require_org_write, visible_org_units
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -2,7 +2,7 @@
 entered in. A masker hides at least one character of any non-empty value behind ``*``: the records
 framework reads a value with ``*`` in it as "unchanged" (``records.columns.Personal``).
 
-Viewing the clear values is ``core.reveal``.
+Viewing the clear values is ``accounts.reveal``.
 """
 
 from __future__ import annotations

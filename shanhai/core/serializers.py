@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from shanhai.core.access import visible_org_units
 from shanhai.core.models import HospitalGrade, OrgUnit, OrgUnitKind
+from shanhai.partnerships.access import visible_org_units
 
 
 def _codes_by_id(units: Iterable[OrgUnit]) -> dict[int, str]:

@@ -20,13 +20,13 @@ from shanhai.analytics.access import can_see_org_numbers
 from shanhai.analytics.engine import IndicatorValue, Scope
 from shanhai.analytics.tiles import record_tile_groups
 from shanhai.core import selectors
-from shanhai.core.access import access_org_unit, require_org_write, visible_org_units
 from shanhai.core.form_base import PeriodForm
 from shanhai.core.forms import AuditFilterForm, OrgMoveForm, OrgUnitForm
 from shanhai.core.models import OrgUnit
 from shanhai.core.periods import Period, current_year
 from shanhai.core.services import org_unit_create, org_unit_move, org_unit_update
 from shanhai.core.tables import AuditTable, object_type_label
+from shanhai.partnerships.access import access_org_unit, require_org_write, visible_org_units
 from shanhai.partnerships.selectors import partnership_list, partnerships_in_subtree
 
 HEADLINE_INDICATORS = ("partnerships_active", "supporting_institutions", "recipient_institutions", "agreements_signed")

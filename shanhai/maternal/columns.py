@@ -25,12 +25,12 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from shanhai.core.access import visible_org_units
 from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.core.selectors import ancestors, in_subtrees
 from shanhai.maternal import risk
 from shanhai.maternal.identity import id_number_digest, normalise_id_number
 from shanhai.maternal.models import Colour, Pregnancy, PregnancyStatus
+from shanhai.partnerships.access import visible_org_units
 from shanhai.records.columns import (
     SEPARATORS,
     Boolean,

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shanhai.accounts.scoping import scope_of
 from shanhai.analytics.registry import registry
-from shanhai.core.access import access_org_unit
 from shanhai.maternal import selectors, services
 from shanhai.maternal.access import access_case, access_pregnancy, access_referral
 from shanhai.maternal.forms import (
@@ -32,6 +31,7 @@ from shanhai.maternal.forms import (
     may_grade,
 )
 from shanhai.maternal.models import AssessmentKind, CaseStatus, Pregnancy, ReferralStatus, RiskCase
+from shanhai.partnerships.access import access_org_unit
 from shanhai.records.access import require_record_write
 from shanhai.records.kinds import kind_of
 

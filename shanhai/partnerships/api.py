@@ -9,9 +9,9 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from shanhai.core.access import access_org_unit
 from shanhai.core.api import ApiView, errors, parsed
 from shanhai.partnerships.access import (
+    access_org_unit,
     access_partnership,
     access_programme,
     require_partnership_management,

@@ -10,8 +10,8 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from shanhai.core.access import visible_org_units
 from shanhai.core.models import OrgUnitKind
+from shanhai.partnerships.access import visible_org_units
 from shanhai.partnerships.models import Mode, Partnership, Programme
 from shanhai.partnerships.selectors import programme_list, status_q
 from shanhai.partnerships.tables import Status

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from shanhai.accounts.scoping import scope_of
 from shanhai.analytics.registry import registry
-from shanhai.core.access import visible_org_units
 from shanhai.core.form_base import DateInput, ServiceForm
 from shanhai.core.models import Department, OrgUnit, OrgUnitKind
 from shanhai.core.selectors import in_subtrees
+from shanhai.partnerships.access import visible_org_units
 from shanhai.partnerships.models import Level, Mode, Partnership, Programme
 from shanhai.partnerships.selectors import programme_list
 

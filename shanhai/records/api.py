@@ -3,7 +3,7 @@
 Input uses the same cell representations as the import (unit codes, partnership numbers, record
 numbers, dates as YYYY-MM-DD, months as YYYY-MM, choices by value or label) and goes through the same
 column parsers and the kind's services; output gives each column's cell value plus ``public_id``.
-Personal columns are served masked; kinds with any get ``POST …/<public_id>/reveal/`` (``core.reveal``).
+Personal columns are served masked; kinds with any get ``POST …/<public_id>/reveal/`` (``accounts.reveal``).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from shanhai.accounts.reveal import can_reveal, reveal_personal
 from shanhai.core.api import ApiView, errors
-from shanhai.core.reveal import can_reveal, reveal_personal
 from shanhai.records import columns as cols
 from shanhai.records.access import access_record, require_record_write
 from shanhai.records.filters import record_filter

@@ -397,7 +397,7 @@ class Personal(Column):
 
     A text with ``*`` in it is a masked value coming back (a re-imported export, the unchanged edit
     form) and reads as :data:`KEEP`, which changes nothing. Clear values are seen only through
-    ``core.reveal`` (permission, reason, audit). ``validator`` normalises a typed value or raises
+    ``accounts.reveal`` (permission, reason, audit). ``validator`` normalises a typed value or raises
     ``ValidationError``; its message must not repeat the value. The model lists the field in
     ``PERSONAL_FIELDS`` (with the same masker) so audit diffs are masked too.
     """

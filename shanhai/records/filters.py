@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from shanhai.core.access import visible_org_units
 from shanhai.core.periods import parse_period
+from shanhai.partnerships.access import visible_org_units
 from shanhai.partnerships.filters import FILTER_REGION_KINDS
 from shanhai.partnerships.selectors import partnership_list, programme_list
 from shanhai.records.columns import Choice

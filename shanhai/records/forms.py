@@ -69,7 +69,7 @@ class RecordForm(ServiceForm):
 
 
 class RevealForm(ServiceForm):
-    """Why a user views a record's personal data in clear; ``core.reveal`` checks it and audits it."""
+    """Why a user views a record's personal data in clear; ``accounts.reveal`` checks it and audits it."""
 
     reason = forms.CharField(
         label=_("Reason for viewing"),

@@ -110,7 +110,7 @@ class RecordKind:
         found = self.personal_unit(record) if self.personal_unit is not None else self.unit_of(record)
         units = [u for u in (found if isinstance(found, list | tuple) else [found]) if u is not None]
         if actor is not None:
-            from shanhai.core.reveal import can_reveal
+            from shanhai.accounts.reveal import can_reveal
 
             units = [u for u in units if can_reveal(actor, u)] or units
         return units[0] if units else None

@@ -12,9 +12,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from shanhai.accounts.scoping import scope_of
-from shanhai.core.access import visible_org_units
 from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.core.selectors import ancestors, in_subtrees
+from shanhai.partnerships.access import visible_org_units
 from shanhai.partnerships.models import Partnership, Programme
 from shanhai.partnerships.selectors import partnership_list, programme_list
 from shanhai.records.kinds import kind_of

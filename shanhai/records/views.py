@@ -1,5 +1,5 @@
 """Pages of every record kind: list, detail, create, edit, delete, export, template, import, and the
-reveal of a record's personal data (permission, reason, audit: ``core.reveal``).
+reveal of a record's personal data (permission, reason, audit: ``accounts.reveal``).
 
 Thin: parse, access, call the kind's service or the import, render. The kind's declaration
 (``record_kinds.py`` of its app) says everything that differs between kinds.
@@ -26,8 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.middleware import HtmxDetails
 from django_tables2 import RequestConfig
 
+from shanhai.accounts.reveal import can_reveal, reveal_personal
 from shanhai.accounts.scoping import scope_of
-from shanhai.core.reveal import can_reveal, reveal_personal
 from shanhai.records import imports, tabular
 from shanhai.records.access import access_record, require_record_write
 from shanhai.records.columns import RecordRef

@@ -10,8 +10,8 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from shanhai.core.access import access_org_unit
 from shanhai.core.api import ApiView, errors, parsed
+from shanhai.partnerships.access import access_org_unit
 from shanhai.workforce.access import access_person
 from shanhai.workforce.models import Person
 from shanhai.workforce.selectors import person_list

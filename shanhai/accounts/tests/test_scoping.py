@@ -3,9 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from shanhai.accounts.scoping import scope_of
-from shanhai.core.access import access_org_unit, visible_org_units
 from shanhai.core.tests.factories import PersonFactory
-from shanhai.partnerships.access import access_partnership, access_programme
+from shanhai.partnerships.access import access_org_unit, access_partnership, access_programme, visible_org_units
 from shanhai.partnerships.selectors import partnership_list, programme_list
 from shanhai.workforce.access import access_person
 
