@@ -110,9 +110,9 @@ def dashboard(province_code: str, runs: int) -> dict[str, Any]:
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans", HTTP_HOST="127.0.0.1")
     client.force_login(user)
     try:
-        url = reverse("analytics:dashboard") + f"?org={province_code}&period={2025}"
+        url = reverse("portal:dashboard") + f"?org={province_code}&period={2025}"
     except NoReverseMatch:
-        return {"dashboard_ms": None, "dashboard_note": "analytics:dashboard is not routed yet"}
+        return {"dashboard_ms": None, "dashboard_note": "portal:dashboard is not routed yet"}
 
     def get() -> int:
         response = client.get(url)

@@ -64,7 +64,7 @@ class TestDemoAcceptance:
             reverse("partnerships:partnership_detail", args=[partnership.pk]),
             reverse("partnerships:partnership_edit", args=[partnership.pk]),
             reverse("partnerships:programme_detail", args=[partnership.programme_id]),
-            reverse("core:org_detail", args=[partnership.recipient.code]),
+            reverse("portal:org_detail", args=[partnership.recipient.code]),
             f"/api/v1/partnerships/{partnership.pk}/",
             f"/api/v1/programmes/{partnership.programme_id}/",
             f"/api/v1/org-units/{partnership.recipient.code}/",
@@ -200,7 +200,7 @@ class TestRecordDemo:
         assert "培训人次" in content or "参训人次" in content
 
     def test_golog_grade_3_4_share_and_growth_on_the_org_page(self) -> None:
-        response = client_for("qinghai").get(reverse("core:org_detail", args=["632600"]), {"period": "2023"})
+        response = client_for("qinghai").get(reverse("portal:org_detail", args=["632600"]), {"period": "2023"})
         shown = page_values(response)
         assert shown["grade_3_4_share"] > 50
         assert shown["operations_growth_on_previous_year"] == pytest.approx(45, abs=1)

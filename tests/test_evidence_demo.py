@@ -10,12 +10,12 @@ from django.urls import reverse
 
 from shanhai.accounts.models import User
 from shanhai.analytics.engine import Scope, evaluate
-from shanhai.analytics.evidence import indicator_evidence, term_records, term_total
 from shanhai.analytics.registry import Closing, Flow, Indicator, Opening, registry
 from shanhai.core.models import OrgUnit
 from shanhai.core.periods import parse_period
 from shanhai.demo import scenarios
 from shanhai.partnerships.models import Partnership, Programme
+from shanhai.portal.evidence import indicator_evidence, term_records, term_total
 
 
 def scopes() -> list[tuple[str, Scope, str]]:
@@ -104,18 +104,18 @@ class TestEvidenceOnTheDemo:
         client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
         client.force_login(User.objects.get(username="fujian"))
         params = {"indicator": "experts_dispatched", "period": "202005..202305", "programme": programme.pk}
-        response = client.get(reverse("analytics:evidence"), params)
+        response = client.get(reverse("portal:evidence"), params)
         assert response.status_code == 200
         value = evaluate(["experts_dispatched"], Scope(programme=programme), parse_period("202005..202305"))[0]
         assert f'data-number="{value.value:.0f}"' in response.content.decode()
         outsider = Client()
         outsider.force_login(User.objects.get(username="outsider"))
-        assert outsider.get(reverse("analytics:evidence"), params).status_code == 404
+        assert outsider.get(reverse("portal:evidence"), params).status_code == 404
 
     def test_changji_sees_its_numbers_and_not_fujians_supporting_side(self) -> None:
         client = Client()
         client.force_login(User.objects.get(username="changji"))
-        url = reverse("analytics:evidence")
+        url = reverse("portal:evidence")
         ok = client.get(url, {"indicator": "techniques_introduced", "period": "2021", "org": "652300"})
         assert ok.status_code == 200
         denied = client.get(url, {"indicator": "techniques_introduced", "period": "2021", "org": "350000"})

@@ -156,7 +156,7 @@ class TestBaojiFigures:
         assert lines == {code: f"{value}%" for code, value in FIGURES.items()}
 
     def test_the_dashboard_shows_them_for_the_city_commission(self) -> None:
-        response = client_for("baoji-city").get(reverse("analytics:dashboard"), {"org": "610300", "period": PERIOD})
+        response = client_for("baoji-city").get(reverse("portal:dashboard"), {"org": "610300", "period": PERIOD})
         assert response.status_code == 200
         tiles = {tile.code: tile.display for tile in response.context["overview"].tiles}
         assert {code: tiles[code] for code in FIGURES} == {code: f"{value}%" for code, value in FIGURES.items()}
@@ -173,7 +173,7 @@ class TestBaojiFigures:
         every three- and four-character piece of Chinese text on them, against the decrypted records."""
         contents = [
             client_for(user)
-            .get(reverse("analytics:dashboard"), {"org": org, "period": PERIOD, "indicator": code})
+            .get(reverse("portal:dashboard"), {"org": org, "period": PERIOD, "indicator": code})
             .content.decode()
             for user, org, code in (
                 ("baoji-city", "610300", "mch.early_registration_rate"),
@@ -194,7 +194,7 @@ class TestBaojiFigures:
         assert sorted(secrets & shown) == []
 
     def test_the_org_page_groups_the_mch_figures(self) -> None:
-        response = client_for("baoji-city").get(reverse("core:org_detail", args=["610300"]), {"period": PERIOD})
+        response = client_for("baoji-city").get(reverse("portal:org_detail", args=["610300"]), {"period": PERIOD})
         groups, _unreported = response.context["record_groups"]
         mch = [group for group in groups if any(v.code.startswith("mch.") for v in group.values)]
         assert len(mch) == 1

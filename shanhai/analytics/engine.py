@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, Protocol
 from urllib.parse import urlencode
 
-from django.apps import apps
 from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Sum, When
 from django.db.models import Value as V
 from django.urls import reverse
@@ -24,8 +23,14 @@ from shanhai.analytics.registry import Sum as TermSum
 from shanhai.core.models import OrgUnit
 from shanhai.core.periods import Period, parse_period
 
-if TYPE_CHECKING:
-    from shanhai.partnerships.models import Partnership, Programme
+
+class Credited(Protocol):
+    """A programme or a partnership (kept by the partnerships app, above this layer): the engine needs
+    only its id and its name."""
+
+    pk: Any
+
+    def __str__(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -36,8 +41,8 @@ class Scope:
     partnerships whose supporter is in the subtree)."""
 
     org_unit: OrgUnit | None = None
-    programme: Programme | None = None
-    partnership: Partnership | None = None
+    programme: Credited | None = None
+    partnership: Credited | None = None
     side: Literal["recipient", "supporter"] = "recipient"
 
     @property
@@ -46,7 +51,7 @@ class Scope:
         if self.org_unit is not None:
             parts.append(self.org_unit.name + (_(" (supporting side)") if self.side == "supporter" else ""))
         if self.programme is not None:
-            parts.append(self.programme.name)
+            parts.append(str(self.programme))
         if self.partnership is not None:
             parts.append(str(self.partnership))
         return " / ".join(parts) or _("All")
@@ -69,9 +74,7 @@ class Scope:
         condition = Q()
         if self.org_unit is not None:
             if self.side == "supporter":
-                partnerships = apps.get_model("partnerships", "Partnership").objects
-                ids = partnerships.filter(supporter__path__startswith=self.org_unit.path).values("id")
-                condition &= Q(partnership_id__in=ids)
+                condition &= Q(partnership_id__in=registry.credit.supported_from(self.org_unit.path))
             else:
                 condition &= Q(**{f"anc_{self.org_unit.level}": self.org_unit.id})
         if self.programme is not None:
@@ -139,7 +142,7 @@ class IndicatorValue:
         if not self.is_reported or not self.evidence_params:
             return ""
         query = urlencode({"indicator": self.code, "period": self.period, **self.evidence_params})
-        return f"{reverse('analytics:evidence')}?{query}"
+        return f"{reverse('portal:evidence')}?{query}"
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -431,11 +434,9 @@ def _grid_rows(
         for unit in units:
             levels.setdefault(unit.level, []).append(unit)  # type: ignore[union-attr]
         return rows, scopes, levels or {None: None}
-    model = apps.get_model("partnerships", "Partnership" if group == "partnership" else "Programme")
+    credit_group: Literal["programme", "partnership"] = "partnership" if group == "partnership" else "programme"
     keys = fact_source(scope).queryset.exclude(**{f"{group}_id": 0}).values(f"{group}_id")
-    records = model.objects.filter(pk__in=keys).order_by("pk")
-    if group == "partnership":
-        records = records.select_related("supporter", "recipient")
+    records = registry.credit.objects(credit_group, keys)
     rows = [GridRow(r.pk, str(r), str(r.pk)) for r in records]
     scopes = {r.pk: replace(scope, **{group: r}) for r in records}
     return rows, scopes, {f"{group}_id": None}

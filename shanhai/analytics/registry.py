@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 
@@ -165,11 +166,34 @@ class Indicator:
         return self.definition_en if (language or get_language() or "").startswith("en") else self.definition_zh
 
 
+@dataclass(frozen=True)
+class Credit:
+    """How the engine reaches what a fact is credited to — programmes and partnerships, kept by an app
+    that sits above this layer and registers this at start-up (``partnerships/indicators.py``).
+
+    ``supported_from(path)``: the ids of the partnerships whose supporting unit is in the subtree at
+    ``path`` (a supporting-side scope). ``objects(group, ids)``: the programmes (``group="programme"``)
+    or partnerships with those ids, in id order, ready to be labelled (grid rows)."""
+
+    supported_from: Callable[[str], QuerySet[Any]]
+    objects: Callable[[Literal["programme", "partnership"], QuerySet[Any]], QuerySet[Any]]
+
+
 class Registry:
     def __init__(self) -> None:
         self.metrics: dict[str, Metric] = {}
         self.metrics_by_id: dict[int, Metric] = {}
         self.indicators: dict[str, Indicator] = {}
+        self._credit: Credit | None = None
+
+    def register_credit(self, credit: Credit) -> None:
+        self._credit = credit
+
+    @property
+    def credit(self) -> Credit:
+        if self._credit is None:
+            raise ImproperlyConfigured("no app registered the partnership credit (registry.register_credit)")
+        return self._credit
 
     def metric(
         self,

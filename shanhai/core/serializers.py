@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, cast
 
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from shanhai.core.models import HospitalGrade, OrgUnit, OrgUnitKind
-from shanhai.partnerships.access import visible_org_units
 
 
 def _codes_by_id(units: Iterable[OrgUnit]) -> dict[int, str]:
@@ -69,22 +67,6 @@ class OrgUnitReferenceSerializer(serializers.ModelSerializer):
         model = OrgUnit
         fields = ["code", "name", "kind"]
         read_only_fields = fields
-
-
-class OrgUnitCodeField(serializers.SlugRelatedField):
-    """An org unit given by its code, among the units the requesting user can see (and, with
-    ``regions=True``, every region: administrative divisions are public). A unit outside that set
-    gets the same message as a code that does not exist."""
-
-    def __init__(self, *, regions: bool = False, **kwargs: Any) -> None:
-        self.regions = regions
-        super().__init__(slug_field="code", queryset=OrgUnit.objects.all(), **kwargs)
-
-    def get_queryset(self) -> QuerySet[OrgUnit]:
-        visible = visible_org_units(self.context["request"].user)
-        if not self.regions:
-            return visible
-        return OrgUnit.objects.filter(Q(pk__in=visible.values("pk")) | Q(kind__in=OrgUnitKind.region_kinds()))
 
 
 class OrgUnitQuerySerializer(serializers.Serializer):

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.analytics.engine import Scope
 from shanhai.analytics.facts import FactRow, MonthNumber, credit, metric_value, rebuild_credit, register_source
-from shanhai.analytics.registry import Closing, Evidence, Flow, Measure, Opening, RecordSet, registry
+from shanhai.analytics.registry import Closing, Credit, Evidence, Flow, Measure, Opening, RecordSet, registry
 from shanhai.core.periods import Period, month_of
-from shanhai.partnerships.models import Agreement, Partnership
+from shanhai.partnerships.models import Agreement, Partnership, Programme
 from shanhai.partnerships.selectors import active_during
 
 PARTNERSHIP_STARTED = registry.metric(
@@ -78,6 +79,20 @@ def _agreement_rebuild() -> Iterable[QuerySet]:
 
 register_source(Partnership, rows=_partnership_rows, rebuild=_partnership_rebuild)
 register_source(Agreement, rows=_agreement_rows, rebuild=_agreement_rebuild)
+
+
+# --- what facts are credited to, for the engine (which sits below this app) ----------------------
+def _supported_from(path: str) -> QuerySet[Partnership]:
+    return Partnership.objects.filter(supporter__path__startswith=path).values("id")
+
+
+def _credited(group: Literal["programme", "partnership"], ids: QuerySet[Any]) -> QuerySet[Any]:
+    if group == "programme":
+        return Programme.objects.filter(pk__in=ids).order_by("pk")
+    return Partnership.objects.filter(pk__in=ids).select_related("supporter", "recipient").order_by("pk")
+
+
+registry.register_credit(Credit(supported_from=_supported_from, objects=_credited))
 
 
 # --- measures over records (not additive) ----------------------------------------------------

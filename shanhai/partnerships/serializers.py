@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from shanhai.core.models import Department
-from shanhai.core.serializers import OrgUnitCodeField, OrgUnitReferenceSerializer
+from shanhai.core.models import Department, OrgUnit, OrgUnitKind
+from shanhai.core.serializers import OrgUnitReferenceSerializer
+from shanhai.partnerships.access import visible_org_units
 from shanhai.partnerships.models import Agreement, Level, Mode, Partnership, Programme, Target
+
+
+# --- org units, among those the user can see (which depends on the partnerships they see) ------
+class OrgUnitCodeField(serializers.SlugRelatedField):
+    """An org unit given by its code, among the units the requesting user can see (and, with
+    ``regions=True``, every region: administrative divisions are public). A unit outside that set
+    gets the same message as a code that does not exist."""
+
+    def __init__(self, *, regions: bool = False, **kwargs: Any) -> None:
+        self.regions = regions
+        super().__init__(slug_field="code", queryset=OrgUnit.objects.all(), **kwargs)
+
+    def get_queryset(self) -> QuerySet[OrgUnit]:
+        visible = visible_org_units(self.context["request"].user)
+        if not self.regions:
+            return visible
+        return OrgUnit.objects.filter(Q(pk__in=visible.values("pk")) | Q(kind__in=OrgUnitKind.region_kinds()))
+
 
 STATUSES = [("active", _("Active")), ("planned", _("Planned")), ("ended", _("Ended"))]
 

@@ -4,9 +4,9 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from shanhai.accounts.api import TokenObtain
-from shanhai.analytics.api import IndicatorList, IndicatorValues
-from shanhai.core.api import OrgUnitDetail, OrgUnitListCreate
 from shanhai.partnerships.api import PartnershipDetail, PartnershipListCreate, ProgrammeDetail, ProgrammeListCreate
+from shanhai.portal.indicator_api import IndicatorList, IndicatorValues
+from shanhai.portal.org_api import OrgUnitDetail, OrgUnitListCreate
 from shanhai.records.api import urlpatterns as record_urlpatterns
 from shanhai.workforce.api import PersonDetail, PersonListCreate
 

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "shanhai.records",
     "shanhai.reports",
     "shanhai.analytics",
+    "shanhai.portal",
     "shanhai.demo",
 ]
 
@@ -147,7 +148,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lock an account for 15 minutes after 5 failed logins (django-axes).

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 urlpatterns = [
-    path("", include("shanhai.core.urls")),
+    path("", include("shanhai.portal.urls")),
     path("accounts/", include("shanhai.accounts.urls")),
     path("partnerships/", include("shanhai.partnerships.urls")),
     path("people/", include("shanhai.workforce.urls")),
@@ -12,7 +12,6 @@ urlpatterns = [
     path("capacity/", include("shanhai.capacity.urls")),
     path("mch/", include("shanhai.maternal.urls")),
     path("reports/", include("shanhai.reports.urls")),
-    path("indicators/", include("shanhai.analytics.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("shanhai.project.api_urls")),
     path("django-admin/", admin.site.urls),

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from shanhai.core.models import Department, ProfessionalTitle, TitleLevel
-from shanhai.core.serializers import OrgUnitCodeField, OrgUnitReferenceSerializer
+from shanhai.core.serializers import OrgUnitReferenceSerializer
+from shanhai.partnerships.serializers import OrgUnitCodeField
 from shanhai.workforce.models import Gender, Person
 
 

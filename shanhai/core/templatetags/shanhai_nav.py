@@ -21,17 +21,17 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("core:home", _("Overview")),
-    Section("analytics:dashboard", _("Dashboard")),
-    Section("analytics:ranking", _("Ranking")),
-    Section("core:org_tree", _("Organisations")),
+    Section("portal:home", _("Overview")),
+    Section("portal:dashboard", _("Dashboard")),
+    Section("portal:ranking", _("Ranking")),
+    Section("portal:org_tree", _("Organisations")),
     Section("partnerships:programme_list", _("Programmes")),
     Section("partnerships:partnership_list", _("Partnerships")),
     Section("workforce:person_list", _("People")),
     Section("records:index", _("Assistance records")),
     Section("maternal:home", _("Maternal & child health")),
-    Section("analytics:catalogue", _("Indicator catalogue")),
-    Section("core:audit_list", _("Audit log"), needs_audit=True),
+    Section("portal:catalogue", _("Indicator catalogue")),
+    Section("portal:audit_list", _("Audit log"), needs_audit=True),
 )
 
 

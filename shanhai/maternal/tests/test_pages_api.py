@@ -282,7 +282,7 @@ def test_the_worklist_evidence_and_audit_trail_hold_no_personal_data(
     home = client_for(mch_worker).get(reverse("maternal:home"))
     delivered = build_file_for_evidence(world, places)
     evidence = client_for(commission_user).get(
-        reverse("analytics:evidence"), {"indicator": "mch.early_registration_rate", "period": "2024", "org": "652325"}
+        reverse("portal:evidence"), {"indicator": "mch.early_registration_rate", "period": "2024", "org": "652325"}
     )
 
     assert "李**" in worklist.content.decode()

@@ -190,8 +190,8 @@ def test_detail_shows_both_sides_and_indicator_tiles(client, world, persona, req
     response = client.get(detail_url(world.partnership))
     content = response.content.decode()
     assert response.status_code == 200
-    assert reverse("core:org_detail", args=["H350181001"]) in content
-    assert reverse("core:org_detail", args=["H652325001"]) in content
+    assert reverse("portal:org_detail", args=["H350181001"]) in content
+    assert reverse("portal:org_detail", args=["H652325001"]) in content
     assert "福清市医院" in content
     assert "福清—奇台结对帮扶协议" in content
     assert 'data-indicator="agreements_signed"' in content

@@ -333,7 +333,7 @@ def test_with_the_permission_the_phone_is_shown_and_the_viewing_audited_without_
 def test_the_audit_trail_lists_a_reveal(world: World, doctor: Person, revealer: User, admin: User) -> None:
     _client(revealer).post(_url("record_reveal", doctor), {"reason": REASON})
 
-    trail = _client(admin).get(reverse("core:audit_list")).content.decode()
+    trail = _client(admin).get(reverse("portal:audit_list")).content.decode()
 
     assert '<span class="badge badge-reveal">Reveal personal data</span>' in trail
     assert REASON in trail and PHONE not in trail

@@ -129,7 +129,7 @@ def test_detail_masks_the_phone(client, doctor, persona, request):
     content = response.content.decode()
     assert response.status_code == 200
     assert "李建华" in content
-    assert reverse("core:org_detail", args=["H652325001"]) in content
+    assert reverse("portal:org_detail", args=["H652325001"]) in content
     assert MASKED in content
     assert PHONE not in content
 

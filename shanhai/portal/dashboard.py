@@ -1,0 +1,354 @@
+"""The dashboard of an org unit's scope and the ranking of its recipient institutions.
+
+Every number comes from ``engine.evaluate_grid``: the headline tiles from one grid, the trend charts from
+one monthly grid, each breakdown from one grid grouped by unit, programme or partnership. Values nobody
+reported stay ``None`` all the way to the charts (a gap, never a zero) and to the tables ("not reported").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from shanhai.accounts.scoping import scope_of
+from shanhai.analytics.engine import Grid, GridRow, IndicatorValue, Scope, evaluate_grid
+from shanhai.analytics.registry import Indicator, registry
+from shanhai.core.form_base import PeriodForm
+from shanhai.core.models import OrgUnit, OrgUnitKind
+from shanhai.core.periods import Period, add_months, month_of, parse_period
+from shanhai.partnerships.models import Partnership
+from shanhai.portal.access import access_scope, can_see_org_numbers
+
+Side = Literal["recipient", "supporter"]
+
+#: The headline tiles, in this order; only registered indicators the side can answer are shown.
+HEADLINE = (
+    "partnerships_active",
+    "experts_on_post",
+    "expert_patient_visits",
+    "expert_operations",
+    "staff_placed",
+    "training_person_times",
+    "techniques_introduced",
+    "techniques_transferred",
+    "outreach_people_seen",
+    "donations_total",
+    "operations_total",
+    "grade_3_4_share",
+)
+#: MCH figures of an area (妇幼健康, the annual report's rates), shown after the headline tiles when the
+#: scope reported them; an org unit without MCH records is not given a row of "not reported".
+MCH_HEADLINE = (
+    "mch.early_registration_rate",
+    "mch.system_management_rate",
+    "mch.high_risk_management_rate",
+    "mch.postpartum_visit_rate",
+    "mch.facility_delivery_rate",
+    "mch.maternal_mortality",
+    "mch.infant_mortality",
+)
+#: Candidates for the monthly trend charts; the first four the side can answer are drawn.
+TREND = (
+    "expert_patient_visits",
+    "expert_operations",
+    "training_person_times",
+    "operations_total",
+    "outreach_people_seen",
+)
+TREND_CHARTS = 4
+BREAKDOWN_DEFAULT = "experts_on_post"
+RANKING_DEFAULT = "grade_3_4_share"
+
+
+# --- choosing the scope and the period ----------------------------------------------------------------
+def side_of(value: str | None) -> Side:
+    return "supporter" if value == "supporter" else "recipient"
+
+
+def default_org_unit(actor: Any) -> OrgUnit:
+    """The user's first root (its subtree is theirs); a system administrator starts at the first top-level unit."""
+    user_scope = scope_of(actor)
+    if user_scope.roots and not user_scope.is_admin:
+        return user_scope.roots[0]
+    unit = OrgUnit.objects.filter(parent=None).order_by("code").first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def default_side(unit: OrgUnit) -> Side:
+    """Supporting side for a unit whose subtree supports partnerships and receives none (e.g. Fujian)."""
+    below = unit.path
+    supports = Partnership.objects.filter(supporter__path__startswith=below).exists()
+    return (
+        "supporter"
+        if supports and not Partnership.objects.filter(recipient__path__startswith=below).exists()
+        else "recipient"
+    )
+
+
+def dashboard_scope(actor: Any, query: QueryDict) -> Scope:
+    """``?org=`` (default: the user's first root) and ``?side=`` (default: the unit's side); 404 outside scope."""
+    code = query.get("org") or default_org_unit(actor).code
+    scope = access_scope(actor, org_code=code, side=side_of(query.get("side")))
+    if "side" not in query and scope.org_unit is not None and default_side(scope.org_unit) == "supporter":
+        return Scope(org_unit=scope.org_unit, side="supporter")
+    return scope
+
+
+def chosen_period(query: QueryDict, today: date | None = None) -> tuple[PeriodForm, Period]:
+    """``?period=``, or the current year (an invalid code keeps its error on the form)."""
+    default = parse_period(str((today or date.today()).year))
+    form = PeriodForm(query if query.get("period") else None, initial={"period": default.code})
+    return form, form.chosen(default)
+
+
+@dataclass(frozen=True)
+class PeriodChoice:
+    label: str
+    code: str
+
+
+def quick_periods(today: date | None = None) -> list[PeriodChoice]:
+    """This month, quarter, year and MCH year (October–September), and last year."""
+    today = today or date.today()
+    mch_start = today.year if today.month >= 10 else today.year - 1
+    return [
+        PeriodChoice(_("This month"), str(month_of(today))),
+        PeriodChoice(_("This quarter"), f"{today.year}Q{(today.month + 2) // 3}"),
+        PeriodChoice(_("This year"), str(today.year)),
+        PeriodChoice(_("This MCH year"), f"{mch_start}Oct"),
+        PeriodChoice(_("Last year"), str(today.year - 1)),
+    ]
+
+
+def trend_period(period: Period) -> Period:
+    """The months the trend charts cover: the period, or the twelve months up to a single month."""
+    if period.kind != "month":
+        return period
+    return parse_period(f"{add_months(period.last_month, -11)}..{period.last_month}")
+
+
+def answerable(indicator: Indicator, side: Side) -> bool:
+    """On the supporting side only what is credited to partnerships can be counted (architecture §6)."""
+    return "org" in indicator.scopes and (side == "recipient" or "partnership" in indicator.scopes)
+
+
+def chosen_indicators(codes: tuple[str, ...], side: Side) -> list[str]:
+    return [c for c in codes if c in registry.indicators and answerable(registry.get(c), side)]
+
+
+# --- chart data (json_script → charts.js) ---------------------------------------------------------------
+def month_label(month: int) -> str:
+    return f"{month // 100}-{month % 100:02d}"
+
+
+def chart_number(value: IndicatorValue) -> float | None:
+    """A chart point: ``None`` (a gap) when nothing was reported, never zero."""
+    return value.value if value.is_reported else None
+
+
+def line_chart(grid: Grid, code: str) -> dict[str, Any]:
+    indicator = registry.get(code)
+    series = grid.series(code)
+    return {
+        "has_data": any(v.is_reported for v in series),
+        "id": f"trend-chart-{code}",
+        "kind": "line",
+        "title": indicator.name(),
+        "unit": indicator.unit(),
+        "categories": [month_label(m) for m in grid.months],
+        "series": [{"name": indicator.name(), "data": [chart_number(v) for v in series]}],
+    }
+
+
+def bar_chart(rows: list[tuple[GridRow, IndicatorValue]], indicator: Indicator, group: str) -> dict[str, Any]:
+    return {
+        "has_data": any(v.is_reported for _row, v in rows),
+        "id": f"breakdown-chart-{group}",
+        "kind": "bar",
+        "title": indicator.name(),
+        "unit": indicator.unit(),
+        "categories": [row.label for row, _value in rows],
+        "series": [{"name": indicator.name(), "data": [chart_number(v) for _row, v in rows]}],
+    }
+
+
+# --- selectors ------------------------------------------------------------------------------------------
+@dataclass
+class Breakdown:
+    """One indicator broken down by rows (child units, programmes or partnerships): a table and a bar chart."""
+
+    group: str
+    title: str
+    rows: list[tuple[GridRow, IndicatorValue]]
+    chart: dict[str, Any]
+    links_to_units: bool = False
+    note: str = ""
+
+
+@dataclass
+class Overview:
+    tiles: list[IndicatorValue]
+    trend_period: Period
+    trends: list[dict[str, Any]] = field(default_factory=list)
+
+
+def dashboard_overview(scope: Scope, period: Period) -> Overview:
+    """Headline tiles for the period, then the MCH ones the scope reported (one grid), and monthly
+    trends (one monthly grid)."""
+    headline = chosen_indicators(HEADLINE, scope.side)
+    mch = chosen_indicators(MCH_HEADLINE, scope.side)
+    tiles = evaluate_grid([*headline, *mch], scope, period)
+    over = trend_period(period)
+    trend_codes = chosen_indicators(TREND, scope.side)[:TREND_CHARTS]
+    trends = evaluate_grid(trend_codes, scope, over, monthly=True)
+    return Overview(
+        tiles=[tiles.get(code) for code in headline] + [tiles.get(c) for c in mch if tiles.get(c).is_reported],
+        trend_period=over,
+        trends=[line_chart(trends, code) for code in trend_codes],
+    )
+
+
+def breakdown_choices(side: Side) -> list[Indicator]:
+    return [registry.get(code) for code in chosen_indicators((*HEADLINE, *MCH_HEADLINE), side)]
+
+
+def chosen_breakdown(code: str | None, side: Side, tiles: list[IndicatorValue] | None = None) -> Indicator:
+    """The indicator asked for; else experts on post if the scope reported it (or no tiles are given),
+    else the first headline the scope reported."""
+    choices = breakdown_choices(side)
+    if not choices:
+        raise Http404
+    by_code = {indicator.code: indicator for indicator in choices}
+    reported = [tile.code for tile in tiles or [] if tile.is_reported and tile.code in by_code]
+    if tiles is None or BREAKDOWN_DEFAULT in reported:
+        reported.insert(0, BREAKDOWN_DEFAULT)
+    for candidate in [code, *reported]:
+        if candidate in by_code:
+            return by_code[candidate]  # type: ignore[index]
+    return choices[0]
+
+
+def _breakdown(
+    indicator: Indicator, scope: Scope, period: Period, group: Literal["unit", "programme", "partnership"]
+) -> Breakdown:
+    titles = {"unit": _("By organisation unit"), "programme": _("By programme"), "partnership": _("By partnership")}
+    if group != "unit" and group not in indicator.scopes:
+        note = _("This indicator is not credited to programmes or partnerships.")
+        return Breakdown(group, titles[group], [], bar_chart([], indicator, group), note=note)
+    rows = evaluate_grid([indicator], scope, period, group=group).row_values(indicator.code)
+    return Breakdown(group, titles[group], rows, bar_chart(rows, indicator, group), links_to_units=group == "unit")
+
+
+def dashboard_breakdowns(scope: Scope, period: Period, indicator: Indicator) -> list[Breakdown]:
+    """Receiving side: by child unit and by programme; supporting side: by partnership and by programme."""
+    if scope.side == "supporter":
+        return [_breakdown(indicator, scope, period, "partnership"), _breakdown(indicator, scope, period, "programme")]
+    return [_breakdown(indicator, scope, period, "unit"), _breakdown(indicator, scope, period, "programme")]
+
+
+def visible_ancestors(actor: Any, unit: OrgUnit) -> list[OrgUnit]:
+    """The unit's ancestors whose dashboards the user may open (for the breadcrumb), top first."""
+    ids = [int(part) for part in unit.path.strip("/").split("/")[:-1]]
+    ancestors = OrgUnit.objects.filter(pk__in=ids).order_by("level")
+    return [a for a in ancestors if can_see_org_numbers(actor, a)]
+
+
+@dataclass(frozen=True)
+class RankedRow:
+    rank: int | None
+    unit: OrgUnit
+    value: IndicatorValue
+
+
+def rank(rows: list[tuple[OrgUnit, IndicatorValue]], direction: str) -> list[RankedRow]:
+    """Best first ("down" indicators ascending); equal values share a rank (1, 1, 3); institutions that
+    reported nothing come last, without a rank."""
+    reported = [(unit, value) for unit, value in rows if value.is_reported and value.value is not None]
+    missing = [(unit, value) for unit, value in rows if not (value.is_reported and value.value is not None)]
+    sign = 1 if direction == "down" else -1
+    reported.sort(key=lambda pair: (sign * (pair[1].value or 0.0), pair[0].path))
+    ranked: list[RankedRow] = []
+    for position, (unit, value) in enumerate(reported, start=1):
+        same = ranked and ranked[-1].value.value == value.value
+        ranked.append(RankedRow(ranked[-1].rank if same else position, unit, value))
+    return ranked + [RankedRow(None, unit, value) for unit, value in missing]
+
+
+def recipient_institutions(unit: OrgUnit) -> list[OrgUnit]:
+    """Institutions (every kind but regions) in the unit's subtree, the unit itself included."""
+    kinds = OrgUnitKind.region_kinds()
+    return list(
+        OrgUnit.objects.filter(path__startswith=unit.path)
+        .exclude(kind__in=kinds)
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def ranking_choices() -> list[Indicator]:
+    return sorted((i for i in registry.indicators.values() if "org" in i.scopes), key=lambda i: (i.app, i.code))
+
+
+def institution_ranking(scope: Scope, period: Period, indicator: Indicator) -> list[RankedRow]:
+    assert scope.org_unit is not None
+    units = recipient_institutions(scope.org_unit)
+    grid = evaluate_grid([indicator], scope, period, group="unit", units=units)
+    by_id = {unit.pk: unit for unit in units}
+    return rank([(by_id[row.key], value) for row, value in grid.row_values(indicator.code)], indicator.direction)
+
+
+# --- views ----------------------------------------------------------------------------------------------
+SIDE_LABELS = {"recipient": gettext_lazy("Receiving side"), "supporter": gettext_lazy("Supporting side")}
+
+
+def _page_context(request: HttpRequest, scope: Scope, form: PeriodForm, period: Period) -> dict[str, Any]:
+    assert scope.org_unit is not None
+    return {
+        "scope": scope,
+        "unit": scope.org_unit,
+        "side": scope.side,
+        "side_labels": SIDE_LABELS,
+        "period": period,
+        "period_form": form,
+        "quick_periods": quick_periods(),
+        "ancestors": visible_ancestors(request.user, scope.org_unit),
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = dashboard_scope(request.user, request.GET)
+    form, period = chosen_period(request.GET)
+    is_fragment = bool(getattr(request, "htmx", False))
+    overview = None if is_fragment else dashboard_overview(scope, period)
+    indicator = chosen_breakdown(request.GET.get("indicator"), scope.side, overview.tiles if overview else None)
+    context = {"indicator": indicator, "choices": breakdown_choices(scope.side), "scope": scope, "period": period}
+    context["breakdowns"] = dashboard_breakdowns(scope, period, indicator)
+    if is_fragment:
+        return render(request, "portal/dashboard.html#breakdown", context)
+    context |= _page_context(request, scope, form, period) | {"overview": overview}
+    return render(request, "portal/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def ranking(request: HttpRequest) -> HttpResponse:
+    scope = access_scope(request.user, org_code=request.GET.get("org") or default_org_unit(request.user).code)
+    form, period = chosen_period(request.GET)
+    choices = ranking_choices()
+    code = request.GET.get("indicator") or RANKING_DEFAULT
+    indicator = next((i for i in choices if i.code == code), None) or registry.get(RANKING_DEFAULT)
+    context = _page_context(request, scope, form, period)
+    context |= {"indicator": indicator, "choices": choices, "rows": institution_ranking(scope, period, indicator)}
+    return render(request, "portal/ranking.html", context)

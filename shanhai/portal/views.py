@@ -1,0 +1,191 @@
+"""Pages of the org tree, the overview and the audit trail. Thin: parse, access, call, render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from shanhai.accounts.scoping import scope_of
+from shanhai.analytics import engine
+from shanhai.analytics.engine import IndicatorValue, Scope
+from shanhai.analytics.tiles import record_tile_groups
+from shanhai.core import selectors
+from shanhai.core.form_base import PeriodForm
+from shanhai.core.models import OrgUnit
+from shanhai.core.periods import Period, current_year
+from shanhai.core.services import org_unit_create, org_unit_move, org_unit_update
+from shanhai.partnerships.access import access_org_unit, require_org_write, visible_org_units
+from shanhai.partnerships.selectors import partnership_list, partnerships_in_subtree
+from shanhai.portal.access import can_see_org_numbers
+from shanhai.portal.forms import AuditFilterForm, OrgMoveForm, OrgUnitForm
+from shanhai.portal.tables import AuditTable, object_type_label
+
+HEADLINE_INDICATORS = ("partnerships_active", "supporting_institutions", "recipient_institutions", "agreements_signed")
+PARTNERSHIPS_SHOWN = 20
+AUDIT_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One unit's headline indicators, as receiving side and (if it supports anyone) as supporting side."""
+
+    unit: OrgUnit
+    receiving: list[IndicatorValue]
+    supporting: list[IndicatorValue] | None
+
+
+def headline(unit: OrgUnit, period: Period) -> Headline:
+    supporting = None
+    if partnerships_in_subtree(unit, side="supporter").exists():
+        supporting = engine.evaluate(HEADLINE_INDICATORS, Scope(org_unit=unit, side="supporter"), period)
+    return Headline(unit, engine.evaluate(HEADLINE_INDICATORS, Scope(org_unit=unit), period), supporting)
+
+
+def tree_nodes(units: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
+    """Units as tree nodes: with their grade and whether they have children to expand."""
+    return units.select_related("grade").annotate(has_children=Exists(OrgUnit.objects.filter(parent=OuterRef("pk"))))
+
+
+def visible_children(user: Any, unit: OrgUnit) -> QuerySet[OrgUnit]:
+    return tree_nodes(selectors.children(unit).filter(pk__in=visible_org_units(user).values("pk")))
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    period_form = PeriodForm(request.GET)
+    period = period_form.chosen(current_year())
+    scope = scope_of(request.user)
+    roots = list(scope.roots) or (list(selectors.children(None)) if scope.is_admin else [])
+    context = {"period_form": period_form, "period": period, "headlines": [headline(u, period) for u in roots]}
+    return render(request, "portal/home.html", context)
+
+
+@login_required
+def org_tree(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    if scope.is_admin:
+        units = selectors.children(None)
+    else:
+        units = OrgUnit.objects.filter(pk__in=[root.pk for root in scope.roots]).order_by("path")
+    return render(request, "portal/org_tree.html", {"units": tree_nodes(units)})
+
+
+@login_required
+def org_children(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access_org_unit(request.user, code)
+    return render(request, "portal/org_tree.html#nodes", {"units": visible_children(request.user, unit)})
+
+
+@login_required
+def org_detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access_org_unit(request.user, code)
+    scope = scope_of(request.user)
+    period_form = PeriodForm(request.GET)
+    period = period_form.chosen(current_year())
+    in_subtree = Q(supporter__path__startswith=unit.path) | Q(recipient__path__startswith=unit.path)
+    partnerships = list(partnership_list(request.user).filter(in_subtree)[: PARTNERSHIPS_SHOWN + 1])
+    numbers = can_see_org_numbers(request.user, unit)
+    context = {
+        "unit": unit,
+        "ancestors": [(a, scope.can_read_path(a.path)) for a in selectors.ancestors(unit)],
+        "children": visible_children(request.user, unit),
+        "partnerships": partnerships[:PARTNERSHIPS_SHOWN],
+        "more_partnerships": len(partnerships) > PARTNERSHIPS_SHOWN,
+        "headline": headline(unit, period) if numbers else None,
+        "record_groups": record_tile_groups(Scope(org_unit=unit), period, "org") if numbers else None,
+        "period_form": period_form,
+        "period": period,
+        "can_write": scope.can_write_path(unit.path),
+    }
+    return render(request, "portal/org_detail.html", context)
+
+
+@login_required
+def org_create(request: HttpRequest) -> HttpResponse:
+    parent_code = request.GET.get("parent", "")
+    parent = access_org_unit(request.user, parent_code) if parent_code else None
+    require_org_write(request.user, parent)
+    form = OrgUnitForm(request.POST or None)
+    if form.is_valid():
+        try:
+            unit = org_unit_create(actor=request.user, parent=parent, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("%(name)s was created.") % {"name": unit.name})
+            return redirect("portal:org_detail", code=unit.code)
+    return render(request, "portal/org_form.html", {"form": form, "parent": parent, "unit": None})
+
+
+@login_required
+def org_edit(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access_org_unit(request.user, code, for_write=True)
+    form = OrgUnitForm(request.POST or None, initial=OrgUnitForm.initial_for(unit))
+    if form.is_valid():
+        try:
+            if form.has_changed():
+                changes = {name: form.cleaned_data[name] for name in form.changed_data}
+                unit = org_unit_update(actor=request.user, unit=unit, **changes)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("%(name)s was saved.") % {"name": unit.name})
+            return redirect("portal:org_detail", code=unit.code)
+    return render(request, "portal/org_form.html", {"form": form, "parent": unit.parent, "unit": unit})
+
+
+def move_target(user: Any, code: str) -> OrgUnit | None:
+    """The new parent named by its code, if the user may add units under it; else a form error."""
+    try:
+        parent = access_org_unit(user, code) if code else None
+        require_org_write(user, parent)
+    except Http404:
+        raise ValidationError(
+            {"parent_code": _("No organisation you can see has the code %(code)s.") % {"code": code}}
+        ) from None
+    except PermissionDenied:
+        message = (
+            _("You may not place organisations there.")
+            if code
+            else _("Only a system administrator can make a top-level organisation.")
+        )
+        raise ValidationError({"parent_code": message}) from None
+    return parent
+
+
+@login_required
+def org_move(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access_org_unit(request.user, code, for_write=True)
+    form = OrgMoveForm(request.POST or None, initial={"parent_code": unit.parent.code if unit.parent else ""})
+    if form.is_valid():
+        try:
+            new_parent = move_target(request.user, form.cleaned_data["parent_code"].strip())
+            unit = org_unit_move(actor=request.user, unit=unit, new_parent=new_parent)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("%(name)s was moved.") % {"name": unit.name})
+            return redirect("portal:org_detail", code=unit.code)
+    return render(request, "portal/org_move.html", {"form": form, "unit": unit})
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    if not scope.can_audit:
+        raise Http404
+    paths = None if scope.is_admin else list(scope.audit_paths)
+    types = selectors.audit_entries(paths=paths).order_by("object_type").values_list("object_type", flat=True)
+    form = AuditFilterForm(request.GET, object_types=[(t, object_type_label(t)) for t in types.distinct()])
+    table = AuditTable(selectors.audit_entries(paths=paths, **form.filters()))
+    RequestConfig(request, paginate={"per_page": AUDIT_PAGE_SIZE}).configure(table)
+    return render(request, "portal/audit_list.html", {"form": form, "table": table})
