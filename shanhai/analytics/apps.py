@@ -11,3 +11,8 @@ class AnalyticsConfig(AppConfig):
     def ready(self) -> None:
         # Each app declares its metrics, fact sources and indicators in `<app>/indicators.py`.
         autodiscover_modules("indicators")
+        # The org tree (core, below this layer) calls back when a subtree moves: the facts copy its ancestors.
+        from shanhai.analytics.facts import refresh_ancestors
+        from shanhai.core.services import on_subtree_moved
+
+        on_subtree_moved(refresh_ancestors)

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from shanhai.analytics import facts
 from shanhai.core.audit import audit_record, snapshot
 from shanhai.core.models import MAX_DEPTH, AuditAction, HospitalGrade, OrgUnit, OrgUnitKind
 
 ANCESTORS = ("anc_1", "anc_2", "anc_3", "anc_4", "anc_5", "anc_6")
+
+#: What else copies the tree's ancestor columns and must follow a move, inside its transaction: each is
+#: called with the moved subtree's new path. The facts (``analytics``, a layer above this one) register
+#: their refresh here at start-up (``AnalyticsConfig.ready``).
+_subtree_moved: list[Callable[[str], object]] = []
+
+
+def on_subtree_moved(listener: Callable[[str], object]) -> None:
+    if listener not in _subtree_moved:
+        _subtree_moved.append(listener)
 
 
 def _place(unit: OrgUnit, parent: OrgUnit | None) -> None:
@@ -66,7 +77,7 @@ def _validate(
 @transaction.atomic
 def org_unit_create(
     *,
-    actor: Any,
+    actor: AbstractBaseUser,
     code: str,
     name: str,
     kind: str,
@@ -99,7 +110,7 @@ def org_unit_create(
 
 
 @transaction.atomic
-def org_unit_update(*, actor: Any, unit: OrgUnit, **changes: Any) -> OrgUnit:
+def org_unit_update(*, actor: AbstractBaseUser, unit: OrgUnit, **changes: Any) -> OrgUnit:
     """Change a unit's own fields (not its place in the tree: see :func:`org_unit_move`)."""
     allowed = {"code", "name", "short_name", "kind", "grade", "valid_from", "valid_to"}
     if unknown := set(changes) - allowed:
@@ -123,7 +134,7 @@ def org_unit_update(*, actor: Any, unit: OrgUnit, **changes: Any) -> OrgUnit:
 
 
 @transaction.atomic
-def org_unit_move(*, actor: Any, unit: OrgUnit, new_parent: OrgUnit | None) -> OrgUnit:
+def org_unit_move(*, actor: AbstractBaseUser, unit: OrgUnit, new_parent: OrgUnit | None) -> OrgUnit:
     """Move a subtree under another parent: paths, levels and ancestor columns of every unit
     below, and of their facts, are rewritten with set-based updates in this transaction."""
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
@@ -156,7 +167,8 @@ def org_unit_move(*, actor: Any, unit: OrgUnit, new_parent: OrgUnit | None) -> O
         **ancestor_update,
     )
     OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
-    facts.refresh_ancestors(new_path)
+    for listener in _subtree_moved:
+        listener(new_path)
     unit.refresh_from_db()
     audit_record(
         actor=actor, action=AuditAction.MOVE, obj=unit, before=before, after={"parent": unit.parent_id}, org_unit=unit
