@@ -10,13 +10,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 
 from shanhai.capacity.models import Technique, TechniqueMonth, TechniqueStatus
 from shanhai.core.periods import add_months, month_of
+from shanhai.workforce.models import Posting
 
 
 def sustain_months() -> int:
@@ -67,14 +66,6 @@ def status_from(months: Iterable[CaseMonth], experts_left_on: date | None, on: d
     return TechniqueStatus.TRANSFERRED
 
 
-def _posting_model() -> Any:
-    """The workforce app's posting (an expert's stay at a host), if that app has it yet."""
-    try:
-        return apps.get_model("workforce", "Posting")
-    except LookupError:
-        return None
-
-
 def _top_code(code: str | None) -> str:
     """First-level 诊疗科目 code: a posting to 04.01 counts for a technique of 04 and vice versa."""
     return (code or "").split(".")[0]
@@ -88,10 +79,9 @@ def experts_left(techniques: list[Technique], on: date) -> dict[int, date | None
     such posting, the technique's partnership end date stands in (``None`` if it has not ended by
     ``on``).
     """
-    Posting = _posting_model()
     stays: dict[tuple[int, str], list[date | None]] = defaultdict(list)
     hosts = {t.host_id for t in techniques}
-    if Posting is not None and hosts:
+    if hosts:
         for host_id, code, ended_on in Posting.objects.filter(
             host_id__in=hosts, started_on__lte=on, department__isnull=False
         ).values_list("host_id", "department__code", "ended_on"):
