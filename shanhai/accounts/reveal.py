@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.core.audit import audit_record
 from shanhai.core.models import AuditAction, OrgUnit
@@ -19,12 +20,12 @@ from shanhai.core.models import AuditAction, OrgUnit
 MIN_REASON_LENGTH = 4
 
 
-def can_reveal(actor: Any, org_unit: OrgUnit | None) -> bool:
+def can_reveal(actor: User, org_unit: OrgUnit | None) -> bool:
     return org_unit is not None and scope_of(actor).can_reveal_path(org_unit.path)
 
 
 def reveal_personal(
-    *, actor: Any, obj: models.Model, fields: Sequence[str], reason: str, org_unit: OrgUnit | None
+    *, actor: User, obj: models.Model, fields: Sequence[str], reason: str, org_unit: OrgUnit | None
 ) -> dict[str, str]:
     """The clear values of ``fields`` of ``obj`` (ORM-style paths such as ``mother__phone`` allowed).
 

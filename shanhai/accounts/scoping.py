@@ -8,11 +8,11 @@ System administrators see everything.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
-from shanhai.accounts.models import AUDIT_ROLES, PARTNERSHIP_ROLES, WRITER_ROLES, Membership, Role
+from shanhai.accounts.models import AUDIT_ROLES, PARTNERSHIP_ROLES, WRITER_ROLES, Membership, Role, User
 from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.core.selectors import in_subtrees
 
@@ -66,12 +66,15 @@ class UserScope:
 
 EMPTY = UserScope(False, (), (), (), (), ())
 
+#: The attribute of a loaded user that caches its scope (dropped when a membership changes).
+SCOPE_CACHE = "_shanhai_scope"
 
-def scope_of(user: Any) -> UserScope:
-    """The user's scope, computed once per request object and cached on it."""
-    if user is None or not getattr(user, "is_authenticated", False):
+
+def scope_of(user: User | AnonymousUser | None) -> UserScope:
+    """The user's scope, computed once per request object and cached on it; empty when signed out."""
+    if not isinstance(user, User):
         return EMPTY
-    cached = getattr(user, "_shanhai_scope", None)
+    cached: UserScope | None = getattr(user, SCOPE_CACHE, None)
     if cached is not None:
         return cached
     memberships = list(Membership.objects.filter(user=user).select_related("org_unit", "org_unit__parent"))
@@ -98,5 +101,5 @@ def scope_of(user: Any) -> UserScope:
         roots=tuple(sorted({r.pk: r for r in roots.values()}.values(), key=lambda u: u.path)),
         reveal_paths=paths(None, reveals_personal=True),
     )
-    user._shanhai_scope = scope
+    setattr(user, SCOPE_CACHE, scope)
     return scope

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shanhai.accounts.models import Membership, Role, User
+from shanhai.accounts.scoping import SCOPE_CACHE
 from shanhai.core.audit import audit_record, snapshot
 from shanhai.core.models import AuditAction, OrgUnit
 
 
 @transaction.atomic
-def user_create(*, actor: Any, username: str, password: str, full_name: str = "", email: str = "") -> User:
+def user_create(*, actor: User | None, username: str, password: str, full_name: str = "", email: str = "") -> User:
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("The user name %(name)s is taken.") % {"name": username}})
     user = User(username=username, full_name=full_name, email=email)
@@ -26,7 +25,7 @@ def user_create(*, actor: Any, username: str, password: str, full_name: str = ""
 
 @transaction.atomic
 def membership_grant(
-    *, actor: Any, user: User, org_unit: OrgUnit, role: str, reveals_personal: bool = False
+    *, actor: User | None, user: User, org_unit: OrgUnit, role: str, reveals_personal: bool = False
 ) -> Membership:
     """Give ``user`` the role over ``org_unit``'s subtree. Granting an existing membership again sets its
     ``reveals_personal`` flag to the value given (audited as an update when it changes)."""
@@ -51,12 +50,12 @@ def membership_grant(
             after=snapshot(membership),
             org_unit=org_unit,
         )
-    user.__dict__.pop("_shanhai_scope", None)  # a cached scope would miss the new rights
+    user.__dict__.pop(SCOPE_CACHE, None)  # a cached scope would miss the new rights
     return membership
 
 
 @transaction.atomic
-def user_set_site_admin(*, actor: Any, user: User, is_site_admin: bool = True) -> User:
+def user_set_site_admin(*, actor: User, user: User, is_site_admin: bool = True) -> User:
     """Let a user into Django's admin site (``is_staff`` and ``is_superuser``), or take it away."""
     user = User.objects.select_for_update().get(pk=user.pk)
     before = snapshot(user, exclude=["password"])

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.capacity import services
 from shanhai.capacity.access import can_approve_workload, workload_visibility
 from shanhai.capacity.models import (
@@ -44,7 +44,7 @@ def _status_label(technique: Technique) -> str:
     return str(TechniqueStatus(technique_status(technique)).label)
 
 
-def technique_detail_context(request: HttpRequest, technique: Technique) -> dict[str, Any]:
+def technique_detail_context(request: AuthenticatedHttpRequest, technique: Technique) -> dict[str, Any]:
     months = list(technique.months.order_by("month"))
     return {
         "technique_status": TechniqueStatus(technique_status(technique)),
@@ -163,7 +163,7 @@ def _operations_total(report: WorkloadReport) -> int | None:
     return report.operations_total
 
 
-def workload_detail_context(request: HttpRequest, report: WorkloadReport) -> dict[str, Any]:
+def workload_detail_context(request: AuthenticatedHttpRequest, report: WorkloadReport) -> dict[str, Any]:
     return {"can_approve": can_approve_workload(request.user, report), "is_approved": report.is_approved}
 
 

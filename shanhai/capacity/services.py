@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shanhai.accounts.models import User
 from shanhai.capacity.models import (
     WORKLOAD_FIELDS,
     GapLevel,
@@ -117,7 +118,7 @@ def _technique_dependents(technique: Technique) -> list[TechniqueMonth]:
 
 def technique_create(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     department: Department,
     surgical_grade: str,
@@ -142,7 +143,7 @@ def technique_create(
     return record_create(actor=actor, record=technique, validate=_validate_technique)
 
 
-def technique_update(*, actor: Any, record: Technique, **changes: Any) -> Technique:
+def technique_update(*, actor: User, record: Technique, **changes: Any) -> Technique:
     if isinstance(changes.get("name"), str):
         changes["name"] = changes["name"].strip()
     return record_update(
@@ -155,7 +156,7 @@ def technique_update(*, actor: Any, record: Technique, **changes: Any) -> Techni
     )
 
 
-def technique_delete(*, actor: Any, record: Technique) -> None:
+def technique_delete(*, actor: User, record: Technique) -> None:
     record_delete(actor=actor, record=record, dependents=_technique_dependents)
 
 
@@ -186,7 +187,7 @@ def _validate_technique_month(m: TechniqueMonth) -> None:
 
 def technique_month_create(
     *,
-    actor: Any,
+    actor: User,
     technique: Technique,
     month: int,
     expert_cases: int | None = 0,
@@ -204,7 +205,7 @@ def technique_month_create(
     return record_create(actor=actor, record=row, validate=_validate_technique_month)
 
 
-def technique_month_update(*, actor: Any, record: TechniqueMonth, **changes: Any) -> TechniqueMonth:
+def technique_month_update(*, actor: User, record: TechniqueMonth, **changes: Any) -> TechniqueMonth:
     for field in ("expert_cases", "supervised_cases", "independent_cases"):
         if field in changes and changes[field] is None:
             changes[field] = 0
@@ -213,7 +214,7 @@ def technique_month_update(*, actor: Any, record: TechniqueMonth, **changes: Any
     )
 
 
-def technique_month_delete(*, actor: Any, record: TechniqueMonth) -> None:
+def technique_month_delete(*, actor: User, record: TechniqueMonth) -> None:
     record_delete(actor=actor, record=record)
 
 
@@ -233,7 +234,7 @@ def _validate_specialty(s: SpecialtyUnit) -> None:
 
 def specialty_create(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     kind: str,
     established_on: date,
@@ -254,7 +255,7 @@ def specialty_create(
     return record_create(actor=actor, record=specialty, validate=_validate_specialty)
 
 
-def specialty_update(*, actor: Any, record: SpecialtyUnit, **changes: Any) -> SpecialtyUnit:
+def specialty_update(*, actor: User, record: SpecialtyUnit, **changes: Any) -> SpecialtyUnit:
     if isinstance(changes.get("name"), str):
         changes["name"] = changes["name"].strip()
     return record_update(
@@ -262,7 +263,7 @@ def specialty_update(*, actor: Any, record: SpecialtyUnit, **changes: Any) -> Sp
     )
 
 
-def specialty_delete(*, actor: Any, record: SpecialtyUnit) -> None:
+def specialty_delete(*, actor: User, record: SpecialtyUnit) -> None:
     record_delete(actor=actor, record=record)
 
 
@@ -300,7 +301,7 @@ def _validate_workload(r: WorkloadReport) -> None:
 
 def workload_report_create(
     *,
-    actor: Any,
+    actor: User,
     institution: OrgUnit,
     month: int,
     outpatient_visits: int | None = None,
@@ -329,7 +330,7 @@ def workload_report_create(
     return record_create(actor=actor, record=report, validate=_validate_workload)
 
 
-def workload_report_update(*, actor: Any, record: WorkloadReport, **changes: Any) -> WorkloadReport:
+def workload_report_update(*, actor: User, record: WorkloadReport, **changes: Any) -> WorkloadReport:
     """Change a submitted report; an approved one refuses until it is unlocked."""
     current = WorkloadReport.objects.get(pk=record.pk)
     if current.is_approved:
@@ -343,7 +344,7 @@ def workload_report_update(*, actor: Any, record: WorkloadReport, **changes: Any
     )
 
 
-def workload_report_delete(*, actor: Any, record: WorkloadReport) -> None:
+def workload_report_delete(*, actor: User, record: WorkloadReport) -> None:
     current = WorkloadReport.objects.get(pk=record.pk)
     if current.is_approved:
         raise ValidationError({"__all__": _locked_message(current)})
@@ -351,7 +352,7 @@ def workload_report_delete(*, actor: Any, record: WorkloadReport) -> None:
 
 
 @transaction.atomic
-def workload_report_approve(*, actor: Any, record: WorkloadReport) -> WorkloadReport:
+def workload_report_approve(*, actor: User, record: WorkloadReport) -> WorkloadReport:
     """Approve a submitted report: the month is locked against edits until unlocked."""
     report = WorkloadReport.objects.select_for_update().select_related("institution").get(pk=record.pk)
     if report.is_approved:
@@ -376,7 +377,7 @@ def workload_report_approve(*, actor: Any, record: WorkloadReport) -> WorkloadRe
 
 
 @transaction.atomic
-def workload_report_unlock(*, actor: Any, record: WorkloadReport, reason: str) -> WorkloadReport:
+def workload_report_unlock(*, actor: User, record: WorkloadReport, reason: str) -> WorkloadReport:
     """Reopen an approved report for correction; the reason is kept in the audit trail."""
     reason = (reason or "").strip()
     if not reason:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 
 from shanhai.core.models import AuditAction, AuditEntry, OrgUnit
@@ -55,7 +56,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: AbstractBaseUser | None,
     action: AuditAction | str,
     obj: models.Model,
     before: dict[str, Any] | None = None,
@@ -71,8 +72,8 @@ def audit_record(
     masks = personal_fields(obj)
     representation = getattr(obj, "audit_label", None) or ("***" if masks else str(obj))
     return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=getattr(actor, "username", "") or "system",
+        actor_id=actor.pk if actor is not None else None,
+        actor_name=(actor.get_username() if actor is not None else "") or "system",
         action=str(action),
         object_type=label,
         object_id=str(getattr(obj, "public_id", None) or obj.pk),

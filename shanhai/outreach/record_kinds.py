@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.core.models import Department
 from shanhai.outreach import services
 from shanhai.outreach.columns import Services, WordChoice
@@ -117,7 +117,7 @@ register(
 )
 
 
-def _alliance_context(request: HttpRequest, alliance: Alliance) -> dict[str, Any]:
+def _alliance_context(request: AuthenticatedHttpRequest, alliance: Alliance) -> dict[str, Any]:
     members = list(alliance_members(alliance))
     return {
         "alliance": alliance,

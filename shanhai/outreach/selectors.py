@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
+from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.core.selectors import in_subtrees
 from shanhai.outreach.models import Alliance, AllianceMember, AllianceVisit
 
 
-def alliance_visibility(user: Any, prefix: str = "") -> Q:
+def alliance_visibility(user: User, prefix: str = "") -> Q:
     """Alliances whose lead or any member institution is in the user's subtrees, or whose
     partnership the user sees (either end in their subtrees). ``prefix``: the ORM path to the
     alliance from a child record (``alliance__``)."""
@@ -26,7 +25,7 @@ def alliance_visibility(user: Any, prefix: str = "") -> Q:
     return condition
 
 
-def member_visibility(user: Any) -> Q:
+def member_visibility(user: User) -> Q:
     """A membership is seen with its alliance."""
     return alliance_visibility(user, "alliance__")
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from shanhai.accounts.models import User
 from shanhai.core.models import Department, OrgUnit, OrgUnitKind
 from shanhai.outreach.models import (
     Alliance,
@@ -131,7 +132,7 @@ def _check_team(team_size: int | None, team: Sequence[Person]) -> None:
 
 def outreach_event_create(
     *,
-    actor: Any,
+    actor: User,
     kind: str,
     held_on: date,
     place: OrgUnit,
@@ -159,7 +160,7 @@ def outreach_event_create(
     return record_create(actor=actor, record=event, validate=_validate_event, m2m={"team": team})
 
 
-def outreach_event_update(*, actor: Any, record: OutreachEvent, **changes: Any) -> OutreachEvent:
+def outreach_event_update(*, actor: User, record: OutreachEvent, **changes: Any) -> OutreachEvent:
     if "services" in changes:
         changes["services"] = _services_text(changes["services"] or ())
     if "medicine_value" in changes and changes["medicine_value"] is None:
@@ -179,7 +180,7 @@ def outreach_event_update(*, actor: Any, record: OutreachEvent, **changes: Any) 
     )
 
 
-def outreach_event_delete(*, actor: Any, record: OutreachEvent) -> None:
+def outreach_event_delete(*, actor: User, record: OutreachEvent) -> None:
     record_delete(actor=actor, record=record)
 
 
@@ -207,7 +208,7 @@ def _validate_donation(donation: Donation) -> None:
 
 def donation_create(
     *,
-    actor: Any,
+    actor: User,
     donor: OrgUnit,
     recipient: OrgUnit,
     partnership: Partnership,
@@ -228,13 +229,13 @@ def donation_create(
     return record_create(actor=actor, record=donation, validate=_validate_donation)
 
 
-def donation_update(*, actor: Any, record: Donation, **changes: Any) -> Donation:
+def donation_update(*, actor: User, record: Donation, **changes: Any) -> Donation:
     return record_update(
         actor=actor, record=record, changes=changes, editable=DONATION_FIELDS, validate=_validate_donation
     )
 
 
-def donation_delete(*, actor: Any, record: Donation) -> None:
+def donation_delete(*, actor: User, record: Donation) -> None:
     record_delete(actor=actor, record=record)
 
 
@@ -275,7 +276,7 @@ def _validate_alliance(alliance: Alliance) -> None:
 
 def alliance_create(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     specialty: Department,
     lead: OrgUnit,
@@ -294,7 +295,7 @@ def alliance_create(
     return record_create(actor=actor, record=alliance, validate=_validate_alliance)
 
 
-def alliance_update(*, actor: Any, record: Alliance, **changes: Any) -> Alliance:
+def alliance_update(*, actor: User, record: Alliance, **changes: Any) -> Alliance:
     if "name" in changes:
         changes["name"] = (changes["name"] or "").strip()
     return record_update(
@@ -307,7 +308,7 @@ def alliance_update(*, actor: Any, record: Alliance, **changes: Any) -> Alliance
     )
 
 
-def alliance_delete(*, actor: Any, record: Alliance) -> None:
+def alliance_delete(*, actor: User, record: Alliance) -> None:
     """Delete an alliance with its members and visits (their facts are withdrawn too)."""
     record_delete(actor=actor, record=record, dependents=alliance_dependents)
 
@@ -350,7 +351,7 @@ def _validate_member(member: AllianceMember) -> None:
 
 def alliance_member_create(
     *,
-    actor: Any,
+    actor: User,
     alliance: Alliance,
     institution: OrgUnit,
     joined_on: date,
@@ -360,11 +361,11 @@ def alliance_member_create(
     return record_create(actor=actor, record=member, validate=_validate_member)
 
 
-def alliance_member_update(*, actor: Any, record: AllianceMember, **changes: Any) -> AllianceMember:
+def alliance_member_update(*, actor: User, record: AllianceMember, **changes: Any) -> AllianceMember:
     return record_update(actor=actor, record=record, changes=changes, editable=MEMBER_FIELDS, validate=_validate_member)
 
 
-def alliance_member_delete(*, actor: Any, record: AllianceMember) -> None:
+def alliance_member_delete(*, actor: User, record: AllianceMember) -> None:
     record_delete(actor=actor, record=record)
 
 
@@ -388,7 +389,7 @@ def _validate_visit(visit: AllianceVisit) -> None:
 
 def alliance_visit_create(
     *,
-    actor: Any,
+    actor: User,
     alliance: Alliance,
     team: str,
     visited: OrgUnit,
@@ -407,11 +408,11 @@ def alliance_visit_create(
     return record_create(actor=actor, record=visit, validate=_validate_visit)
 
 
-def alliance_visit_update(*, actor: Any, record: AllianceVisit, **changes: Any) -> AllianceVisit:
+def alliance_visit_update(*, actor: User, record: AllianceVisit, **changes: Any) -> AllianceVisit:
     if "team" in changes:
         changes["team"] = (changes["team"] or "").strip()
     return record_update(actor=actor, record=record, changes=changes, editable=VISIT_FIELDS, validate=_validate_visit)
 
 
-def alliance_visit_delete(*, actor: Any, record: AllianceVisit) -> None:
+def alliance_visit_delete(*, actor: User, record: AllianceVisit) -> None:
     record_delete(actor=actor, record=record)

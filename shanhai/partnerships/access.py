@@ -5,19 +5,18 @@ partnerships they can see (the units at their other end), and ``core`` sits belo
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.core.models import OrgUnit
 from shanhai.partnerships.models import Partnership, Programme
 from shanhai.partnerships.selectors import partnership_visibility, programme_list
 
 
-def access_partnership(actor: Any, pk: int | str, *, for_write: bool = False) -> Partnership:
+def access_partnership(actor: User, pk: int | str, *, for_write: bool = False) -> Partnership:
     try:
         partnership = (
             Partnership.objects.filter(partnership_visibility(actor))
@@ -31,7 +30,7 @@ def access_partnership(actor: Any, pk: int | str, *, for_write: bool = False) ->
     return partnership
 
 
-def access_programme(actor: Any, pk: int | str, *, for_write: bool = False) -> Programme:
+def access_programme(actor: User, pk: int | str, *, for_write: bool = False) -> Programme:
     try:
         programme = programme_list(actor).get(pk=int(pk))
     except (Programme.DoesNotExist, ValueError, TypeError):
@@ -41,19 +40,19 @@ def access_programme(actor: Any, pk: int | str, *, for_write: bool = False) -> P
     return programme
 
 
-def require_partnership_management(actor: Any, supporter: OrgUnit, recipient: OrgUnit) -> None:
+def require_partnership_management(actor: User, supporter: OrgUnit, recipient: OrgUnit) -> None:
     """Programme offices and institution admins manage partnerships that touch their subtree."""
     scope = scope_of(actor)
     if not (scope.can_manage_partnerships_at(supporter.path) or scope.can_manage_partnerships_at(recipient.path)):
         raise PermissionDenied
 
 
-def require_programme_management(actor: Any, owner: OrgUnit) -> None:
+def require_programme_management(actor: User, owner: OrgUnit) -> None:
     if not scope_of(actor).can_manage_partnerships_at(owner.path):
         raise PermissionDenied
 
 
-def visible_org_units(actor: Any) -> QuerySet[OrgUnit]:
+def visible_org_units(actor: User) -> QuerySet[OrgUnit]:
     """The user's subtrees, plus the units at the other end of partnerships they can see."""
     scope = scope_of(actor)
     if scope.is_admin:
@@ -64,7 +63,7 @@ def visible_org_units(actor: Any) -> QuerySet[OrgUnit]:
     )
 
 
-def access_org_unit(actor: Any, code: str, *, for_write: bool = False) -> OrgUnit:
+def access_org_unit(actor: User, code: str, *, for_write: bool = False) -> OrgUnit:
     try:
         unit = visible_org_units(actor).select_related("grade", "parent").get(code=code)
     except OrgUnit.DoesNotExist:
@@ -74,7 +73,7 @@ def access_org_unit(actor: Any, code: str, *, for_write: bool = False) -> OrgUni
     return unit
 
 
-def require_org_write(actor: Any, parent: OrgUnit | None) -> None:
+def require_org_write(actor: User, parent: OrgUnit | None) -> None:
     """Creating under ``parent`` needs write access there (a new root needs a system admin)."""
     scope = scope_of(actor)
     if parent is None and not scope.is_admin:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from shanhai.accounts.requests import AuthenticatedRequest
 from shanhai.core.api import ApiView, errors, parsed
 from shanhai.partnerships.access import (
     access_org_unit,
@@ -31,6 +31,8 @@ from shanhai.partnerships.services import partnership_create, programme_create
 
 
 class ProgrammeListCreate(ApiView):
+    request: AuthenticatedRequest
+
     serializer_class = ProgrammeCreateSerializer
 
     def get_queryset(self) -> QuerySet[Programme]:
@@ -41,7 +43,7 @@ class ProgrammeListCreate(ApiView):
         summary="Programmes the user owns or takes part in",
         responses={200: ProgrammeSerializer(many=True), **errors()},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """Programmes owned in the user's subtrees, or with a partnership the user can see."""
         return self.paginated(self.get_queryset(), ProgrammeSerializer)
 
@@ -51,7 +53,7 @@ class ProgrammeListCreate(ApiView):
         request=ProgrammeCreateSerializer,
         responses={201: ProgrammeSerializer, **errors(400, 403, 404)},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         """404 if the owner is not visible, 403 if the user does not manage partnerships there."""
         data = parsed(ProgrammeCreateSerializer, request.data, request)
         data["owner"] = access_org_unit(request.user, data["owner"])
@@ -63,17 +65,21 @@ class ProgrammeListCreate(ApiView):
 
 
 class ProgrammeDetail(ApiView):
+    request: AuthenticatedRequest
+
     @extend_schema(
         operation_id="programmes_retrieve",
         summary="One programme",
         responses={200: ProgrammeSerializer, **errors(404)},
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         """404 for a programme the user cannot see."""
         return Response(ProgrammeSerializer(access_programme(request.user, pk)).data)
 
 
 class PartnershipListCreate(ApiView):
+    request: AuthenticatedRequest
+
     serializer_class = PartnershipCreateSerializer
 
     def get_queryset(self) -> QuerySet[Partnership]:
@@ -86,7 +92,7 @@ class PartnershipListCreate(ApiView):
         parameters=[PartnershipQuerySerializer],
         responses={200: PartnershipSerializer(many=True), **errors(400)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """Partnerships whose supporter or recipient lies in the user's subtrees. A region filter
         narrows the list; it never widens it."""
         return self.paginated(self.get_queryset(), PartnershipSerializer)
@@ -97,7 +103,7 @@ class PartnershipListCreate(ApiView):
         request=PartnershipCreateSerializer,
         responses={201: PartnershipDetailSerializer, **errors(400, 403, 404)},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         """404 if either end or the programme is not visible to the user, 403 if the user manages
         partnerships at neither end."""
         data = parsed(PartnershipCreateSerializer, request.data, request)
@@ -111,11 +117,13 @@ class PartnershipListCreate(ApiView):
 
 
 class PartnershipDetail(ApiView):
+    request: AuthenticatedRequest
+
     @extend_schema(
         operation_id="partnerships_retrieve",
         summary="One partnership, with its agreements and targets",
         responses={200: PartnershipDetailSerializer, **errors(404)},
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         """404 for a partnership the user cannot see."""
         return Response(PartnershipDetailSerializer(access_partnership(request.user, pk)).data)

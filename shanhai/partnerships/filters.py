@@ -7,9 +7,9 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.core.models import OrgUnitKind
 from shanhai.partnerships.access import visible_org_units
 from shanhai.partnerships.models import Mode, Partnership, Programme
@@ -20,7 +20,7 @@ from shanhai.partnerships.tables import Status
 FILTER_REGION_KINDS = (OrgUnitKind.PROVINCE, OrgUnitKind.PREFECTURE, OrgUnitKind.COUNTY)
 
 
-def visible_programmes(request: HttpRequest) -> QuerySet[Programme]:
+def visible_programmes(request: AuthenticatedHttpRequest) -> QuerySet[Programme]:
     return programme_list(request.user)
 
 
@@ -43,10 +43,10 @@ class PartnershipFilter(django_filters.FilterSet):
         model = Partnership
         fields = ("q", "programme", "mode", "region", "status")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, request: AuthenticatedHttpRequest, **kwargs: Any) -> None:
+        super().__init__(*args, request=request, **kwargs)
         regions = list(
-            visible_org_units(self.request.user if self.request else None)
+            visible_org_units(request.user)
             .filter(kind__in=FILTER_REGION_KINDS)
             .order_by("path")
             .values_list("code", "name", "path", "level")

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.analytics.registry import registry
 from shanhai.core.form_base import DateInput, ServiceForm
@@ -32,7 +33,7 @@ class ProgrammeForm(ServiceForm):
     ended_on = forms.DateField(label=_("End date"), required=False, widget=DateInput())
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scope = scope_of(user)
         owners = (
@@ -72,7 +73,7 @@ class PartnershipForm(ServiceForm):
     baseline_end = forms.DateField(label=_("Baseline to"), required=False, widget=DateInput())
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = institutions(visible_org_units(user))
         self.fields["programme"].queryset = programme_list(user)  # type: ignore[attr-defined]

@@ -7,13 +7,14 @@ from typing import Any, Literal
 
 from django.db.models import Count, Q, QuerySet
 
+from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.core.models import OrgUnit
 from shanhai.core.selectors import in_subtrees
 from shanhai.partnerships.models import Partnership, Programme
 
 
-def partnership_visibility(user: Any) -> Q:
+def partnership_visibility(user: User) -> Q:
     """A partnership is visible from either end: supporter or recipient in the user's scope."""
     scope = scope_of(user)
     if scope.is_admin:
@@ -22,7 +23,7 @@ def partnership_visibility(user: Any) -> Q:
     return in_subtrees(paths, "supporter__path") | in_subtrees(paths, "recipient__path")
 
 
-def partnership_list(user: Any, *, filters: dict[str, Any] | None = None) -> QuerySet[Partnership]:
+def partnership_list(user: User, *, filters: dict[str, Any] | None = None) -> QuerySet[Partnership]:
     filters = filters or {}
     partnerships = (
         Partnership.objects.filter(partnership_visibility(user))
@@ -54,7 +55,7 @@ def status_q(status: str, on: date | None = None) -> Q:
     return Q()
 
 
-def programme_list(user: Any) -> QuerySet[Programme]:
+def programme_list(user: User) -> QuerySet[Programme]:
     """Programmes the user owns (in scope) or takes part in through a visible partnership."""
     scope = scope_of(user)
     programmes = Programme.objects.select_related("owner").annotate(partnership_count=Count("partnerships"))

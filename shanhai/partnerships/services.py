@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shanhai.accounts.models import User
 from shanhai.analytics import facts
 from shanhai.analytics.registry import registry
 from shanhai.core.audit import audit_record, snapshot
@@ -49,7 +50,7 @@ def _validate_programme(programme: Programme) -> None:
 @transaction.atomic
 def programme_create(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     owner: OrgUnit,
     started_on: date,
@@ -72,7 +73,7 @@ def programme_create(
 
 
 @transaction.atomic
-def programme_update(*, actor: Any, programme: Programme, **changes: Any) -> Programme:
+def programme_update(*, actor: User, programme: Programme, **changes: Any) -> Programme:
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     before = snapshot(programme)
     for field, value in changes.items():
@@ -129,7 +130,7 @@ def _validate_partnership(p: Partnership) -> None:
 @transaction.atomic
 def partnership_create(
     *,
-    actor: Any,
+    actor: User,
     supporter: OrgUnit,
     recipient: OrgUnit,
     mode: str,
@@ -165,7 +166,7 @@ def partnership_create(
 
 
 @transaction.atomic
-def partnership_update(*, actor: Any, partnership: Partnership, **changes: Any) -> Partnership:
+def partnership_update(*, actor: User, partnership: Partnership, **changes: Any) -> Partnership:
     if unknown := set(changes) - set(PARTNERSHIP_FIELDS):
         raise ValueError(f"not editable: {sorted(unknown)}")
     partnership = Partnership.objects.select_for_update(of=("self",)).select_related("programme").get(pk=partnership.pk)
@@ -189,7 +190,7 @@ def partnership_update(*, actor: Any, partnership: Partnership, **changes: Any) 
 
 
 @transaction.atomic
-def partnership_delete(*, actor: Any, partnership: Partnership) -> None:
+def partnership_delete(*, actor: User, partnership: Partnership) -> None:
     """Delete a partnership with nothing credited to it yet (its agreements and targets go too)."""
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
     before_rows = list(facts.rows_for(partnership))
@@ -205,7 +206,7 @@ def partnership_delete(*, actor: Any, partnership: Partnership) -> None:
 # --- agreements and targets ------------------------------------------------------------------
 @transaction.atomic
 def agreement_add(
-    *, actor: Any, partnership: Partnership, title: str, signed_on: date, document: UploadedFile | None = None
+    *, actor: User, partnership: Partnership, title: str, signed_on: date, document: UploadedFile | None = None
 ) -> Agreement:
     errors = {}
     if not title.strip():
@@ -231,7 +232,7 @@ def agreement_add(
 
 @transaction.atomic
 def target_set(
-    *, actor: Any, partnership: Partnership, indicator: str, value: float, due_on: date, note: str = ""
+    *, actor: User, partnership: Partnership, indicator: str, value: float, due_on: date, note: str = ""
 ) -> Target:
     if indicator not in registry.indicators:
         raise ValidationError({"indicator": _("Choose a registered indicator.")})

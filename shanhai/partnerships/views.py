@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 from django_tables2 import RequestConfig
 
+from shanhai.accounts.models import User
+from shanhai.accounts.requests import AuthenticatedHtmxRequest, AuthenticatedHttpRequest
 from shanhai.accounts.scoping import scope_of
 from shanhai.analytics.engine import Scope, evaluate
 from shanhai.analytics.registry import registry
@@ -45,17 +45,13 @@ PROGRAMME_INDICATORS = (
 PARTNERSHIP_INDICATORS = ("agreements_signed",)
 
 
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def chosen_period(request: HttpRequest, default: Period) -> tuple[PeriodForm, Period]:
+def chosen_period(request: AuthenticatedHttpRequest, default: Period) -> tuple[PeriodForm, Period]:
     """The ``?period=`` the user picked, or ``default`` (also when the input is invalid: the form shows why)."""
     form = PeriodForm(request.GET if "period" in request.GET else None, initial={"period": default.code})
     return form, form.chosen(default)
 
 
-def can_manage(user: Any, partnership: Partnership) -> bool:
+def can_manage(user: User, partnership: Partnership) -> bool:
     try:
         require_partnership_management(user, partnership.supporter, partnership.recipient)
     except PermissionDenied:
@@ -83,7 +79,7 @@ def target_rows(partnership: Partnership) -> list[TargetRow]:
 # --- programmes ---------------------------------------------------------------------------------
 @login_required
 @require_GET
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     table = ProgrammeTable(selectors.programme_list(request.user))
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     can_create = scope_of(request.user).can_manage_partnerships
@@ -92,7 +88,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = access_programme(request.user, pk)
     period_form, period = chosen_period(request, own_period(programme.started_on, programme.ended_on))
     partnerships = PartnershipTable(
@@ -113,7 +109,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def programme_create(request: HttpRequest) -> HttpResponse:
+def programme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not scope_of(request.user).can_manage_partnerships:
         raise PermissionDenied
     form = ProgrammeForm(request.user, request.POST or None)
@@ -131,7 +127,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = access_programme(request.user, pk, for_write=True)
     form = ProgrammeForm(request.user, request.POST or None, initial=ProgrammeForm.initial_from(programme))
     if request.method == "POST" and form.is_valid():
@@ -151,7 +147,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- partnerships --------------------------------------------------------------------------------
 @login_required
 @require_GET
-def partnership_list(request: HtmxHttpRequest) -> HttpResponse:
+def partnership_list(request: AuthenticatedHtmxRequest) -> HttpResponse:
     filterset = PartnershipFilter(
         request.GET or None, queryset=selectors.partnership_list(request.user), request=request
     )
@@ -163,7 +159,7 @@ def partnership_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def render_partnership(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     partnership: Partnership,
     *,
     agreement_form: AgreementForm | None = None,
@@ -191,13 +187,13 @@ def render_partnership(
 
 @login_required
 @require_GET
-def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render_partnership(request, access_partnership(request.user, pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def partnership_create(request: HttpRequest) -> HttpResponse:
+def partnership_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not scope_of(request.user).can_manage_partnerships:
         raise PermissionDenied
     form = PartnershipForm(request.user, request.POST or None)
@@ -217,7 +213,7 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = access_partnership(request.user, pk, for_write=True)
     form = PartnershipForm(request.user, request.POST or None, initial=PartnershipForm.initial_from(partnership))
     if request.method == "POST" and form.is_valid():
@@ -239,7 +235,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- agreements and targets ------------------------------------------------------------------------
 @login_required
 @require_POST
-def agreement_add(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = access_partnership(request.user, pk, for_write=True)
     form = AgreementForm(request.POST, request.FILES)
     if form.is_valid():
@@ -255,7 +251,7 @@ def agreement_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def agreement_document(request: HttpRequest, pk: int, agreement_pk: int) -> FileResponse:
+def agreement_document(request: AuthenticatedHttpRequest, pk: int, agreement_pk: int) -> FileResponse:
     """Serve an agreement's uploaded document to those who may see its partnership; never from MEDIA directly."""
     partnership = access_partnership(request.user, pk)
     agreement = get_object_or_404(partnership.agreements.exclude(document=""), pk=agreement_pk)
@@ -268,7 +264,7 @@ def agreement_document(request: HttpRequest, pk: int, agreement_pk: int) -> File
 
 @login_required
 @require_POST
-def target_set(request: HttpRequest, pk: int) -> HttpResponse:
+def target_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = access_partnership(request.user, pk, for_write=True)
     form = TargetForm(request.POST)
     if form.is_valid():

@@ -8,11 +8,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from shanhai.accounts.models import User
 from shanhai.records.kinds import RecordKind
 from shanhai.records.selectors import can_write_record, record_list
 
 
-def access_record(kind: RecordKind, actor: Any, public_id: uuid.UUID | str, *, for_write: bool = False) -> Any:
+def access_record(kind: RecordKind, actor: User, public_id: uuid.UUID | str, *, for_write: bool = False) -> Any:
     try:
         record = record_list(kind, actor).get(public_id=uuid.UUID(str(public_id)))
     except (kind.model.DoesNotExist, ValueError):  # type: ignore[attr-defined]
@@ -22,6 +23,6 @@ def access_record(kind: RecordKind, actor: Any, public_id: uuid.UUID | str, *, f
     return record
 
 
-def require_record_write(kind: RecordKind, actor: Any, record_or_values: Any) -> None:
+def require_record_write(kind: RecordKind, actor: User, record_or_values: Any) -> None:
     if not can_write_record(kind, actor, record_or_values):
         raise PermissionDenied

@@ -22,9 +22,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from shanhai.accounts.requests import AuthenticatedRequest
 from shanhai.accounts.reveal import can_reveal, reveal_personal
 from shanhai.core.api import ApiView, errors
 from shanhai.records import columns as cols
@@ -105,7 +105,7 @@ def revealed_serializer(kind: RecordKind) -> type[serializers.Serializer]:
     return type(f"{_class_name(kind)}Revealed", (serializers.Serializer,), fields)
 
 
-def _parse(kind: RecordKind, request: Request, *, partial: bool) -> dict[str, Any]:
+def _parse(kind: RecordKind, request: AuthenticatedRequest, *, partial: bool) -> dict[str, Any]:
     """Check types with the input serializer, then read each value with its column's parser."""
     serializer = input_serializer(kind)(data=request.data, partial=partial)
     serializer.is_valid(raise_exception=True)
@@ -154,6 +154,7 @@ def _views(kind: RecordKind) -> tuple[type[ApiView], type[ApiView]]:
     tag = kind.slug
 
     class ListCreate(ApiView):
+        request: AuthenticatedRequest
         serializer_class = incoming
 
         def get_queryset(self) -> QuerySet[Any]:
@@ -173,7 +174,7 @@ def _views(kind: RecordKind) -> tuple[type[ApiView], type[ApiView]]:
             parameters=list_parameters(kind),
             responses={200: output(many=True), **errors(400)},
         )
-        def get(self, request: Request) -> Response:
+        def get(self, request: AuthenticatedRequest) -> Response:
             """Records the user can see; `q`, `programme`, `partnership`, `region` (code), `period` filter them."""
             return self.paginated(self.get_queryset(), output)
 
@@ -184,7 +185,7 @@ def _views(kind: RecordKind) -> tuple[type[ApiView], type[ApiView]]:
             request=incoming,
             responses={201: output, **errors(400, 403)},
         )
-        def post(self, request: Request) -> Response:
+        def post(self, request: AuthenticatedRequest) -> Response:
             """Values as in the import template's cells; 403 if the user may not write at its units."""
             values = _parse(kind, request, partial=False)
             if kept := cols.kept_keys(values):
@@ -194,6 +195,7 @@ def _views(kind: RecordKind) -> tuple[type[ApiView], type[ApiView]]:
             return Response(output(record).data, status=status.HTTP_201_CREATED)
 
     class Detail(ApiView):
+        request: AuthenticatedRequest
         serializer_class = incoming
 
         @extend_schema(
@@ -202,7 +204,7 @@ def _views(kind: RecordKind) -> tuple[type[ApiView], type[ApiView]]:
             tags=[tag],
             responses={200: output, **errors(404)},
         )
-        def get(self, request: Request, public_id: uuid.UUID) -> Response:
+        def get(self, request: AuthenticatedRequest, public_id: uuid.UUID) -> Response:
             """404 outside the user's scope."""
             return Response(output(access_record(kind, request.user, public_id)).data)
 
@@ -213,7 +215,7 @@ def _views(kind: RecordKind) -> tuple[type[ApiView], type[ApiView]]:
             request=incoming,
             responses={200: output, **errors(400, 403, 404)},
         )
-        def patch(self, request: Request, public_id: uuid.UUID) -> Response:
+        def patch(self, request: AuthenticatedRequest, public_id: uuid.UUID) -> Response:
             """Only the fields sent change; a masked personal value (with *) leaves the stored one."""
             record = access_record(kind, request.user, public_id, for_write=True)
             values = _parse(kind, request, partial=True)
@@ -230,7 +232,7 @@ def _views(kind: RecordKind) -> tuple[type[ApiView], type[ApiView]]:
             tags=[tag],
             responses={204: None, **errors(400, 403, 404)},
         )
-        def delete(self, request: Request, public_id: uuid.UUID) -> Response:
+        def delete(self, request: AuthenticatedRequest, public_id: uuid.UUID) -> Response:
             """Its figures are withdrawn at once; 400 while other records refer to it."""
             record = access_record(kind, request.user, public_id, for_write=True)
             try:
@@ -250,6 +252,7 @@ def _reveal_view(kind: RecordKind) -> type[ApiView]:
     revealed = revealed_serializer(kind)
 
     class Reveal(ApiView):
+        request: AuthenticatedRequest
         serializer_class = RevealRequest
         pagination_class = None
 
@@ -261,7 +264,7 @@ def _reveal_view(kind: RecordKind) -> type[ApiView]:
             responses={200: revealed, **errors(400, 403, 404)},
         )
         @sensitive_variables()
-        def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        def post(self, request: AuthenticatedRequest, public_id: uuid.UUID) -> Response:
             """Needs the `reveals_personal` permission at the record's organisation (403 without) and a
             reason (400 without); the viewing, with the reason, is recorded in the audit trail."""
             record = access_record(kind, request.user, public_id)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.accounts.requests import AuthenticatedHttpRequest, AuthenticatedRequest
 from shanhai.core.periods import parse_period
 from shanhai.partnerships.access import visible_org_units
 from shanhai.partnerships.filters import FILTER_REGION_KINDS
@@ -39,10 +40,12 @@ class RecordFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": "2023, 2023Q2, 202305"}),
     )
 
-    def __init__(self, *args: Any, kind: RecordKind, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, kind: RecordKind, request: AuthenticatedHttpRequest | AuthenticatedRequest, **kwargs: Any
+    ) -> None:
         self.kind = kind
-        super().__init__(*args, **kwargs)
-        user = self.request.user if self.request else None
+        super().__init__(*args, request=request, **kwargs)
+        user = request.user
         if kind.partnership_field:
             self.filters["partnership"].queryset = partnership_list(user)
             self.filters["programme"].queryset = programme_list(user)
@@ -106,7 +109,9 @@ class RecordFilter(django_filters.FilterSet):
         return queryset.filter(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
 
 
-def record_filter(kind: RecordKind, data: Any, queryset: QuerySet[Any], request: Any) -> RecordFilter:
+def record_filter(
+    kind: RecordKind, data: Any, queryset: QuerySet[Any], request: AuthenticatedHttpRequest | AuthenticatedRequest
+) -> RecordFilter:
     meta = type("Meta", (), {"model": kind.model, "fields": []})
     filter_class = type(f"{kind.model.__name__}Filter", (RecordFilter,), {"Meta": meta})
     return filter_class(data, queryset=queryset, request=request, kind=kind)

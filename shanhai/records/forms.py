@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.accounts.models import User
 from shanhai.core.form_base import ServiceForm
 from shanhai.records.columns import MASKED_VALUE, PeopleRefs, Personal, kept_keys
 from shanhai.records.kinds import RecordKind
@@ -19,7 +20,7 @@ from shanhai.records.lookup import Lookup
 
 
 class RecordForm(ServiceForm):
-    def __init__(self, kind: RecordKind, user: Any, *args: Any, record: Any = None, **kwargs: Any) -> None:
+    def __init__(self, kind: RecordKind, user: User, *args: Any, record: Any = None, **kwargs: Any) -> None:
         self.kind, self.lookup, self.record = kind, Lookup(user), record
         if record is not None:
             kwargs["initial"] = {c.key: c.initial(record) for c in kind.importable_columns}
@@ -32,7 +33,7 @@ class RecordForm(ServiceForm):
             self.fields[column.key] = field
 
     @classmethod
-    def initial_from_query(cls, kind: RecordKind, user: Any, query: QueryDict) -> dict[str, Any]:
+    def initial_from_query(cls, kind: RecordKind, user: User, query: QueryDict) -> dict[str, Any]:
         """``?posting=<number>`` preselects the parent of a child record; unreadable values are ignored."""
         lookup, initial = Lookup(user), {}
         for column in kind.importable_columns:

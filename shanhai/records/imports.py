@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import override as language_override
 
+from shanhai.accounts.models import User
 from shanhai.records import tabular
 from shanhai.records.access import access_record, require_record_write
 from shanhai.records.columns import (
@@ -118,7 +119,7 @@ def _map_headers(kind: RecordKind, headers: Sequence[str]) -> tuple[dict[int, Co
 
 def import_rows(
     kind: RecordKind,
-    actor: Any,
+    actor: User,
     headers: Sequence[str],
     rows: Sequence[Sequence[Any]],
     *,
@@ -145,7 +146,7 @@ def import_rows(
 
 def _import_row(
     kind: RecordKind,
-    actor: Any,
+    actor: User,
     lookup: Lookup,
     mapping: dict[int, Column],
     id_index: int | None,

@@ -12,8 +12,11 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
+from shanhai.accounts.models import User
+from shanhai.accounts.requests import AuthenticatedHttpRequest
+from shanhai.accounts.reveal import can_reveal
 from shanhai.records.columns import Column, Personal
 
 #: ``create(actor=…, **values)``, ``update(actor=…, record=…, **changes)``, ``delete(actor=…, record=…)``.
@@ -52,10 +55,10 @@ class RecordKind:
     prefetch_related: tuple[str, ...] = ()
     #: A detail template extending ``records/detail.html`` and the extra context it needs.
     detail_template: str = "records/detail.html"
-    detail_context: Callable[[HttpRequest, Any], dict[str, Any]] | None = None
+    detail_context: Callable[[AuthenticatedHttpRequest, Any], dict[str, Any]] | None = None
     #: Child kinds (work-log rows, monthly case counts) are reached from their parent's page.
     in_menu: bool = True
-    visibility: Callable[[Any], Q] | None = None
+    visibility: Callable[[User], Q] | None = None
     writable_units: Callable[[Any], list[Any]] | None = None
     #: The org unit whose ``reveals_personal`` permission lets a user view the record's personal
     #: columns in clear (default: the record's unit).
@@ -104,14 +107,12 @@ class RecordKind:
     def personal_columns(self) -> tuple[Personal, ...]:
         return tuple(c for c in self.columns if isinstance(c, Personal))
 
-    def personal_unit_of(self, record: Any, actor: Any = None) -> Any:
+    def personal_unit_of(self, record: Any, actor: User | None = None) -> Any:
         """The org unit whose reveal permission applies. ``personal_unit`` may give several (a woman's
         registering institution and her residence): the first where ``actor`` may reveal is chosen."""
         found = self.personal_unit(record) if self.personal_unit is not None else self.unit_of(record)
         units = [u for u in (found if isinstance(found, list | tuple) else [found]) if u is not None]
         if actor is not None:
-            from shanhai.accounts.reveal import can_reveal
-
             units = [u for u in units if can_reveal(actor, u)] or units
         return units[0] if units else None
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.core.selectors import ancestors, in_subtrees
@@ -23,7 +24,7 @@ from shanhai.workforce.models import Person
 
 
 class Lookup:
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: User) -> None:
         self.user = user
         self.scope = scope_of(user)
         self._memo: dict[tuple[str, str], Any] = {}

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.core.selectors import in_subtrees
 from shanhai.records.kinds import RecordKind
 
 
-def record_visibility(kind: RecordKind, user: Any) -> Q:
+def record_visibility(kind: RecordKind, user: User) -> Q:
     """Records at a unit in the user's subtrees, or credited to a partnership the user sees."""
     scope = scope_of(user)
     if scope.is_admin:
@@ -26,7 +27,7 @@ def record_visibility(kind: RecordKind, user: Any) -> Q:
     return condition
 
 
-def record_list(kind: RecordKind, user: Any) -> QuerySet[Any]:
+def record_list(kind: RecordKind, user: User) -> QuerySet[Any]:
     records = kind.model._default_manager.filter(record_visibility(kind, user))
     if kind.select_related:
         records = records.select_related(*kind.select_related)
@@ -35,6 +36,6 @@ def record_list(kind: RecordKind, user: Any) -> QuerySet[Any]:
     return records.order_by(*kind.ordering, "pk")
 
 
-def can_write_record(kind: RecordKind, user: Any, record_or_values: Any) -> bool:
+def can_write_record(kind: RecordKind, user: User, record_or_values: Any) -> bool:
     scope = scope_of(user)
     return scope.is_admin or any(scope.can_write_path(u.path) for u in kind.units_for_write(record_or_values))

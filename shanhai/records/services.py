@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
+from shanhai.accounts.models import User
 from shanhai.analytics import facts
 from shanhai.core.audit import audit_record, snapshot
 from shanhai.core.models import AuditAction, OrgUnit
@@ -40,7 +41,7 @@ def _m2m_snapshot(record: models.Model, m2m: dict[str, Iterable[models.Model]]) 
 @transaction.atomic
 def record_create(
     *,
-    actor: Any,
+    actor: User,
     record: R,
     validate: Validate,
     m2m: dict[str, Iterable[models.Model]] | None = None,
@@ -59,7 +60,7 @@ def record_create(
 @transaction.atomic
 def record_update(
     *,
-    actor: Any,
+    actor: User,
     record: R,
     changes: dict[str, Any],
     editable: Iterable[str],
@@ -89,7 +90,7 @@ def record_update(
 
 
 @transaction.atomic
-def record_delete(*, actor: Any, record: models.Model, dependents: Dependents | None = None) -> None:
+def record_delete(*, actor: User, record: models.Model, dependents: Dependents | None = None) -> None:
     """Delete a record; its facts (and those of dependents deleted with it) are withdrawn."""
     record = type(record)._default_manager.select_for_update().get(pk=record.pk)
     before, unit = snapshot(record), _unit(record)

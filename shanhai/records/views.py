@@ -16,16 +16,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 from django_tables2 import RequestConfig
 
+from shanhai.accounts.requests import AuthenticatedHtmxRequest, AuthenticatedHttpRequest
 from shanhai.accounts.reveal import can_reveal, reveal_personal
 from shanhai.accounts.scoping import scope_of
 from shanhai.records import imports, tabular
@@ -42,13 +42,9 @@ from shanhai.records.tasks import progress_of, run_import
 PER_PAGE = 50
 
 
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
 @login_required
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every record kind the menu offers, with how many records of it the user can see."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for kind in all_kinds():
@@ -61,7 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def record_list_page(request: HtmxHttpRequest, kind: str) -> HttpResponse:
+def record_list_page(request: AuthenticatedHtmxRequest, kind: str) -> HttpResponse:
     record_kind = kind_of(kind)
     filterset = record_filter(record_kind, request.GET or None, record_list(record_kind, request.user), request)
     table = record_table(record_kind, filterset.qs)
@@ -79,7 +75,7 @@ def record_list_page(request: HtmxHttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def export(request: HttpRequest, kind: str) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     record_kind = kind_of(kind)
     filterset = record_filter(record_kind, request.GET or None, record_list(record_kind, request.user), request)
     content = imports.export_xlsx(record_kind, filterset.qs.iterator(chunk_size=2000))
@@ -88,7 +84,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def template(request: HttpRequest, kind: str) -> HttpResponse:
+def template(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     record_kind = kind_of(kind)
     return _xlsx(imports.template_xlsx(record_kind), f"{record_kind.slug}-template.xlsx")
 
@@ -101,7 +97,7 @@ def _xlsx(content: bytes, file_name: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
     record_kind = kind_of(kind)
     record = access_record(record_kind, request.user, public_id)
     return _detail(request, record_kind, record)
@@ -111,7 +107,7 @@ def detail(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpRespons
 @require_POST
 @sensitive_post_parameters("reason")
 @sensitive_variables()
-def record_reveal(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
+def record_reveal(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
     """The detail page again, its personal columns in clear: 403 without the permission, the form's
     error without a reason. Rendered, never redirected: clear values stay out of URLs and sessions."""
     record_kind = kind_of(kind)
@@ -138,7 +134,7 @@ def record_reveal(request: HttpRequest, kind: str, public_id: uuid.UUID) -> Http
 
 
 def _detail(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     kind: RecordKind,
     record: Any,
     *,
@@ -185,7 +181,7 @@ def _after_save(kind: RecordKind, record: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest, kind: str) -> HttpResponse:
+def create(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     record_kind = kind_of(kind)
     if not scope_of(request.user).can_write_anything:
         raise PermissionDenied
@@ -208,7 +204,7 @@ def create(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
     record_kind = kind_of(kind)
     record = access_record(record_kind, request.user, public_id, for_write=True)
     form = RecordForm(record_kind, request.user, request.POST or None, record=record)
@@ -231,7 +227,7 @@ def edit(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
+def delete(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
     record_kind = kind_of(kind)
     record = access_record(record_kind, request.user, public_id, for_write=True)
     parent = _parent(record_kind, record)
@@ -250,7 +246,7 @@ def delete(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpRespons
 # --- import ------------------------------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_page(request: HttpRequest, kind: str) -> HttpResponse:
+def import_page(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     """Upload a filled template. Small files are imported at once; larger ones in the background."""
     record_kind = kind_of(kind)
     if not scope_of(request.user).can_write_anything:
@@ -273,7 +269,7 @@ def import_page(request: HttpRequest, kind: str) -> HttpResponse:
             return render(request, "records/import.html", context, status=200 if context["result"].ok else 400)
         job = ImportJob.objects.create(
             kind=record_kind.slug,
-            user=request.user,  # type: ignore[misc]
+            user=request.user,
             file_name=upload.name or "",
             content=content,
             total_rows=len(rows),
@@ -289,7 +285,7 @@ def _notes(kind: RecordKind) -> list[tuple[str, str]]:
 
 @login_required
 @require_GET
-def import_job(request: HtmxHttpRequest, kind: str, job_id: uuid.UUID) -> HttpResponse:
+def import_job(request: AuthenticatedHtmxRequest, kind: str, job_id: uuid.UUID) -> HttpResponse:
     record_kind = kind_of(kind)
     job = get_object_or_404(ImportJob, public_id=job_id, kind=record_kind.slug)
     if job.user_id != request.user.pk:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.http import Http404
 
+from shanhai.accounts.models import User
 from shanhai.partnerships.access import access_programme
 from shanhai.reports.models import Report
 from shanhai.reports.selectors import visible_partnership_ids
 
 
-def access_report(actor: Any, public_id: uuid.UUID | str) -> Report:
+def access_report(actor: User, public_id: uuid.UUID | str) -> Report:
     try:
         report = Report.objects.select_related("programme", "requested_by").get(public_id=public_id)
     except (Report.DoesNotExist, ValueError):

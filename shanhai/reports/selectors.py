@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shanhai.accounts.models import User
 from shanhai.analytics.engine import Grid, IndicatorValue, Scope, evaluate, evaluate_grid
 from shanhai.analytics.registry import Indicator, registry
 from shanhai.analytics.tiles import RECORD_APPS
@@ -31,13 +31,13 @@ BAR_INDICATORS = ("techniques_introduced", "expert_patient_visits")
 RECENT_REPORTS = 20
 
 
-def visible_partnership_ids(actor: Any, programme: Programme) -> list[int]:
+def visible_partnership_ids(actor: User, programme: Programme) -> list[int]:
     """The programme's partnerships the user sees (a report breaks its figures down by these only)."""
     visible = Partnership.objects.filter(partnership_visibility(actor), programme=programme)
     return list(visible.order_by("pk").values_list("pk", flat=True))
 
 
-def report_list(actor: Any, programme: Programme) -> list[Report]:
+def report_list(actor: User, programme: Programme) -> list[Report]:
     """The programme's recent reports the user may download: none breaks down a partnership they do not see."""
     visible = set(visible_partnership_ids(actor, programme))
     reports = Report.objects.filter(programme=programme).select_related("programme", "requested_by")

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from shanhai.accounts.models import User
 from shanhai.core.periods import Period
 from shanhai.partnerships.models import Programme
 from shanhai.reports.models import Report, ReportFormat, ReportStatus
 from shanhai.reports.selectors import visible_partnership_ids
 
 
-def report_request(*, actor: Any, programme: Programme, period: Period, format: ReportFormat | str) -> Report:
+def report_request(*, actor: User, programme: Programme, period: Period, format: ReportFormat | str) -> Report:
     """Queue a programme report. The caller has checked ``access_programme``; the report breaks the
     programme's figures down only by the partnerships ``actor`` sees now."""
     from shanhai.reports.tasks import build_report

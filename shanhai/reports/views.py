@@ -6,10 +6,11 @@ import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.partnerships.access import access_programme
 from shanhai.reports import selectors, services
 from shanhai.reports.access import access_report
@@ -19,7 +20,7 @@ from shanhai.reports.models import ReportStatus
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def programme_reports(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_reports(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = access_programme(request.user, pk)
     default = selectors.default_period(programme)
     form = ReportRequestForm(request.POST or None, initial={"period": default.code})
@@ -49,7 +50,7 @@ def programme_reports(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+def download(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> FileResponse:
     report = access_report(request.user, public_id)
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.accounts.models import User
 from shanhai.core.form_base import DateInput, ServiceForm
 from shanhai.records.lookup import Lookup
 from shanhai.workforce.models import Person
@@ -18,7 +19,7 @@ class HandoverForm(ServiceForm):
     on = forms.DateField(label=_("Handed over on"), widget=DateInput(), initial=date.today)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["successor"]
         field.queryset = Lookup(user).people()  # type: ignore[attr-defined]

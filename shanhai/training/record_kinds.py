@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.records.columns import (
     Boolean,
     Choice,
@@ -104,7 +104,7 @@ def _mentorship_status(mentorship: Mentorship) -> str:
 
 
 # --- detail pages -------------------------------------------------------------------------------------
-def _course_context(request: HttpRequest, course: Course) -> dict[str, Any]:
+def _course_context(request: AuthenticatedHttpRequest, course: Course) -> dict[str, Any]:
     return {
         "sessions": course.sessions.all(),
         "groups": course.groups.select_related("institution"),
@@ -112,7 +112,7 @@ def _course_context(request: HttpRequest, course: Course) -> dict[str, Any]:
     }
 
 
-def _mentorship_context(request: HttpRequest, mentorship: Mentorship) -> dict[str, Any]:
+def _mentorship_context(request: AuthenticatedHttpRequest, mentorship: Mentorship) -> dict[str, Any]:
     from shanhai.training.forms import CompleteForm, HandoverForm
 
     return {

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from shanhai.accounts.models import User
 from shanhai.records.kinds import kind_of
 from shanhai.records.selectors import record_list
 from shanhai.training.models import Apprenticeship, Mentorship, Outcome
 from shanhai.workforce.models import Posting
 
 
-def active_mentorships(user: Any) -> QuerySet[Mentorship]:
+def active_mentorships(user: User) -> QuerySet[Mentorship]:
     """Mentorships the user sees with at least one apprentice still in training."""
     return record_list(kind_of("mentorships"), user).filter(
         Exists(Apprenticeship.objects.filter(mentorship=OuterRef("pk"), outcome=Outcome.IN_PROGRESS))
     )
 
 
-def mentorships_needing_handover(user: Any, *, today: date | None = None) -> QuerySet[Mentorship]:
+def mentorships_needing_handover(user: User, *, today: date | None = None) -> QuerySet[Mentorship]:
     """Active mentorships whose mentor has no posting in force today: hand them over to a successor."""
     today = today or date.today()
     in_force = Posting.objects.filter(person_id=OuterRef("mentor_id"), started_on__lte=today).filter(

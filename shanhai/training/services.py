@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shanhai.accounts.models import User
 from shanhai.core.audit import audit_record, snapshot
 from shanhai.core.models import AuditAction, OrgUnit
 from shanhai.partnerships.models import Partnership
@@ -99,7 +100,7 @@ def _validate_course(course: Course, trainers: Iterable[Person] | None, particip
 
 def course_create(
     *,
-    actor: Any,
+    actor: User,
     title: str,
     kind: str,
     started_on: date,
@@ -137,7 +138,7 @@ def course_create(
     )
 
 
-def course_update(*, actor: Any, record: Course, **changes: Any) -> Course:
+def course_update(*, actor: User, record: Course, **changes: Any) -> Course:
     if "ended_on" in changes and changes["ended_on"] is None:
         changes["ended_on"] = changes.get("started_on", record.started_on)
     if "hours" in changes:
@@ -158,7 +159,7 @@ def course_update(*, actor: Any, record: Course, **changes: Any) -> Course:
     )
 
 
-def course_delete(*, actor: Any, record: Course) -> None:
+def course_delete(*, actor: User, record: Course) -> None:
     """Delete a course with its sessions and counted groups (their facts are withdrawn too)."""
     record_delete(actor=actor, record=record, dependents=_course_dependents)
 
@@ -184,7 +185,7 @@ def _validate_session(session: CourseSession) -> None:
 
 def course_session_create(
     *,
-    actor: Any,
+    actor: User,
     course: Course,
     on: date,
     kind: str,
@@ -203,7 +204,7 @@ def course_session_create(
     return record_create(actor=actor, record=session, validate=_validate_session)
 
 
-def course_session_update(*, actor: Any, record: CourseSession, **changes: Any) -> CourseSession:
+def course_session_update(*, actor: User, record: CourseSession, **changes: Any) -> CourseSession:
     if "hours" in changes:
         changes["hours"] = Decimal(str(changes["hours"] if changes["hours"] is not None else 0))
     return record_update(
@@ -211,7 +212,7 @@ def course_session_update(*, actor: Any, record: CourseSession, **changes: Any) 
     )
 
 
-def course_session_delete(*, actor: Any, record: CourseSession) -> None:
+def course_session_delete(*, actor: User, record: CourseSession) -> None:
     record_delete(actor=actor, record=record)
 
 
@@ -233,16 +234,16 @@ def _validate_group(group: CourseGroup) -> None:
     _raise(errors)
 
 
-def course_group_create(*, actor: Any, course: Course, institution: OrgUnit, count: int) -> CourseGroup:
+def course_group_create(*, actor: User, course: Course, institution: OrgUnit, count: int) -> CourseGroup:
     group = CourseGroup(course=course, institution=institution, count=count)
     return record_create(actor=actor, record=group, validate=_validate_group)
 
 
-def course_group_update(*, actor: Any, record: CourseGroup, **changes: Any) -> CourseGroup:
+def course_group_update(*, actor: User, record: CourseGroup, **changes: Any) -> CourseGroup:
     return record_update(actor=actor, record=record, changes=changes, editable=GROUP_FIELDS, validate=_validate_group)
 
 
-def course_group_delete(*, actor: Any, record: CourseGroup) -> None:
+def course_group_delete(*, actor: User, record: CourseGroup) -> None:
     record_delete(actor=actor, record=record)
 
 
@@ -278,7 +279,7 @@ def _validate_mentorship(mentorship: Mentorship, apprentices: Iterable[Person] |
 @transaction.atomic
 def mentorship_create(
     *,
-    actor: Any,
+    actor: User,
     mentor: Person,
     partnership: Partnership,
     started_on: date,
@@ -295,7 +296,7 @@ def mentorship_create(
 
 
 @transaction.atomic
-def mentorship_update(*, actor: Any, record: Mentorship, **changes: Any) -> Mentorship:
+def mentorship_update(*, actor: User, record: Mentorship, **changes: Any) -> Mentorship:
     """Change a mentorship; ``apprentices`` adds pairs for new people and removes pairs with no logbook yet."""
     wanted = list(dict.fromkeys(changes.pop("apprentices"))) if "apprentices" in changes else None
     record = record_update(
@@ -331,13 +332,13 @@ def mentorship_update(*, actor: Any, record: Mentorship, **changes: Any) -> Ment
     return record
 
 
-def mentorship_delete(*, actor: Any, record: Mentorship) -> None:
+def mentorship_delete(*, actor: User, record: Mentorship) -> None:
     """Delete a mentorship with its apprenticeships and logbook (their facts are withdrawn)."""
     record_delete(actor=actor, record=record, dependents=_mentorship_dependents)
 
 
 @transaction.atomic
-def mentorship_hand_over(*, actor: Any, record: Mentorship, successor: Person, on: date, note: str = "") -> Mentorship:
+def mentorship_hand_over(*, actor: User, record: Mentorship, successor: Person, on: date, note: str = "") -> Mentorship:
     """The mentor leaves: the mentorship and its open apprenticeships continue under ``successor``.
 
     Keeps the history in a ``MentorshipHandover`` row (audited); the pairs are not interrupted.
@@ -422,7 +423,7 @@ def _validate_apprenticeship(a: Apprenticeship) -> None:
 
 def apprenticeship_create(
     *,
-    actor: Any,
+    actor: User,
     mentorship: Mentorship,
     apprentice: Person,
     started_on: date | None = None,
@@ -443,7 +444,7 @@ def apprenticeship_create(
     return record_create(actor=actor, record=record, validate=_validate_apprenticeship)
 
 
-def apprenticeship_update(*, actor: Any, record: Apprenticeship, **changes: Any) -> Apprenticeship:
+def apprenticeship_update(*, actor: User, record: Apprenticeship, **changes: Any) -> Apprenticeship:
     if "outcome" in changes and not changes["outcome"]:
         changes["outcome"] = Outcome.IN_PROGRESS
     return record_update(
@@ -451,12 +452,12 @@ def apprenticeship_update(*, actor: Any, record: Apprenticeship, **changes: Any)
     )
 
 
-def apprenticeship_delete(*, actor: Any, record: Apprenticeship) -> None:
+def apprenticeship_delete(*, actor: User, record: Apprenticeship) -> None:
     record_delete(actor=actor, record=record)
 
 
 def apprenticeship_complete(
-    *, actor: Any, record: Apprenticeship, on: date, is_backbone: bool = True
+    *, actor: User, record: Apprenticeship, on: date, is_backbone: bool = True
 ) -> Apprenticeship:
     """The apprentice completes on ``on``; with ``is_backbone`` they count as a technical backbone (技术骨干) from then."""
     if record.outcome != Outcome.IN_PROGRESS:
@@ -496,7 +497,7 @@ def _validate_milestone(m: MentorshipMilestone) -> None:
 @transaction.atomic
 def mentorship_milestone_create(
     *,
-    actor: Any,
+    actor: User,
     apprenticeship: Apprenticeship,
     on: date,
     kind: str,
@@ -511,7 +512,7 @@ def mentorship_milestone_create(
     return milestone
 
 
-def mentorship_milestone_update(*, actor: Any, record: MentorshipMilestone, **changes: Any) -> MentorshipMilestone:
+def mentorship_milestone_update(*, actor: User, record: MentorshipMilestone, **changes: Any) -> MentorshipMilestone:
     if record.kind == MilestoneKind.SIGN_OFF and ({"kind", "on", "apprenticeship"} & set(changes)):
         raise ValidationError(
             {"kind": _("Delete this sign-off and record a new one to change its date or apprentice.")}
@@ -522,7 +523,7 @@ def mentorship_milestone_update(*, actor: Any, record: MentorshipMilestone, **ch
 
 
 @transaction.atomic
-def mentorship_milestone_delete(*, actor: Any, record: MentorshipMilestone) -> None:
+def mentorship_milestone_delete(*, actor: User, record: MentorshipMilestone) -> None:
     """Delete a logbook entry; deleting the sign-off reopens the apprenticeship it completed."""
     apprenticeship = record.apprenticeship
     is_sign_off = record.kind == MilestoneKind.SIGN_OFF

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.records.access import access_record
 from shanhai.records.kinds import kind_of
 from shanhai.training import services
@@ -20,7 +21,7 @@ from shanhai.training.selectors import mentorships_needing_handover
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def mentorship_hand_over(request: HttpRequest, public_id: str) -> HttpResponse:
+def mentorship_hand_over(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     mentorship = access_record(kind_of("mentorships"), request.user, public_id, for_write=True)
     form = HandoverForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -45,7 +46,7 @@ def mentorship_hand_over(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def apprenticeship_complete(request: HttpRequest, public_id: str) -> HttpResponse:
+def apprenticeship_complete(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     apprenticeship = access_record(kind_of("apprenticeships"), request.user, public_id, for_write=True)
     form = CompleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -65,6 +66,6 @@ def apprenticeship_complete(request: HttpRequest, public_id: str) -> HttpRespons
 
 
 @login_required
-def handovers_due(request: HttpRequest) -> HttpResponse:
+def handovers_due(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Active mentorships whose mentor has no posting in force today."""
     return render(request, "training/handovers_due.html", {"mentorships": mentorships_needing_handover(request.user)})

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.workforce.models import Person
 
 
-def access_person(actor: Any, public_id: str | uuid.UUID, *, for_write: bool = False) -> Person:
+def access_person(actor: User, public_id: str | uuid.UUID, *, for_write: bool = False) -> Person:
     try:
         person = Person.objects.select_related("institution", "department", "title").get(
             public_id=uuid.UUID(str(public_id))

@@ -7,9 +7,9 @@ import uuid
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from shanhai.accounts.requests import AuthenticatedRequest
 from shanhai.core.api import ApiView, errors, parsed
 from shanhai.partnerships.access import access_org_unit
 from shanhai.workforce.access import access_person
@@ -20,6 +20,8 @@ from shanhai.workforce.services import person_create
 
 
 class PersonListCreate(ApiView):
+    request: AuthenticatedRequest
+
     serializer_class = PersonCreateSerializer
 
     def get_queryset(self) -> QuerySet[Person]:
@@ -37,7 +39,7 @@ class PersonListCreate(ApiView):
         parameters=[PersonQuerySerializer],
         responses={200: PersonSerializer(many=True), **errors(400)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """Staff of the institutions in the user's subtrees. Phone numbers are masked."""
         return self.paginated(self.get_queryset(), PersonSerializer)
 
@@ -47,7 +49,7 @@ class PersonListCreate(ApiView):
         request=PersonCreateSerializer,
         responses={201: PersonSerializer, **errors(400, 403, 404)},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         """404 if the institution is not visible to the user, 403 if the user may not write there."""
         data = parsed(PersonCreateSerializer, request.data, request)
         data["institution"] = access_org_unit(request.user, data["institution"], for_write=True)
@@ -56,11 +58,13 @@ class PersonListCreate(ApiView):
 
 
 class PersonDetail(ApiView):
+    request: AuthenticatedRequest
+
     @extend_schema(
         operation_id="people_retrieve",
         summary="One person, by public id",
         responses={200: PersonSerializer, **errors(404)},
     )
-    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: uuid.UUID) -> Response:
         """404 outside the user's subtrees. The phone number is masked."""
         return Response(PersonSerializer(access_person(request.user, public_id)).data)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.accounts.scoping import scope_of
 from shanhai.core.models import OrgUnit, OrgUnitKind, TitleLevel
 from shanhai.workforce.models import Person
 
 
-def readable_institutions(request: HttpRequest) -> QuerySet[OrgUnit]:
+def readable_institutions(request: AuthenticatedHttpRequest) -> QuerySet[OrgUnit]:
     return (
         OrgUnit.objects.filter(scope_of(request.user).read_q())
         .exclude(kind__in=OrgUnitKind.region_kinds())

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.core.form_base import ServiceForm
 from shanhai.core.models import Department, OrgUnit, OrgUnitKind, ProfessionalTitle
@@ -37,7 +38,7 @@ class PersonForm(ServiceForm):
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     clear_phone = forms.BooleanField(label=_("Remove the phone number"), required=False)
 
-    def __init__(self, user: Any, *args: Any, person: Person | None = None, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, person: Person | None = None, **kwargs: Any) -> None:
         if person is not None:
             kwargs["initial"] = {
                 name: getattr(person, name) for name in ("name", "gender", "institution", "department", "title")

@@ -7,10 +7,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.accounts.models import User
+from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.core.models import Department, ProfessionalTitle
 from shanhai.core.personal import mask_phone, normalise_phone
 from shanhai.partnerships.selectors import programme_list
@@ -51,11 +52,11 @@ def _get(obj: Any, name: str) -> Any:
 
 
 # --- people: the staff the other records name; the phone is personal data -------------------------------
-def _person_update(*, actor: Any, record: Person, **changes: Any) -> Person:
+def _person_update(*, actor: User, record: Person, **changes: Any) -> Person:
     return services.person_update(actor=actor, person=record, **changes)
 
 
-def _person_delete(*, actor: Any, record: Person) -> None:
+def _person_delete(*, actor: User, record: Person) -> None:
     raise ValidationError(_("People are not deleted: postings, trips and placements keep referring to them."))
 
 
@@ -97,7 +98,7 @@ PEOPLE = register(
 
 
 # --- batches: owned by the programme, visible to whoever sees the programme ------------------------
-def _batch_visibility(user: Any) -> Q:
+def _batch_visibility(user: User) -> Q:
     return Q(programme__in=programme_list(user).values("pk"))
 
 
@@ -150,7 +151,7 @@ def _title(posting_or_placement: Any) -> str:
 LOG_TOTALS = ("patients", *(f"operations_grade_{g}" for g in (1, 2, 3, 4)), "teaching_sessions", "consultations")
 
 
-def _posting_detail(request: HttpRequest, posting: Posting) -> dict[str, Any]:
+def _posting_detail(request: AuthenticatedHttpRequest, posting: Posting) -> dict[str, Any]:
     logs = list(posting.logs.order_by("month"))
     totals = posting.logs.aggregate(**{name: Sum(name) for name in LOG_TOTALS})
     totals = {name: value or 0 for name, value in totals.items()}

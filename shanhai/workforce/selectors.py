@@ -6,11 +6,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.workforce.models import Person
 
 
-def person_list(user: Any, *, search: str = "", institution: Any = None, title_level: str = "") -> QuerySet[Person]:
+def person_list(user: User, *, search: str = "", institution: Any = None, title_level: str = "") -> QuerySet[Person]:
     people = (
         Person.objects.filter(scope_of(user).read_q("institution__path"))
         .select_related("institution", "department", "title")

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from shanhai.accounts.models import User
 from shanhai.core.audit import audit_record, snapshot
 from shanhai.core.models import AuditAction, Department, OrgUnit, OrgUnitKind, ProfessionalTitle
 from shanhai.core.periods import month_of
@@ -54,7 +55,7 @@ def _validate(person: Person) -> None:
 @transaction.atomic
 def person_create(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     gender: str,
     institution: OrgUnit,
@@ -77,7 +78,7 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
+def person_update(*, actor: User, person: Person, **changes: Any) -> Person:
     if unknown := set(changes) - set(PERSON_FIELDS):
         raise ValueError(f"not editable: {sorted(unknown)}")
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -196,7 +197,7 @@ def _validate_batch(batch: Batch) -> None:
 
 def batch_create(
     *,
-    actor: Any,
+    actor: User,
     programme: Programme,
     number: int,
     started_on: date,
@@ -209,13 +210,13 @@ def batch_create(
     return record_create(actor=actor, record=batch, validate=_validate_batch)
 
 
-def batch_update(*, actor: Any, record: Batch, **changes: Any) -> Batch:
+def batch_update(*, actor: User, record: Batch, **changes: Any) -> Batch:
     if "name" in changes:
         changes["name"] = (changes["name"] or "").strip()
     return record_update(actor=actor, record=record, changes=changes, editable=BATCH_FIELDS, validate=_validate_batch)
 
 
-def batch_delete(*, actor: Any, record: Batch) -> None:
+def batch_delete(*, actor: User, record: Batch) -> None:
     if count := record.postings.count():
         message = ngettext(
             "%(count)d posting belongs to this batch; move or delete it first.",
@@ -298,7 +299,7 @@ def _logs_of(posting: Posting) -> Iterable[PostingLog]:
 
 def posting_create(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     partnership: Partnership,
     host: OrgUnit,
@@ -325,7 +326,7 @@ def posting_create(
     return record_create(actor=actor, record=posting, validate=_validate_posting)
 
 
-def posting_update(*, actor: Any, record: Posting, **changes: Any) -> Posting:
+def posting_update(*, actor: User, record: Posting, **changes: Any) -> Posting:
     return record_update(
         actor=actor,
         record=record,
@@ -336,7 +337,7 @@ def posting_update(*, actor: Any, record: Posting, **changes: Any) -> Posting:
     )
 
 
-def posting_delete(*, actor: Any, record: Posting) -> None:
+def posting_delete(*, actor: User, record: Posting) -> None:
     """Delete a posting with its work logs (their facts are withdrawn too)."""
     record_delete(actor=actor, record=record, dependents=_logs_of)
 
@@ -386,7 +387,7 @@ def _validate_log(log: PostingLog) -> None:
 
 def posting_log_create(
     *,
-    actor: Any,
+    actor: User,
     posting: Posting,
     month: int,
     patients: int | None = 0,
@@ -411,12 +412,12 @@ def posting_log_create(
     return record_create(actor=actor, record=log, validate=_validate_log)
 
 
-def posting_log_update(*, actor: Any, record: PostingLog, **changes: Any) -> PostingLog:
+def posting_log_update(*, actor: User, record: PostingLog, **changes: Any) -> PostingLog:
     changes = {k: (v or 0) if k in LOG_COUNTS else v for k, v in changes.items()}
     return record_update(actor=actor, record=record, changes=changes, editable=LOG_FIELDS, validate=_validate_log)
 
 
-def posting_log_delete(*, actor: Any, record: PostingLog) -> None:
+def posting_log_delete(*, actor: User, record: PostingLog) -> None:
     record_delete(actor=actor, record=record)
 
 
@@ -448,7 +449,7 @@ def _validate_trip(trip: VisitingTrip, experts: list[Person] | None = None) -> N
 
 def visiting_trip_create(
     *,
-    actor: Any,
+    actor: User,
     partnership: Partnership,
     host: OrgUnit,
     started_on: date,
@@ -469,7 +470,7 @@ def visiting_trip_create(
     )
 
 
-def visiting_trip_update(*, actor: Any, record: VisitingTrip, **changes: Any) -> VisitingTrip:
+def visiting_trip_update(*, actor: User, record: VisitingTrip, **changes: Any) -> VisitingTrip:
     experts = list(dict.fromkeys(changes["experts"])) if "experts" in changes else None
     if experts is not None:
         changes["experts"] = experts
@@ -485,7 +486,7 @@ def visiting_trip_update(*, actor: Any, record: VisitingTrip, **changes: Any) ->
     )
 
 
-def visiting_trip_delete(*, actor: Any, record: VisitingTrip) -> None:
+def visiting_trip_delete(*, actor: User, record: VisitingTrip) -> None:
     record_delete(actor=actor, record=record)
 
 
@@ -550,7 +551,7 @@ def _validate_placement(placement: Placement) -> None:
 
 def placement_create(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     partnership: Partnership,
     host: OrgUnit,
@@ -576,7 +577,7 @@ def placement_create(
     return record_create(actor=actor, record=placement, validate=_validate_placement)
 
 
-def placement_update(*, actor: Any, record: Placement, **changes: Any) -> Placement:
+def placement_update(*, actor: User, record: Placement, **changes: Any) -> Placement:
     if unknown := set(changes) - set(PLACEMENT_FIELDS):
         raise ValueError(f"not editable: {sorted(unknown)}")
     if "person" in changes and changes["person"] is not None:
@@ -594,5 +595,5 @@ def placement_update(*, actor: Any, record: Placement, **changes: Any) -> Placem
     )
 
 
-def placement_delete(*, actor: Any, record: Placement) -> None:
+def placement_delete(*, actor: User, record: Placement) -> None:
     record_delete(actor=actor, record=record)

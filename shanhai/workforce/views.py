@@ -7,13 +7,13 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.middleware import HtmxDetails
 from django_tables2 import RequestConfig
 
+from shanhai.accounts.requests import AuthenticatedHtmxRequest, AuthenticatedHttpRequest
 from shanhai.accounts.scoping import scope_of
 from shanhai.workforce import selectors, services
 from shanhai.workforce.access import access_person
@@ -24,13 +24,9 @@ from shanhai.workforce.tables import PersonTable
 PER_PAGE = 50
 
 
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
 @login_required
 @require_GET
-def person_list(request: HtmxHttpRequest) -> HttpResponse:
+def person_list(request: AuthenticatedHtmxRequest) -> HttpResponse:
     filterset = PersonFilter(request.GET or None, queryset=selectors.person_list(request.user), request=request)
     table = PersonTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
@@ -41,7 +37,7 @@ def person_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def person_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     person = access_person(request.user, public_id)
     can_edit = scope_of(request.user).can_write_path(person.institution.path)
     return render(request, "workforce/person_detail.html", {"person": person, "can_edit": can_edit})
@@ -49,7 +45,7 @@ def person_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not scope_of(request.user).can_write_anything:
         raise PermissionDenied
     form = PersonForm(request.user, request.POST or None)
@@ -67,7 +63,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def person_edit(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     person = access_person(request.user, public_id, for_write=True)
     form = PersonForm(request.user, request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
