@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from shanhai.accounts.requests import AuthenticatedRequest
 from shanhai.core.api import ApiView, errors, parsed
 from shanhai.core.models import OrgUnit
 from shanhai.core.serializers import OrgUnitCreateSerializer, OrgUnitQuerySerializer, OrgUnitSerializer
@@ -17,6 +17,8 @@ from shanhai.partnerships.access import access_org_unit, require_org_write, visi
 
 # --- org units ---------------------------------------------------------------------------------
 class OrgUnitListCreate(ApiView):
+    request: AuthenticatedRequest
+
     serializer_class = OrgUnitCreateSerializer
 
     def get_queryset(self) -> QuerySet[OrgUnit]:
@@ -36,7 +38,7 @@ class OrgUnitListCreate(ApiView):
         parameters=[OrgUnitQuerySerializer],
         responses={200: OrgUnitSerializer(many=True), **errors(400)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """The user's subtrees, plus the units at either end of the partnerships they can see."""
         return self.paginated(self.get_queryset(), OrgUnitSerializer)
 
@@ -46,7 +48,7 @@ class OrgUnitListCreate(ApiView):
         request=OrgUnitCreateSerializer,
         responses={201: OrgUnitSerializer, **errors(400, 403, 404)},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         """404 if the parent is not visible, 403 if the user may not write under it (a new root
         needs a system administrator)."""
         data = parsed(OrgUnitCreateSerializer, request.data, request)
@@ -58,11 +60,13 @@ class OrgUnitListCreate(ApiView):
 
 
 class OrgUnitDetail(ApiView):
+    request: AuthenticatedRequest
+
     @extend_schema(
         operation_id="org_units_retrieve",
         summary="One organisation unit, by code",
         responses={200: OrgUnitSerializer, **errors(404)},
     )
-    def get(self, request: Request, code: str) -> Response:
+    def get(self, request: AuthenticatedRequest, code: str) -> Response:
         """404 for a unit the user cannot see."""
         return Response(OrgUnitSerializer(access_org_unit(request.user, code)).data)

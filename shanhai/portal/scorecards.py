@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.analytics.engine import Grid, IndicatorValue, Scope, evaluate, evaluate_grid
 from shanhai.analytics.registry import Flow, Indicator, Negate, Term, registry
 from shanhai.analytics.registry import Sum as TermSum
@@ -532,7 +533,7 @@ def as_of_date(request: HttpRequest) -> tuple[AsOfForm, date]:
 
 
 @login_required
-def scorecard_partnership(request: HttpRequest, pk: int) -> HttpResponse:
+def scorecard_partnership(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = access_partnership(request.user, pk)
     form, today = as_of_date(request)
     scorecard = partnership_scorecard(request.user, partnership, today)
@@ -541,7 +542,7 @@ def scorecard_partnership(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def scorecard_programme(request: HttpRequest, pk: int) -> HttpResponse:
+def scorecard_programme(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = access_programme(request.user, pk)
     form, today = as_of_date(request)
     scorecard = programme_scorecard(request.user, programme, today)

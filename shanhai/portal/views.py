@@ -9,11 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.accounts.scoping import scope_of
 from shanhai.analytics import engine
 from shanhai.analytics.engine import IndicatorValue, Scope
@@ -60,7 +61,7 @@ def visible_children(user: Any, unit: OrgUnit) -> QuerySet[OrgUnit]:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     period_form = PeriodForm(request.GET)
     period = period_form.chosen(current_year())
     scope = scope_of(request.user)
@@ -70,7 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def org_tree(request: HttpRequest) -> HttpResponse:
+def org_tree(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     if scope.is_admin:
         units = selectors.children(None)
@@ -80,13 +81,13 @@ def org_tree(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def org_children(request: HttpRequest, code: str) -> HttpResponse:
+def org_children(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     unit = access_org_unit(request.user, code)
     return render(request, "portal/org_tree.html#nodes", {"units": visible_children(request.user, unit)})
 
 
 @login_required
-def org_detail(request: HttpRequest, code: str) -> HttpResponse:
+def org_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     unit = access_org_unit(request.user, code)
     scope = scope_of(request.user)
     period_form = PeriodForm(request.GET)
@@ -110,7 +111,7 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def org_create(request: HttpRequest) -> HttpResponse:
+def org_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     parent_code = request.GET.get("parent", "")
     parent = access_org_unit(request.user, parent_code) if parent_code else None
     require_org_write(request.user, parent)
@@ -127,7 +128,7 @@ def org_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def org_edit(request: HttpRequest, code: str) -> HttpResponse:
+def org_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     unit = access_org_unit(request.user, code, for_write=True)
     form = OrgUnitForm(request.POST or None, initial=OrgUnitForm.initial_for(unit))
     if form.is_valid():
@@ -163,7 +164,7 @@ def move_target(user: Any, code: str) -> OrgUnit | None:
 
 
 @login_required
-def org_move(request: HttpRequest, code: str) -> HttpResponse:
+def org_move(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     unit = access_org_unit(request.user, code, for_write=True)
     form = OrgMoveForm(request.POST or None, initial={"parent_code": unit.parent.code if unit.parent else ""})
     if form.is_valid():
@@ -179,7 +180,7 @@ def org_move(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     if not scope.can_audit:
         raise Http404
