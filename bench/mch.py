@@ -243,9 +243,9 @@ class Generator:
         return c
 
     def pregnancy(self, c: Chunk) -> None:
+        from shanhai.maternal.derived import derive_dates
         from shanhai.maternal.identity import id_number_digest
         from shanhai.maternal.models import EndReason, Pregnancy, PregnancyStatus, Woman
-        from shanhai.maternal.services import derive_dates
 
         rng, today = self.rng, self.today
         township = rng.choice(self.t.townships)
@@ -414,9 +414,9 @@ class Generator:
         )
 
     def open_case(self, c: Chunk, pregnancy: Any, grading: Any, last: int, ongoing: bool) -> Any:
-        """The 专案 an orange, red or purple grading opens (services.needs_case / report_deadline)."""
+        """The 专案 an orange, red or purple grading opens (rules.needs_case / report_deadline)."""
         from shanhai.maternal.models import RiskCase
-        from shanhai.maternal.services import needs_case, report_deadline
+        from shanhai.maternal.rules import needs_case, report_deadline
 
         if not needs_case(grading.colour, grading.is_purple):
             return None
@@ -441,7 +441,7 @@ class Generator:
 
     def escalate(self, c: Chunk, pregnancy: Any, case: Any, grading: Any, last: int, ongoing: bool) -> None:
         from shanhai.maternal.models import colour_rank
-        from shanhai.maternal.services import needs_case, report_deadline
+        from shanhai.maternal.rules import needs_case, report_deadline
 
         if case is None:
             self.open_case(c, pregnancy, grading, last, ongoing)
@@ -550,8 +550,8 @@ class Generator:
             self.child(c, pregnancy, township, delivery)
 
     def child(self, c: Chunk, pregnancy: Any, township: Township, delivery: Any) -> None:
+        from shanhai.maternal.derived import derive_child
         from shanhai.maternal.models import Child, ChildCheck
-        from shanhai.maternal.services import derive_child
 
         rng, today = self.rng, self.today
         born = delivery.delivered_on

@@ -24,7 +24,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
 
@@ -62,6 +62,7 @@ from shanhai.maternal.models import (
     Sex,
     Woman,
 )
+from shanhai.maternal.rules import can_grade, catalogue_for, noon
 
 # --- S4 · the counts behind Baoji's 2021Oct figures -----------------------------------------------------------
 S4_PERIOD = "2021Oct"
@@ -212,10 +213,6 @@ def _growth(days: int) -> tuple[float, float]:
             share = max(days - d0, 0) / (d1 - d0)
             return w0 + (w1 - w0) * share, l0 + (l1 - l0) * share
     return GROWTH[-1][1], GROWTH[-1][2]
-
-
-def _noon(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(12, 0)))
 
 
 class Names:
@@ -538,7 +535,7 @@ class BaojiMch:
             items = [rng.choice(GENERIC_SCREENING)]
         self.assessment(pregnancy, AssessmentKind.SCREENING, plan.registration_day, registered_at, items)
         visits: list[tuple[int, OrgUnit]] = [(plan.registration_day, registered_at)]
-        grader = registered_at if services.can_grade(registered_at) else rng.choice(plan.area.graders)
+        grader = registered_at if can_grade(registered_at) else rng.choice(plan.area.graders)
         graded_on = plan.registration_day if grader is registered_at else None
         if graded_on is None and items and plan.registration_day + 3 < last:
             arrived = min(plan.registration_day + rng.randint(3, 10), last - 1)
@@ -588,9 +585,9 @@ class BaojiMch:
     def referral(self, pregnancy: Pregnancy, plan: Plan, from_unit: OrgUnit, to_unit: OrgUnit, arrived: int) -> None:
         """Township centre → level-2+ institution: arrived and graded; low risk referred back the next day."""
         now = timezone.now()
-        requested = _noon(pregnancy.registered_on) + timedelta(hours=self.rng.randint(1, 4))
+        requested = noon(pregnancy.registered_on) + timedelta(hours=self.rng.randint(1, 4))
         accepted = requested + timedelta(hours=self.rng.randint(1, 6))
-        arrived_at = min(max(_noon(plan.lmp + timedelta(days=arrived)), accepted + timedelta(hours=1)), now)
+        arrived_at = min(max(noon(plan.lmp + timedelta(days=arrived)), accepted + timedelta(hours=1)), now)
         returned_at = arrived_at + timedelta(days=1)
         back = plan.colour in (Colour.GREEN, Colour.YELLOW) and not plan.purple and returned_at <= now
         self.batch.referrals.append(
@@ -769,7 +766,7 @@ class BaojiMch:
             end = plan.delivery_day if plan.delivery_day is not None else plan.ended_day
             closing = plan.lmp + timedelta(days=end + 42 + rng.randint(0, 4)) if end is not None else None
             if closing is not None and closing < self.today and case.reported_at is not None:
-                case.status, case.closed_at = CaseStatus.CLOSED, _noon(closing)
+                case.status, case.closed_at = CaseStatus.CLOSED, noon(closing)
                 case.close_note = (
                     "孕产妇死亡，专案结案并上报死亡个案"
                     if plan.dies
@@ -864,7 +861,7 @@ class ServiceStories:
             assessed_on=self.day(pregnancy, week),
             institution=unit,
             factor_codes=list(factors),
-            confirmed_colour=risk.grade(services.catalogue_for(unit), factors).colour.value,
+            confirmed_colour=risk.grade(catalogue_for(unit), factors).colour.value,
             assessor_name=self.names.doctor(unit),
         )
         case = RiskCase.objects.filter(pregnancy=pregnancy).first()
@@ -874,7 +871,7 @@ class ServiceStories:
 
     def refer(self, pregnancy: Pregnancy, to: str, *, accepted: bool = True, arrived_week: int | None = None) -> None:
         """A referral from the registering centre, accepted (or still requested), arrived in ``arrived_week``."""
-        requested = min(_noon(pregnancy.registered_on), timezone.now() - timedelta(hours=6))
+        requested = min(noon(pregnancy.registered_on), timezone.now() - timedelta(hours=6))
         referral = services.referral_create(
             actor=self.actor,
             pregnancy=pregnancy,
@@ -894,7 +891,7 @@ class ServiceStories:
             actor=self.actor,
             record=referral,
             status=ReferralStatus.ARRIVED,
-            at=min(max(_noon(self.day(pregnancy, arrived_week)), requested + timedelta(hours=4)), timezone.now()),
+            at=min(max(noon(self.day(pregnancy, arrived_week)), requested + timedelta(hours=4)), timezone.now()),
         )
 
     def deliver(

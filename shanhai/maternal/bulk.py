@@ -2,11 +2,11 @@
 would have given them one write at a time (the demo's S4 city-wide cohort; data brought over from
 another system into a database nobody is writing to).
 
-The rules are the services' own: ID numbers checked and digested (``identity``), a grading coloured
-from its factors by the catalogue and only at a level-2+ institution, the 专案 opened by the first
-orange, red or purple grading with its reporting deadline (``services.needs_case`` /
-``report_deadline``), the pregnancy's stored fields by ``services.derive_pregnancy`` and the facts by
-``indicators.pregnancy_rows`` / ``child_rows``. What differs: rows are inserted with one prepared
+The rules are the services' own (``rules.py``): ID numbers checked and digested (``identity``), an
+assessment's result from its factors (``rules.assessment_result``) and grading only at a level-2+
+institution, the 专案 opened by the first orange, red or purple grading with its reporting deadline and
+moved up by a later one (``rules.case_opened_by`` / ``case_escalation``), the stored fields by
+``derived.py`` and the facts by ``indicators.pregnancy_rows`` / ``child_rows``. What differs: rows are inserted with one prepared
 statement per table, and the audit trail gets **one** entry for the whole batch, naming what it
 loaded, instead of one per record. Not repeated: the services' per-record checks of dates and
 sequence (a visit before the delivery, one ongoing pregnancy per woman …): the caller builds
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -28,9 +28,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shanhai.analytics import facts
+from shanhai.core import clock
 from shanhai.core.audit import audit_record
 from shanhai.core.models import AuditAction, OrgUnit
 from shanhai.maternal import risk
+from shanhai.maternal.derived import derive_child, derive_dates, derive_pregnancy
 from shanhai.maternal.identity import birth_date_of, id_number_digest, normalise_id_number, normalise_phone
 from shanhai.maternal.indicators import child_rows, pregnancy_rows
 from shanhai.maternal.models import (
@@ -38,7 +40,6 @@ from shanhai.maternal.models import (
     AssessmentKind,
     Child,
     ChildCheck,
-    Colour,
     Delivery,
     MaternalDeath,
     PostpartumVisit,
@@ -46,20 +47,18 @@ from shanhai.maternal.models import (
     Referral,
     RiskAssessment,
     RiskCase,
-    ScreeningResult,
     Woman,
-    colour_rank,
 )
-from shanhai.maternal.rules import mch_rules
-from shanhai.maternal.services import (
+from shanhai.maternal.rules import (
+    assessment_result,
     can_grade,
+    case_escalation,
+    case_opened_by,
     catalogue_for,
-    derive_child,
-    derive_dates,
-    derive_pregnancy,
     gestation_days,
+    mch_rules,
     needs_case,
-    report_deadline,
+    noon,
 )
 
 #: Values per ``IN (…)`` lookup, and rows per ``executemany`` call (``INSERT_CHUNK``).
@@ -91,46 +90,36 @@ class MaternalBatch:
 
 
 # --- what the services compute on each write --------------------------------------------------------------
-def noon(day: date) -> datetime:
-    """An event known only by its date, as an aware time (the services' convention for past dates)."""
-    return timezone.make_aware(datetime.combine(day, time(12, 0)))
-
-
 def grade_assessments(assessments: Iterable[RiskAssessment]) -> None:
-    """Fill in each assessment's result from its factors, as ``assessment_create`` does: a screening is
-    positive when any item was found; a grading takes the highest colour with purple beside it
-    (35号 附件2), is refused below level 2 and counts as confirmed on its day."""
+    """Fill in each assessment's result from its factors, as ``assessment_create`` does
+    (``rules.assessment_result``): a grading is refused below level 2 and counts as confirmed on its day."""
     catalogues: dict[int, risk.RiskCatalogue] = {}
     graders: dict[int, bool] = {}
+    now = clock.now()
     for assessment in assessments:
         unit = assessment.institution
         catalogue = catalogues.setdefault(unit.pk, catalogue_for(unit))
         codes = list(dict.fromkeys(assessment.factor_codes))
         assessment.factor_codes = codes
         assessment.catalogue_version = catalogue.version
-        if assessment.kind == AssessmentKind.SCREENING:
-            items = {item.code for item in catalogue.screening_items}
-            if unknown := [c for c in codes if c not in items]:
-                raise ValidationError(_("Unknown screening items: %(codes)s") % {"codes": "、".join(unknown)})
-            assessment.screening_result = ScreeningResult.POSITIVE if codes else ScreeningResult.NEGATIVE
-            continue
-        if not graders.setdefault(unit.pk, can_grade(unit)):
+        grading = assessment.kind != AssessmentKind.SCREENING
+        if grading and not graders.setdefault(unit.pk, can_grade(unit)):
             raise ValidationError(
                 _("Grading is done at level-2 or higher institutions with midwifery services; %(unit)s cannot grade.")
                 % {"unit": unit.name}
             )
-        grading = risk.grade(catalogue, codes)
-        assessment.colour = grading.colour.value
-        assessment.is_purple = grading.purple
-        assessment.confirmed_at = assessment.confirmed_at or min(noon(assessment.assessed_on), timezone.now())
+        result = assessment_result(catalogue, assessment.kind, codes)
+        assessment.screening_result = result.screening_result
+        assessment.colour, assessment.is_purple = result.colour, result.is_purple
+        if grading:
+            assessment.confirmed_at = assessment.confirmed_at or min(noon(assessment.assessed_on), now)
 
 
 def open_cases(batch: MaternalBatch) -> dict[int, RiskCase]:
-    """The 专案 the batch's gradings open, by the services' rule (35号; domain.md §1.5–1.6): the first
-    orange, red or purple grading opens it, due within that colour's reporting hours; a later, higher
-    grading raises its colour and brings the deadline forward. Returns them by ``id()`` of their
+    """The 专案 the batch's gradings open, by the services' rules (``rules.case_opened_by`` and
+    ``case_escalation``, in the order of the gradings' dates). Returns them by ``id()`` of their
     pregnancy (the caller may then set ``reported_at``, ``status`` …); they are added to ``batch.cases``."""
-    today = timezone.localdate()
+    rules = mch_rules()
     by_pregnancy: dict[int, list[RiskAssessment]] = {}
     for assessment in batch.assessments:
         if assessment.kind != AssessmentKind.SCREENING:
@@ -140,25 +129,12 @@ def open_cases(batch: MaternalBatch) -> dict[int, RiskCase]:
         for grading in sorted(gradings, key=lambda a: a.assessed_on):
             if not needs_case(grading.colour, grading.is_purple):
                 continue
-            at = noon(grading.assessed_on) if grading.assessed_on < today else timezone.now()
-            due = report_deadline(at, grading.colour, grading.is_purple)
-            colour = grading.colour if grading.colour in (Colour.ORANGE, Colour.RED) else ""
             case = opened.get(key)
             if case is None:
-                opened[key] = RiskCase(
-                    pregnancy=grading.pregnancy,
-                    opened_at=at,
-                    opened_by=grading,
-                    colour=colour,
-                    is_purple=grading.is_purple,
-                    responsible=grading.assessor,
-                    responsible_name=grading.assessor_name or "—",
-                    report_due_at=due,
-                )
+                opened[key] = case_opened_by(grading, rules)
                 continue
-            if colour_rank(grading.colour) > colour_rank(case.colour):
-                case.colour, case.report_due_at = grading.colour, min(case.report_due_at, due)
-            case.is_purple = case.is_purple or grading.is_purple
+            for name, value in case_escalation(case, grading, rules).items():
+                setattr(case, name, value)
     batch.cases.extend(opened.values())
     return opened
 
@@ -291,7 +267,7 @@ PREGNANCY_RELATIONS = ("assessments", "antenatal_visits", "postpartum_visits")
 def _attach_relations(batch: MaternalBatch) -> None:
     """Give each saved pregnancy its records of the batch as prefetched relations (what
     ``prefetch_related`` stores on an instance), and "none" for a missing delivery, death or case, so
-    ``services.derive_pregnancy`` reads them without reading the rows back. ``tests/test_mch_demo.py``
+    ``derived.derive_pregnancy`` reads them without reading the rows back. ``tests/test_mch_demo.py``
     checks that ``services.pregnancies_refresh`` over the database then changes nothing."""
     lists: dict[int, dict[str, list[models.Model]]] = {
         id(pregnancy): {name: [] for name in PREGNANCY_RELATIONS} for pregnancy in batch.pregnancies
@@ -314,7 +290,7 @@ def _attach_relations(batch: MaternalBatch) -> None:
 
 
 def _derive_pregnancies(batch: MaternalBatch, now: datetime) -> None:
-    """The stored fields of the batch's pregnancies by ``services.derive_pregnancy`` (the rule every
+    """The stored fields of the batch's pregnancies by ``derived.derive_pregnancy`` (the rule every
     write applies), saved with one UPDATE statement."""
     _attach_relations(batch)
     rules = mch_rules()

@@ -13,8 +13,8 @@ from shanhai.core.form_base import DateInput, ServiceForm
 from shanhai.maternal import risk
 from shanhai.maternal.identity import normalise_id_number
 from shanhai.maternal.models import AssessmentKind, Colour
+from shanhai.maternal.rules import can_grade
 from shanhai.maternal.selectors import PURPLE, SECTION_TITLES, worklist_units
-from shanhai.maternal.services import can_grade
 
 
 class FindWomanForm(forms.Form):

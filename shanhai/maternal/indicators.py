@@ -18,21 +18,15 @@ from operator import and_, or_
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from shanhai.analytics.engine import Scope
 from shanhai.analytics.facts import FactRow, MonthNumber, metric_value, rebuild_credit, register_source
 from shanhai.analytics.registry import Evidence, Flow, Measure, Metric, RecordSet, registry
 from shanhai.core.periods import Period, add_months, month_end, month_of, month_start
-from shanhai.maternal.models import (
-    Child,
-    ChildCheck,
-    DeathAge,
-    DeathCause,
-    DeliveryPlace,
-    Pregnancy,
-    add_years,
-    related_or_none,
-)
+from shanhai.maternal.conditions import Condition, related_or_none
+from shanhai.maternal.models import Child, ChildCheck, DeathAge, DeliveryPlace, Pregnancy, add_years
+from shanhai.maternal.rules import COUNTED_DEATH, UNDER_THREE_CHECKS, MchRules, mch_rules
 
 SOURCE_NBCP = "国家卫生健康委《妇幼健康统计调查制度》年报表（孕产妇保健和健康情况年报表）"
 SOURCE_PHS = "《国家基本公共卫生服务规范（第三版）》孕产妇健康管理服务规范 考核指标"
@@ -56,7 +50,6 @@ def _child(month: str, condition: Q) -> Evidence:
     return Evidence("children", month=month, unit="residence", partnership=None, condition=condition)
 
 
-#: (field condition on a delivered pregnancy, metric id, code, name)
 LIVE_BIRTHS = registry.metric(
     601, "mch.live_births", _("Live births"), evidence=_delivered(value="delivery__live_births")
 )
@@ -67,31 +60,38 @@ FACILITY_LIVE_BIRTHS = registry.metric(
     _("Live births in a facility"),
     evidence=_delivered(Q(delivery__place=DeliveryPlace.FACILITY), value="delivery__live_births"),
 )
-_FLAGS: tuple[tuple[str, Q, int, str, object], ...] = (
-    ("early", Q(is_early_registered=True), 604, "mch.early_registered", _("Registered before 13 weeks")),
-    ("antenatal", Q(antenatal_visit_count__gte=1), 605, "mch.antenatal_any", _("With at least one antenatal exam")),
-    ("antenatal_5", Q(antenatal_visit_count__gte=5), 606, "mch.antenatal_5", _("With five or more antenatal exams")),
-    ("system", Q(is_system_managed=True), 607, "mch.system_managed", _("Systematically managed")),
-    ("high_risk", Q(is_high_risk=True), 608, "mch.high_risk", _("High-risk women delivered")),
-    (
-        "high_risk_managed",
-        Q(is_high_risk=True, is_high_risk_managed=True),
-        609,
-        "mch.high_risk_managed",
-        _("High-risk women under management"),
-    ),
-    (
-        "high_risk_facility",
-        Q(is_high_risk=True, delivery__place=DeliveryPlace.FACILITY),
-        610,
-        "mch.high_risk_facility",
-        _("High-risk women delivered in a facility"),
-    ),
-    ("postpartum", Q(is_postpartum_visited=True), 611, "mch.postpartum_visited", _("Visited after delivery in time")),
+
+
+def flag_conditions(rules: MchRules) -> dict[str, Condition]:
+    """Which delivered pregnancies give each flag metric, on their stored flags (``derived.py``); read as
+    SQL by the rebuild and the evidence lists, in memory by :func:`pregnancy_rows`."""
+    return {
+        "early": Condition({"is_early_registered": True}),
+        "antenatal": Condition({"antenatal_visit_count__gte": 1}),
+        "antenatal_5": Condition({"antenatal_visit_count__gte": rules.minimum_antenatal_visits}),
+        "system": Condition({"is_system_managed": True}),
+        "high_risk": Condition({"is_high_risk": True}),
+        "high_risk_managed": Condition({"is_high_risk": True, "is_high_risk_managed": True}),
+        "high_risk_facility": Condition({"is_high_risk": True, "delivery__place": DeliveryPlace.FACILITY}),
+        "postpartum": Condition({"is_postpartum_visited": True}),
+    }
+
+
+_FLAGS: tuple[tuple[str, int, str, StrOrPromise], ...] = (
+    ("early", 604, "mch.early_registered", _("Registered before 13 weeks")),
+    ("antenatal", 605, "mch.antenatal_any", _("With at least one antenatal exam")),
+    ("antenatal_5", 606, "mch.antenatal_5", _("With five or more antenatal exams")),
+    ("system", 607, "mch.system_managed", _("Systematically managed")),
+    ("high_risk", 608, "mch.high_risk", _("High-risk women delivered")),
+    ("high_risk_managed", 609, "mch.high_risk_managed", _("High-risk women under management")),
+    ("high_risk_facility", 610, "mch.high_risk_facility", _("High-risk women delivered in a facility")),
+    ("postpartum", 611, "mch.postpartum_visited", _("Visited after delivery in time")),
 )
-FLAG_METRICS: dict[str, tuple[Q, Metric]] = {
-    key: (condition, registry.metric(id, code, name, evidence=_delivered(condition)))  # type: ignore[arg-type]
-    for key, condition, id, code, name in _FLAGS
+#: The evidence lists read the rules as the process started (a deployment restarts after a change of
+#: ``SHANHAI_MCH_RULES``); the facts read them at each write and rebuild.
+_STARTUP_FLAGS = flag_conditions(mch_rules())
+FLAG_METRICS: dict[str, Metric] = {
+    key: registry.metric(id, code, name, evidence=_delivered(_STARTUP_FLAGS[key].q())) for key, id, code, name in _FLAGS
 }
 MATERNAL_DEATHS = registry.metric(
     620,
@@ -102,7 +102,7 @@ MATERNAL_DEATHS = registry.metric(
         month="death__died_on",
         unit="woman__residence",
         partnership=None,
-        condition=Q(death__isnull=False) & ~Q(death__cause=DeathCause.ACCIDENT),
+        condition=Q(death__isnull=False) & COUNTED_DEATH.q("death__"),
     ),
 )
 NEONATAL_DEATHS = registry.metric(
@@ -141,20 +141,6 @@ CHILD_DEATH_METRICS = (
 
 
 # --- fact sources ---------------------------------------------------------------------------------------------
-def _matches(pregnancy: Pregnancy, key: str) -> bool:
-    delivery = pregnancy.delivery
-    return {
-        "early": pregnancy.is_early_registered,
-        "antenatal": pregnancy.antenatal_visit_count >= 1,
-        "antenatal_5": pregnancy.antenatal_visit_count >= 5,
-        "system": pregnancy.is_system_managed,
-        "high_risk": pregnancy.is_high_risk,
-        "high_risk_managed": pregnancy.is_high_risk and pregnancy.is_high_risk_managed,
-        "high_risk_facility": pregnancy.is_high_risk and delivery.place == DeliveryPlace.FACILITY,
-        "postpartum": pregnancy.is_postpartum_visited,
-    }[key]
-
-
 def pregnancy_rows(pregnancy: Pregnancy) -> list[FactRow]:
     """A delivered pregnancy's outcome rows in its delivery month, and a counted death in its month,
     at the woman's residence."""
@@ -172,18 +158,19 @@ def pregnancy_rows(pregnancy: Pregnancy) -> list[FactRow]:
                         metric=FACILITY_LIVE_BIRTHS, org_unit_id=unit, month=month, value=float(delivery.live_births)
                     )
                 )
+        conditions = flag_conditions(mch_rules())
         rows += [
             FactRow(metric=metric, org_unit_id=unit, month=month)
-            for key, (_condition, metric) in FLAG_METRICS.items()
-            if _matches(pregnancy, key)
+            for key, metric in FLAG_METRICS.items()
+            if conditions[key].holds(pregnancy)
         ]
     death = related_or_none(pregnancy, "death")
-    if death is not None and death.cause != DeathCause.ACCIDENT:
+    if death is not None and COUNTED_DEATH.holds(death):
         rows.append(FactRow(metric=MATERNAL_DEATHS, org_unit_id=unit, month=month_of(death.died_on)))
     return rows
 
 
-def _pregnancy_rebuild() -> Iterable[QuerySet]:
+def _pregnancy_rebuild() -> Iterable[QuerySet[Pregnancy]]:
     delivered = Pregnancy.objects.filter(delivery__isnull=False)
     common = {"f_month": MonthNumber("delivery__delivered_on")}
     credit = rebuild_credit(unit="woman__residence_id", partnership=None)
@@ -197,12 +184,13 @@ def _pregnancy_rebuild() -> Iterable[QuerySet]:
     yield delivered.filter(delivery__live_births__gt=0, delivery__place=DeliveryPlace.FACILITY).annotate(
         f_metric=metric_value(FACILITY_LIVE_BIRTHS), **common, **by_births
     )
-    for condition, metric in FLAG_METRICS.values():
-        yield delivered.filter(condition).annotate(f_metric=metric_value(metric), **common, **credit)
+    conditions = flag_conditions(mch_rules())
+    for key, metric in FLAG_METRICS.items():
+        yield delivered.filter(conditions[key].q()).annotate(f_metric=metric_value(metric), **common, **credit)
     yield (
-        Pregnancy.objects.filter(death__isnull=False)
-        .exclude(death__cause=DeathCause.ACCIDENT)
-        .annotate(f_metric=metric_value(MATERNAL_DEATHS), f_month=MonthNumber("death__died_on"), **credit)
+        Pregnancy.objects.filter(Q(death__isnull=False) & COUNTED_DEATH.q("death__")).annotate(
+            f_metric=metric_value(MATERNAL_DEATHS), f_month=MonthNumber("death__died_on"), **credit
+        )
     )
 
 
@@ -226,7 +214,7 @@ def child_rows(child: Child) -> list[FactRow]:
     return rows
 
 
-def _child_rebuild() -> Iterable[QuerySet]:
+def _child_rebuild() -> Iterable[QuerySet[Child]]:
     credit = rebuild_credit(unit="residence_id", partnership=None)
     born = {"f_month": MonthNumber("birth_date")}
     yield Child.objects.filter(newborn_screened_on__isnull=False).annotate(
@@ -244,11 +232,6 @@ register_source(Child, rows=child_rows, rebuild=_child_rebuild, automatic=False)
 
 
 # --- measure: children under 3 under systematic management ---------------------------------------------------
-#: The checks due by age in months for children under 3 (4:2:2 — domain.md §3.2, §3.3). The 36-month
-#: check falls on the third birthday, when the child leaves the cohort.
-UNDER_THREE_SCHEDULE = (("m3", 3), ("m6", 6), ("m8", 8), ("m12", 12), ("m18", 18), ("m24", 24), ("m30", 30))
-
-
 def _under_three(scope: Scope, period: Period) -> QuerySet[Child]:
     """Children alive and under 3 at the period's end (the third birthday not reached yet), at their residence."""
     end = period.end
@@ -262,8 +245,9 @@ def _under_three(scope: Scope, period: Period) -> QuerySet[Child]:
 
 def _under_three_due(scope: Scope, period: Period) -> tuple[QuerySet[Child], Q]:
     """Children under 3 at the period's end with a check due in the period (their 3, 6, 8, 12, 18, 24 or
-    30-month date falls in it), and the condition "every such check done by the period's end". A
-    child with no check due in the period counts in neither number.
+    30-month date falls in it: ``rules.UNDER_THREE_CHECKS``, 4:2:2 — domain.md §3.2, §3.3), and the
+    condition "every such check done by the period's end". A child with no check due in the period
+    counts in neither number.
 
     Periods are whole months and a check's date keeps the month (``models.months_after``), so the
     m-month check falls in the period exactly when the child was born in the period's months shifted
@@ -273,7 +257,7 @@ def _under_three_due(scope: Scope, period: Period) -> tuple[QuerySet[Child], Q]:
             birth_date__gte=month_start(add_months(period.first_month, -months)),
             birth_date__lte=month_end(add_months(period.last_month, -months)),
         )
-        for kind, months in UNDER_THREE_SCHEDULE
+        for kind, months in UNDER_THREE_CHECKS
     }
     done = {
         f"done_{kind}": Exists(ChildCheck.objects.filter(child=OuterRef("pk"), kind=kind, checked_on__lte=period.end))
@@ -341,7 +325,7 @@ _rate(
     "mch.early_registration_rate",
     "早孕建册率",
     "Registration in early pregnancy",
-    Flow(FLAG_METRICS["early"][1]),
+    Flow(FLAG_METRICS["early"]),
     Flow(LIVE_BIRTHS),
     definition_zh="辖区内孕13周之前（<13⁺⁰周）建册并进行第一次产前检查的产妇人数 ÷ 同期活产数 × 100%。按产妇居住地、分娩月份统计。",
     definition_en="Women who registered and had their first antenatal exam before 13 weeks (<13+0) ÷ live births in the area and period × 100%. Counted at the woman's residence, in the month she delivered.",
@@ -351,7 +335,7 @@ _rate(
     "mch.antenatal_rate",
     "产前检查率",
     "Antenatal care coverage",
-    Flow(FLAG_METRICS["antenatal"][1]),
+    Flow(FLAG_METRICS["antenatal"]),
     Flow(LIVE_BIRTHS),
     definition_zh="辖区内产妇中孕期接受过1次及以上产前检查的人数 ÷ 同期活产数 × 100%（年报口径）。",
     definition_en="Women delivered who had at least one antenatal exam ÷ live births × 100% (annual-report definition).",
@@ -361,7 +345,7 @@ _rate(
     "mch.system_management_rate",
     "孕产妇系统管理率",
     "Systematic maternal care",
-    Flow(FLAG_METRICS["system"][1]),
+    Flow(FLAG_METRICS["system"]),
     Flow(LIVE_BIRTHS),
     definition_zh="孕期至产后28天内接受早孕建册、5次及以上产前检查、新法接生和产后访视的产妇人数 ÷ 同期活产数 × 100%。",
     definition_en="Women who had early registration, five or more antenatal exams, a modern (clean) delivery and a postpartum visit ÷ live births × 100%.",
@@ -371,7 +355,7 @@ _rate(
     "mch.high_risk_proportion",
     "高危孕产妇比例",
     "Share of high-risk women",
-    Flow(FLAG_METRICS["high_risk"][1]),
+    Flow(FLAG_METRICS["high_risk"]),
     Flow(MOTHERS),
     definition_zh="妊娠风险评估为黄色及以上（含紫色）的产妇人数 ÷ 同期产妇总数 × 100%。以孕产期（含产后42天内）最高评级计：评级下降仍计为高危。",
     definition_en="Women delivered whose risk grading reached yellow or above (purple included) ÷ all women delivered × 100%. The highest grading from pregnancy to 42 days postpartum counts: a grading that goes down still counts.",
@@ -382,8 +366,8 @@ _rate(
     "mch.high_risk_management_rate",
     "高危孕产妇管理率",
     "High-risk women under management",
-    Flow(FLAG_METRICS["high_risk_managed"][1]),
-    Flow(FLAG_METRICS["high_risk"][1]),
+    Flow(FLAG_METRICS["high_risk_managed"]),
+    Flow(FLAG_METRICS["high_risk"]),
     definition_zh="高危产妇中得到管理的人数 ÷ 高危产妇人数 × 100%。得到管理：评为高危后有随访（产前检查或产后访视），橙色、红色、紫色者已建专案。",
     definition_en="High-risk women delivered who were managed ÷ high-risk women delivered × 100%. Managed: followed up (an antenatal or postpartum visit) after being graded high-risk, with a 专案 for orange, red and purple.",
     source=SOURCE_NBCP,
@@ -392,8 +376,8 @@ _rate(
     "mch.high_risk_facility_rate",
     "高危产妇住院分娩率",
     "High-risk women delivered in a facility",
-    Flow(FLAG_METRICS["high_risk_facility"][1]),
-    Flow(FLAG_METRICS["high_risk"][1]),
+    Flow(FLAG_METRICS["high_risk_facility"]),
+    Flow(FLAG_METRICS["high_risk"]),
     definition_zh="高危产妇中住院分娩的人数 ÷ 高危产妇人数 × 100%。",
     definition_en="High-risk women delivered in a facility ÷ high-risk women delivered × 100%.",
     source=SOURCE_NBCP,
@@ -402,7 +386,7 @@ _rate(
     "mch.postpartum_visit_rate",
     "产后访视率",
     "Postpartum visits",
-    Flow(FLAG_METRICS["postpartum"][1]),
+    Flow(FLAG_METRICS["postpartum"]),
     Flow(LIVE_BIRTHS),
     definition_zh="出院后28天内（可配置）接受过产后访视的产妇人数 ÷ 同期活产数 × 100%。",
     definition_en="Women visited within 28 days of discharge (configurable) ÷ live births × 100%.",

@@ -6,8 +6,9 @@ Personal data (names, 居民身份证 numbers, phones) is encrypted at rest (Fer
 ID number is also kept as a keyed digest (HMAC-SHA256) so duplicates can be found without
 decrypting anything.
 
-Fields a pregnancy derives from its other records (colours, visit counts, the indicator flags) are
-written only by :func:`shanhai.maternal.services.pregnancy_refresh` (one) and ``pregnancies_refresh`` (many).
+Fields a pregnancy (a child) derives from its other records (colours, visit counts, the indicator
+flags) are computed by ``derived.py`` and written only by the services (``pregnancy_refresh`` for one,
+``pregnancies_refresh`` for many), bulk loading and ``shanhai refresh_mch``.
 """
 
 from __future__ import annotations
@@ -15,16 +16,15 @@ from __future__ import annotations
 import calendar
 import uuid
 from datetime import date, datetime
-from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
 
+from shanhai.core import clock
 from shanhai.core.personal import mask_id_number, mask_name, mask_phone
+from shanhai.maternal.conditions import Condition
 
 
 class Colour(models.TextChoices):
@@ -217,10 +217,16 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+def case_report_overdue(now: datetime) -> Condition:
+    """A 专案 open, not reported to the 辖区妇幼保健机构, and past its deadline (orange 72 h, red 24 h:
+    ``rules.report_hours``) at ``now``."""
+    return Condition({"status": CaseStatus.OPEN, "reported_at__isnull": True, "report_due_at__lt": now})
+
+
 class RiskCaseQuerySet(models.QuerySet["RiskCase"]):
     def report_overdue(self, now: datetime | None = None) -> RiskCaseQuerySet:
-        """Open cases whose report to the 辖区妇幼保健机构 is past its deadline and not made."""
-        return self.filter(status=CaseStatus.OPEN, reported_at__isnull=True, report_due_at__lt=now or timezone.now())
+        """Open cases whose report is past its deadline and not made (:func:`case_report_overdue`)."""
+        return self.filter(case_report_overdue(now or clock.now()).q())
 
 
 class RiskCase(models.Model):
@@ -259,10 +265,8 @@ class RiskCase(models.Model):
         return f"{self.pregnancy.woman} · {self.get_colour_display() or _('Purple')}"
 
     def is_report_overdue(self, now: datetime | None = None) -> bool:
-        """Open, not reported, and past the deadline (orange 72 h, red 24 h: ``rules.report_hours``)."""
-        return (
-            self.status == CaseStatus.OPEN and self.reported_at is None and self.report_due_at < (now or timezone.now())
-        )
+        """Open, not reported, and past the deadline (:func:`case_report_overdue`)."""
+        return case_report_overdue(now or clock.now()).holds(self)
 
     @property
     def was_reported_late(self) -> bool:
@@ -458,14 +462,6 @@ def months_after(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def related_or_none(obj: models.Model, name: str) -> Any:
-    """A reverse one-to-one (``pregnancy.delivery``) or ``None`` where there is none."""
-    try:
-        return getattr(obj, name)
-    except ObjectDoesNotExist:
-        return None
 
 
 class DeathAge(models.IntegerChoices):

@@ -79,12 +79,6 @@ def _fixed(changes: dict[str, Any], editable: tuple[str, ...]) -> None:
         raise ValidationError({key: gettext("This cannot be changed; record a new one instead.") for key in fixed})
 
 
-def _weeks(days: int | None) -> str:
-    if days is None:
-        return ""
-    return gettext("%(weeks)d+%(days)d weeks") % {"weeks": days // 7, "days": days % 7}
-
-
 def _yes(value: bool) -> str:
     return gettext("Yes") if value else ""
 
@@ -199,7 +193,7 @@ PREGNANCY_COLUMNS = (
     Derived(
         "gestation_days_at_registration",
         _("Gestation at registration"),
-        compute=lambda p: _weeks(p.gestation_days_at_registration),
+        compute=lambda p: selectors.gestation_label(p.gestation_days_at_registration),
         in_list=False,
     ),
     Choice(
@@ -422,7 +416,7 @@ register(
             _pregnancy_ref(),
             Date("visited_on", _("Date"), example="2024-03-05"),
             UnitRef("institution", _("Institution (code or name)"), example="H652325002"),
-            Derived("gestation_days", _("Gestation"), compute=lambda v: _weeks(v.gestation_days)),
+            Derived("gestation_days", _("Gestation"), compute=lambda v: selectors.gestation_label(v.gestation_days)),
             Column("note", _("Note"), required=False, max_length=200, in_list=False),
         ),
         create=services.antenatal_visit_create,

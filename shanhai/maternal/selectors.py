@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import calendar
 import uuid
 from collections import Counter
 from collections.abc import Iterable
@@ -28,6 +27,7 @@ from shanhai.accounts.scoping import scope_of
 from shanhai.core.models import OrgUnit
 from shanhai.maternal import risk
 from shanhai.maternal.columns import factor_text
+from shanhai.maternal.conditions import related_or_none
 from shanhai.maternal.identity import id_number_digest
 from shanhai.maternal.models import (
     AntenatalVisit,
@@ -44,11 +44,20 @@ from shanhai.maternal.models import (
     Referral,
     ReferralStatus,
     RiskAssessment,
-    ScreeningResult,
     Woman,
-    related_or_none,
+    case_report_overdue,
+    months_after,
 )
-from shanhai.maternal.rules import AntenatalWindow, mch_rules
+from shanhai.maternal.rules import (
+    CHILD_FOLLOWED_MONTHS,
+    CHILD_SCHEDULE,
+    AntenatalWindow,
+    assessment_result,
+    is_postpartum_visit_in_time,
+    mch_rules,
+    postpartum_visit_window,
+    pregnancy_end_date,
+)
 from shanhai.maternal.services import REFERRAL_MOVES
 from shanhai.records.kinds import kind_of
 from shanhai.records.lookup import Lookup
@@ -81,8 +90,6 @@ OUTCOME_DUE_DAYS = 42 * 7
 CHECK_42_LEAD_DAYS = 7
 CHECK_42_GRACE_DAYS = 14
 POSTPARTUM_SHOWN_DAYS = 90
-#: Children are followed to their 7th birthday (0–6 programme).
-CHILD_YEARS = 7
 
 
 def _aware_now(today: date | None, now: datetime | None) -> tuple[date, datetime]:
@@ -105,17 +112,12 @@ class Contact:
         return str(STATE_LABELS[self.state])
 
 
-def pregnancy_end(pregnancy: Pregnancy) -> date | None:
-    """The day the pregnancy ended (delivery, death, ended without delivery), or ``None`` while ongoing."""
+def _schedule_end(pregnancy: Pregnancy) -> date | None:
+    """Where the pregnancy's schedule stops: ``rules.pregnancy_end_date`` (a maternal death included);
+    for one lost to follow-up with no date, the day it was last changed. ``None`` while ongoing."""
     if pregnancy.status == PregnancyStatus.ONGOING:
         return None
-    delivery = related_or_none(pregnancy, "delivery")
-    if delivery is not None:
-        return delivery.delivered_on
-    death = related_or_none(pregnancy, "death")
-    if death is not None:
-        return death.died_on
-    return pregnancy.ended_on or pregnancy.updated_at.date()
+    return pregnancy_end_date(pregnancy, or_death=True) or pregnancy.updated_at.date()
 
 
 def antenatal_contacts(pregnancy: Pregnancy, visit_dates: Iterable[date], today: date) -> list[Contact]:
@@ -127,7 +129,7 @@ def antenatal_contacts(pregnancy: Pregnancy, visit_dates: Iterable[date], today:
     """
     lmp = pregnancy.last_menstrual_period_on
     registered = (pregnancy.registered_on - lmp).days
-    end = pregnancy_end(pregnancy)
+    end = _schedule_end(pregnancy)
     reached = ((end or today) - lmp).days
     dates = sorted(visit_dates)
     contacts = []
@@ -155,40 +157,14 @@ def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def gestation_label(days: int) -> str:
+def gestation_label(days: int | None) -> str:
+    """``12+3 weeks`` for 87 days of gestation; blank for none."""
+    if days is None:
+        return ""
     return str(_("%(weeks)d+%(days)d weeks")) % {"weeks": days // 7, "days": days % 7}
 
 
 # --- children's checks ------------------------------------------------------------------------------------------
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-#: (check, due from, overdue from, shown until) as (months, days) after birth: 国家基本公共卫生服务规范(第三版)
-#: 0–6岁儿童健康管理 (domain.md §3.3): newborn visit within a week, 满月 at 28–30 days, then 3, 6, 8, 12, 18,
-#: 24, 30, 36 months and 4, 5, 6 years. A check is due for a month (three for the yearly ones) and overdue
-#: until the next one falls due.
-CHILD_SCHEDULE: tuple[tuple[str, tuple[int, int], tuple[int, int], tuple[int, int]], ...] = (
-    (ChildCheckKind.NEWBORN_VISIT, (0, 0), (0, 8), (0, 28)),
-    (ChildCheckKind.MONTH_1, (0, 28), (0, 38), (3, 0)),
-    (ChildCheckKind.MONTH_3, (3, 0), (4, 0), (6, 0)),
-    (ChildCheckKind.MONTH_6, (6, 0), (7, 0), (8, 0)),
-    (ChildCheckKind.MONTH_8, (8, 0), (9, 0), (12, 0)),
-    (ChildCheckKind.MONTH_12, (12, 0), (13, 0), (18, 0)),
-    (ChildCheckKind.MONTH_18, (18, 0), (19, 0), (24, 0)),
-    (ChildCheckKind.MONTH_24, (24, 0), (25, 0), (30, 0)),
-    (ChildCheckKind.MONTH_30, (30, 0), (31, 0), (36, 0)),
-    (ChildCheckKind.MONTH_36, (36, 0), (37, 0), (48, 0)),
-    (ChildCheckKind.YEAR_4, (48, 0), (51, 0), (60, 0)),
-    (ChildCheckKind.YEAR_5, (60, 0), (63, 0), (72, 0)),
-    (ChildCheckKind.YEAR_6, (72, 0), (75, 0), (84, 0)),
-)
-
-
-def _after(born: date, offset: tuple[int, int]) -> date:
-    return add_months(born, offset[0]) + timedelta(days=offset[1])
 
 
 @dataclass(frozen=True)
@@ -210,13 +186,16 @@ class ScheduledCheck:
 
 
 def child_schedule(child: Child, checks: Iterable[ChildCheck], today: date) -> list[ScheduledCheck]:
+    """The checks of ``rules.CHILD_SCHEDULE`` against the child's checks: done, or (alive) upcoming, due,
+    overdue and missed once the next check falls due."""
     done = {check.kind: check for check in checks}
     schedule = []
-    for kind, due_from, overdue_from, until in CHILD_SCHEDULE:
+    for window in CHILD_SCHEDULE:
+        kind, born = window.kind, child.birth_date
         due_on, overdue_on, last = (
-            _after(child.birth_date, due_from),
-            _after(child.birth_date, overdue_from),
-            _after(child.birth_date, until),
+            window.after(born, window.due),
+            window.after(born, window.overdue),
+            window.after(born, window.until),
         )
         if kind in done:
             state = DONE
@@ -458,7 +437,7 @@ def _postpartum_items(pregnancies: QuerySet[Pregnancy], today: date, sections: d
     for pregnancy in delivered:
         delivery = pregnancy.delivery
         kinds = {visit.kind for visit in pregnancy.postpartum_visits.all()}
-        start = delivery.discharged_on or delivery.delivered_on
+        start, _last = postpartum_visit_window(delivery, rules)
         since = (today - start).days
         if POSTPARTUM in sections and PostpartumKind.VISIT not in kinds and since >= 0:
             due_on = start + timedelta(days=rules.postpartum_visit_due_days)
@@ -481,7 +460,7 @@ def _postpartum_items(pregnancies: QuerySet[Pregnancy], today: date, sections: d
 
 
 def _child_items(user: Any, unit: OrgUnit | None, today: date, section: Section) -> None:
-    oldest = add_months(today, -12 * CHILD_YEARS)
+    oldest = months_after(today, -CHILD_FOLLOWED_MONTHS)
     checks = Prefetch("checks", queryset=ChildCheck.objects.only("pk", "child_id", "kind", "checked_on"))
     children = (
         record_list(kind_of("children"), user)
@@ -525,7 +504,7 @@ def _case_items(user: Any, unit: OrgUnit | None, colour: str, today: date, now: 
     )
     for case in cases:
         pregnancy = case.pregnancy
-        overdue = case.reported_at is None and case.report_due_at < now
+        overdue = case.is_report_overdue(now)
         deadline: date | datetime | None
         if case.reported_at is None:
             deadline, note = case.report_due_at, str(_("Report due"))
@@ -610,7 +589,7 @@ def mch_overview(user: Any, *, today: date | None = None, now: datetime | None =
         .order_by()
         .aggregate(
             open=Count("pk"),
-            overdue=Count("pk", filter=Q(reported_at__isnull=True, report_due_at__lt=now)),
+            overdue=Count("pk", filter=case_report_overdue(now).q()),
         )
     )
     return Overview(
@@ -717,10 +696,9 @@ def _postpartum_status(pregnancy: Pregnancy, visits: list[PostpartumVisit]) -> P
     if delivery is None:
         return None
     rules = mch_rules()
-    start = delivery.discharged_on or delivery.delivered_on
-    last = start + timedelta(days=rules.postpartum_visit_days)
+    start, last = postpartum_visit_window(delivery, rules)
     home = [v for v in visits if v.kind == PostpartumKind.VISIT]
-    in_window = [v for v in home if start <= v.visited_on <= last]
+    in_window = [v for v in home if is_postpartum_visit_in_time(v, delivery, rules)]
     checks = [v for v in visits if v.kind == PostpartumKind.CHECK_42]
     return PostpartumStatus(
         start=start,
@@ -744,7 +722,7 @@ def pregnancy_page(
     referrals = list(pregnancy.referrals.select_related("from_unit", "to_unit").order_by("requested_at", "pk"))
     delivery = related_or_none(pregnancy, "delivery")
     case = related_or_none(pregnancy, "case")
-    end = pregnancy_end(pregnancy)
+    end = _schedule_end(pregnancy)
     can_write = can_write_record(kind_of("pregnancies"), user, pregnancy)
     public_id = pregnancy.public_id
     return {
@@ -762,7 +740,7 @@ def pregnancy_page(
         "postpartum": _postpartum_status(pregnancy, postpartum),
         "postpartum_visits": postpartum,
         "case": case,
-        "case_report_overdue": bool(case and case.reported_at is None and case.report_due_at < now),
+        "case_report_overdue": bool(case and case.is_report_overdue(now)),
         "can_write_case": bool(case) and can_write_record(kind_of("risk-cases"), user, case),
         "referrals": [_referral_entry(user, r) for r in referrals],
         "children": list(pregnancy.children.all()),
@@ -839,12 +817,10 @@ def grading_result(catalogue: risk.RiskCatalogue, kind: str, codes: Iterable[str
     if kind == AssessmentKind.SCREENING:
         items = {item.code for item in catalogue.screening_items}
         ticked = [code for code in dict.fromkeys(codes) if code in items]
-        return GradingResult(
-            kind, "", False, ScreeningResult.POSITIVE if ticked else ScreeningResult.NEGATIVE, len(ticked)
-        )
-    factors = [code for code in dict.fromkeys(codes) if code in catalogue]
-    grading = risk.grade(catalogue, factors)
-    return GradingResult(kind, grading.colour.value, grading.purple, "", len(factors))
+    else:
+        ticked = [code for code in dict.fromkeys(codes) if code in catalogue]
+    result = assessment_result(catalogue, kind, ticked)
+    return GradingResult(kind, result.colour, result.is_purple, result.screening_result, len(ticked))
 
 
 @dataclass(frozen=True)

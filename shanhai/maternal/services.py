@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from shanhai.analytics import facts
 from shanhai.core.models import OrgUnit, OrgUnitKind
-from shanhai.maternal import risk
+from shanhai.maternal.conditions import related_or_none
+from shanhai.maternal.derived import derive_child, derive_dates, derive_pregnancy, with_relations
 from shanhai.maternal.identity import birth_date_of, id_number_digest, normalise_id_number, normalise_phone
 from shanhai.maternal.indicators import child_rows, pregnancy_rows
 from shanhai.maternal.models import (
@@ -32,7 +33,6 @@ from shanhai.maternal.models import (
     ChildCheck,
     ChildCheckKind,
     Colour,
-    DeathAge,
     DeathCause,
     Delivery,
     DeliveryPlace,
@@ -45,22 +45,23 @@ from shanhai.maternal.models import (
     ReferralStatus,
     RiskAssessment,
     RiskCase,
-    ScreeningResult,
     Sex,
     Woman,
-    add_years,
-    colour_rank,
-    related_or_none,
 )
-from shanhai.maternal.rules import MchRules, mch_rules
+from shanhai.maternal.rules import (
+    assessment_result,
+    can_grade,
+    case_escalation,
+    case_opened_by,
+    catalogue_for,
+    gestation_days,
+    mch_rules,
+    needs_case,
+    pregnancy_end_date,
+)
 from shanhai.records.services import record_create, record_delete, record_update
 
-#: Days from the last menstrual period to the expected delivery date (Naegele's rule, 40 weeks).
-TERM_DAYS = 280
-#: Institutions that may grade (35号 §1.1: 开展助产服务的二级以上医疗机构).
-GRADING_KINDS = {OrgUnitKind.GENERAL_HOSPITAL, OrgUnitKind.MCH_HOSPITAL, OrgUnitKind.TCM_HOSPITAL}
 INSTITUTION_KINDS = set(OrgUnitKind.values) - OrgUnitKind.region_kinds() - {OrgUnitKind.HEALTH_COMMISSION}
-#: A reverse one-to-one (``pregnancy.delivery``) or ``None``: kept under this name for callers.
 
 
 # --- facts: the pregnancy's and the child's rows move with every write ---------------------------
@@ -106,83 +107,6 @@ def tracking(*, pregnancy: Pregnancy | None = None, child: Child | None = None) 
 
 
 # --- derived fields ---------------------------------------------------------------------------------
-def gestation_days(pregnancy: Pregnancy, on: date) -> int:
-    return (on - pregnancy.last_menstrual_period_on).days
-
-
-def with_relations(queryset: QuerySet[Pregnancy]) -> QuerySet[Pregnancy]:
-    """What :func:`derive_pregnancy` reads, fetched up front (a fixed number of queries for any count)."""
-    return queryset.select_related("delivery", "death", "case").prefetch_related(
-        "assessments", "antenatal_visits", "postpartum_visits"
-    )
-
-
-def derive_pregnancy(pregnancy: Pregnancy, *, rules: MchRules | None = None) -> dict[str, Any]:
-    """The stored fields of a pregnancy from its other records (domain.md §1.6 rules 2–3, §3.2).
-
-    Reads only ``pregnancy``'s own columns and its relations (prefetched ones when
-    :func:`with_relations` fetched them): current colour = the latest grading, highest colour =
-    the highest grading ever (a colour that goes down still counts as high-risk); the indicator
-    flags follow the definitions in ``indicators.py``.
-    """
-    rules = rules or mch_rules()
-    values: dict[str, Any] = derive_dates(pregnancy)
-    assessments = sorted(pregnancy.assessments.all(), key=lambda a: (a.assessed_on, a.pk))
-    screenings = [a for a in assessments if a.kind == AssessmentKind.SCREENING]
-    gradings = [a for a in assessments if a.kind != AssessmentKind.SCREENING]
-    values["screening_result"] = screenings[-1].screening_result if screenings else ""
-    latest = gradings[-1] if gradings else None
-    values["current_colour"] = latest.colour if latest else ""
-    values["is_purple"] = latest.is_purple if latest else False
-    values["highest_colour"] = max((a.colour for a in gradings), key=colour_rank, default="")
-    values["was_ever_purple"] = any(a.is_purple for a in gradings)
-    risky = [a for a in gradings if colour_rank(a.colour) >= colour_rank(Colour.YELLOW) or a.is_purple]
-    values["high_risk_since"] = risky[0].assessed_on if risky else None
-
-    delivery = related_or_none(pregnancy, "delivery")
-    death = related_or_none(pregnancy, "death")
-    end = delivery.delivered_on if delivery else None
-    visits = sorted(v.visited_on for v in pregnancy.antenatal_visits.all() if end is None or v.visited_on <= end)
-    values["antenatal_visit_count"] = len(visits)
-    values["last_antenatal_on"] = visits[-1] if visits else None
-    early_limit = pregnancy.last_menstrual_period_on + timedelta(days=rules.early_registration_days)
-    values["is_early_registered"] = values["gestation_days_at_registration"] < rules.early_registration_days and any(
-        v < early_limit for v in visits
-    )
-    is_high_risk = bool(risky)
-    values["is_high_risk"] = is_high_risk
-    needs_case = colour_rank(values["highest_colour"]) >= colour_rank(Colour.ORANGE) or values["was_ever_purple"]
-    has_case = related_or_none(pregnancy, "case") is not None
-    postpartum = list(pregnancy.postpartum_visits.all())
-    followed_up = is_high_risk and (
-        any(v >= values["high_risk_since"] for v in visits)
-        or any(p.visited_on >= values["high_risk_since"] for p in postpartum)
-    )
-    values["is_high_risk_managed"] = bool(is_high_risk and followed_up and (has_case or not needs_case))
-    visited = False
-    if delivery is not None:
-        start = delivery.discharged_on or delivery.delivered_on
-        last = start + timedelta(days=rules.postpartum_visit_days)
-        visited = any(p.kind == PostpartumKind.VISIT and start <= p.visited_on <= last for p in postpartum)
-    values["is_postpartum_visited"] = visited
-    values["is_system_managed"] = bool(
-        delivery is not None
-        and values["is_early_registered"]
-        and len(visits) >= rules.minimum_antenatal_visits
-        and delivery.is_modern_method
-        and visited
-    )
-    if death is not None:
-        values["status"] = PregnancyStatus.MATERNAL_DEATH
-    elif delivery is not None:
-        values["status"] = PregnancyStatus.DELIVERED
-    elif pregnancy.status in (PregnancyStatus.DELIVERED, PregnancyStatus.MATERNAL_DEATH):
-        # The delivery or death was withdrawn: back to how the pregnancy stood without it.
-        ended = pregnancy.ended_on is not None and pregnancy.end_reason
-        values["status"] = PregnancyStatus.ENDED if ended else PregnancyStatus.ONGOING
-    return values
-
-
 def pregnancy_refresh(pregnancy: Pregnancy) -> Pregnancy:
     values = derive_pregnancy(pregnancy)
     changed = [name for name, value in values.items() if getattr(pregnancy, name) != value]
@@ -223,28 +147,6 @@ def pregnancies_refresh(queryset: QuerySet[Pregnancy], *, batch_size: int = 1000
         with connection.cursor() as cursor:
             cursor.executemany(sql, params)
     return len(rows)
-
-
-def derive_child(child: Child) -> dict[str, Any]:
-    """High-risk infant (早产儿保健工作规范: GA <37 weeks; low birth weight <2500 g; or a named reason)
-    and the age band of a death."""
-    preterm = child.gestation_weeks is not None and child.gestation_weeks < 37
-    low_weight = child.birth_weight_grams is not None and child.birth_weight_grams < 2500
-    values: dict[str, Any] = {"is_high_risk": bool(preterm or low_weight or child.high_risk_reasons.strip())}
-    values["death_age"] = death_age(child.birth_date, child.died_on) if child.died_on else None
-    return values
-
-
-def death_age(born: date, died: date) -> int:
-    """The band of a child's age at death: neonatal = within 28 days of birth (days 0–27; domain.md
-    §3.2, not the old 7-day definition), infant = under 1 year, then under 5."""
-    if (died - born).days < 28:
-        return DeathAge.NEONATAL
-    if died < add_years(born, 1):
-        return DeathAge.INFANT
-    if died < add_years(born, 5):
-        return DeathAge.UNDER_FIVE
-    return DeathAge.OLDER
 
 
 def child_refresh(child: Child) -> Child:
@@ -288,18 +190,6 @@ def _not_future_moment(moment: datetime | None, field: str) -> None:
 def _has_name(text: str | None) -> bool:
     """A person's name has a letter or a character in it (not blank, not a dash placeholder)."""
     return any(ch.isalnum() for ch in text or "")
-
-
-def can_grade(unit: OrgUnit) -> bool:
-    """35号: grading is done in principle by level-2+ institutions that provide midwifery (domain.md §1.1)."""
-    grade = unit.grade.code if unit.grade_id else ""  # type: ignore[union-attr]
-    return unit.kind in GRADING_KINDS and grade[:1] in {"2", "3"}
-
-
-def pregnancy_end_date(pregnancy: Pregnancy) -> date | None:
-    """The day the pregnancy ended: its delivery, or the end recorded without one."""
-    delivery = related_or_none(pregnancy, "delivery")
-    return delivery.delivered_on if delivery is not None else pregnancy.ended_on
 
 
 # --- women ------------------------------------------------------------------------------------------------
@@ -420,14 +310,6 @@ def _validate_pregnancy(pregnancy: Pregnancy) -> None:
         setattr(pregnancy, name, value)
 
 
-def derive_dates(pregnancy: Pregnancy) -> dict[str, Any]:
-    """Expected delivery (Naegele: LMP + 280 days) and gestation at registration in days."""
-    return {
-        "expected_delivery_on": pregnancy.last_menstrual_period_on + timedelta(days=TERM_DAYS),
-        "gestation_days_at_registration": max(gestation_days(pregnancy, pregnancy.registered_on), 0),
-    }
-
-
 def pregnancy_create(
     *,
     actor: Any,
@@ -507,23 +389,6 @@ def pregnancy_delete(*, actor: Any, record: Pregnancy) -> None:
 
 
 # --- risk assessments and 专案 -------------------------------------------------------------------------
-def catalogue_for(unit: OrgUnit) -> risk.RiskCatalogue:
-    """The national 2017 catalogue; a province's override would be chosen here by its region."""
-    return risk.RiskCatalogue.load(risk.NATIONAL_VERSION)
-
-
-def _noon(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(12, 0)))
-
-
-def assessment_time(assessment: RiskAssessment) -> datetime:
-    """When an assessment was made, for its deadlines: the confirmation time if it is dated today,
-    else noon (local time) of its date (an assessment entered afterwards)."""
-    if assessment.assessed_on >= timezone.localdate():
-        return assessment.confirmed_at or timezone.now()
-    return _noon(assessment.assessed_on)
-
-
 def _check_assessment_date(pregnancy: Pregnancy, kind: str, assessed_on: date) -> None:
     """Screening and grading run from registration to the end of the pregnancy; the postpartum
     assessment within 42 days after it ended (35号 scope: 怀孕至产后42天, domain.md §1.1)."""
@@ -576,6 +441,16 @@ def assessment_create(
         raise ValidationError({"assessor_name": _("Name the assessor.")})
     catalogue = catalogue_for(institution)
     codes = list(dict.fromkeys(code.strip() for code in factor_codes if code and code.strip()))
+    if kind == AssessmentKind.GRADING and not can_grade(institution):
+        raise ValidationError(
+            {
+                "institution": _(
+                    "Grading is done at level-2 or higher institutions with midwifery services "
+                    "(国卫办妇幼发〔2017〕35号); screen here and refer the woman."
+                )
+            }
+        )
+    result = assessment_result(catalogue, kind, codes)
     assessment = RiskAssessment(
         kind=kind,
         assessed_on=assessed_on,
@@ -585,36 +460,16 @@ def assessment_create(
         catalogue_version=catalogue.version,
         factor_codes=codes,
         note=note or "",
+        screening_result=result.screening_result,
+        colour=result.colour,
+        is_purple=result.is_purple,
     )
-    if kind == AssessmentKind.SCREENING:
-        screening_codes = {item.code for item in catalogue.screening_items}
-        if unknown := [c for c in codes if c not in screening_codes]:
-            raise ValidationError(
-                {"factor_codes": _("Unknown screening items: %(codes)s") % {"codes": "、".join(unknown)}}
-            )
-        assessment.screening_result = ScreeningResult.POSITIVE if codes else ScreeningResult.NEGATIVE
-    else:
-        if kind == AssessmentKind.GRADING and not can_grade(institution):
-            raise ValidationError(
-                {
-                    "institution": _(
-                        "Grading is done at level-2 or higher institutions with midwifery services "
-                        "(国卫办妇幼发〔2017〕35号); screen here and refer the woman."
-                    )
-                }
-            )
-        if unknown := [c for c in codes if c not in catalogue]:
-            raise ValidationError(
-                {"factor_codes": _("Unknown risk factors: %(codes)s") % {"codes": "、".join(unknown)}}
-            )
-        grading = risk.grade(catalogue, codes)
-        assessment.colour = grading.colour.value
-        assessment.is_purple = grading.purple
-        if confirmed_colour != grading.colour.value:
+    if kind != AssessmentKind.SCREENING:
+        if confirmed_colour != result.colour:
             raise ValidationError(
                 {
                     "confirmed_colour": _("The factors give %(colour)s. Check the factors, or confirm %(colour)s.")
-                    % {"colour": Colour(grading.colour.value).label}
+                    % {"colour": Colour(result.colour).label}
                 }
             )
         assessment.confirmed_at = timezone.now()
@@ -627,58 +482,16 @@ def assessment_create(
     return assessment
 
 
-def needs_case(colour: str, purple: bool) -> bool:
-    """专案 for orange, red and purple (母婴安全五项制度 2; domain.md §1.5, §1.6 rule 5)."""
-    return colour in (Colour.ORANGE, Colour.RED) or purple
-
-
-def report_deadline(opened_at: datetime, colour: str, purple: bool) -> datetime:
-    """Report to the 辖区妇幼保健机构 within ``rules.report_hours``: orange 72 h, red 24 h (domain.md §1.5);
-    with purple too, the earlier of the two."""
-    hours = mch_rules().report_hours
-    candidates = [hours[colour]] if colour in (Colour.ORANGE, Colour.RED) else []
-    if purple:
-        candidates.append(hours["purple"])
-    return opened_at + timedelta(hours=min(candidates))
-
-
 def _open_or_escalate_case(actor: Any, pregnancy: Pregnancy, assessment: RiskAssessment) -> None:
-    """Open the 专案 at the first orange/red/purple result (the assessor is its responsible person);
-    a higher colour later moves it up (an unreported deadline only ever moves earlier; a reported
-    case must be reported again) and a closed case reopens. A lower colour changes nothing: the case
-    stays open at the highest colour (domain.md §1.6: grades go up and down)."""
+    """Open the 专案 at the first orange/red/purple result (``rules.case_opened_by``), or move it up
+    (``rules.case_escalation``)."""
     if not needs_case(assessment.colour, assessment.is_purple):
         return
-    at = assessment_time(assessment)
-    due = report_deadline(at, assessment.colour, assessment.is_purple)
     case = RiskCase.objects.select_for_update().filter(pregnancy=pregnancy).first()
     if case is None:
-        case = RiskCase(
-            pregnancy=pregnancy,
-            opened_at=at,
-            opened_by=assessment,
-            colour=assessment.colour if assessment.colour in (Colour.ORANGE, Colour.RED) else "",
-            is_purple=assessment.is_purple,
-            responsible=actor if getattr(actor, "pk", None) else None,
-            responsible_name=assessment.assessor_name,
-            report_due_at=due,
-        )
-        record_create(actor=actor, record=case, validate=lambda _record: None)
+        record_create(actor=actor, record=case_opened_by(assessment), validate=lambda _record: None)
         return
-    changes: dict[str, Any] = {}
-    if colour_rank(assessment.colour) > colour_rank(case.colour) and assessment.colour in (Colour.ORANGE, Colour.RED):
-        changes["colour"] = assessment.colour
-        if case.reported_at is None:
-            changes["report_due_at"] = min(case.report_due_at, due)
-        else:  # a new, higher grading is a new report
-            changes["report_due_at"], changes["reported_at"] = due, None
-    if assessment.is_purple and not case.is_purple:
-        changes["is_purple"] = True
-        if case.reported_at is None:
-            changes["report_due_at"] = min(changes.get("report_due_at", case.report_due_at), due)
-    if case.status == CaseStatus.CLOSED:
-        changes.update(status=CaseStatus.OPEN, closed_at=None, close_note="", report_due_at=due, reported_at=None)
-    if changes:
+    if changes := case_escalation(case, assessment):
         record_update(actor=actor, record=case, changes=changes, editable=list(changes), validate=lambda _r: None)
 
 
@@ -992,11 +805,6 @@ def maternal_death_update(*, actor: Any, record: MaternalDeath, **changes: Any) 
 def maternal_death_delete(*, actor: Any, record: MaternalDeath) -> None:
     with tracking(pregnancy=record.pregnancy):
         record_delete(actor=actor, record=record)
-
-
-def is_counted_death(cause: str) -> bool:
-    """The MMR excludes accidents (domain.md §3.2)."""
-    return cause != DeathCause.ACCIDENT
 
 
 def _validate_postpartum(visit: PostpartumVisit) -> None:

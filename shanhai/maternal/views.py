@@ -31,6 +31,7 @@ from shanhai.maternal.forms import (
     may_grade,
 )
 from shanhai.maternal.models import AssessmentKind, CaseStatus, Pregnancy, ReferralStatus, RiskCase
+from shanhai.maternal.rules import catalogue_for
 from shanhai.partnerships.access import access_org_unit
 from shanhai.records.access import require_record_write
 from shanhai.records.kinds import kind_of
@@ -122,7 +123,7 @@ def _assessment_form(request: HttpRequest, pregnancy: Pregnancy, kind: str) -> t
         initial["institution"] = pregnancy.registered_at_id
     data = request.POST if request.method == "POST" else None
     form = AssessmentForm(
-        data, initial=initial, institutions=institutions, catalogue=services.catalogue_for(pregnancy.registered_at)
+        data, initial=initial, institutions=institutions, catalogue=catalogue_for(pregnancy.registered_at)
     )
     return form, grading_allowed
 
@@ -151,7 +152,7 @@ def assessment_create(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
 
 
 def _grading_context(pregnancy: Pregnancy, form: AssessmentForm, grading_allowed: bool) -> dict[str, Any]:
-    catalogue = services.catalogue_for(pregnancy.registered_at)
+    catalogue = catalogue_for(pregnancy.registered_at)
     kind = form.data.get("kind") if form.is_bound else form.initial.get("kind")
     ticked = form.data.getlist("factor_codes") if form.is_bound else []  # type: ignore[attr-defined]
     return {
@@ -174,7 +175,7 @@ def _grading_context(pregnancy: Pregnancy, form: AssessmentForm, grading_allowed
 def assessment_grade(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """htmx: the colour (or the screening result) the ticked items give, computed by ``risk.grade``."""
     pregnancy = _pregnancy_to_assess(request.user, public_id)
-    catalogue = services.catalogue_for(pregnancy.registered_at)
+    catalogue = catalogue_for(pregnancy.registered_at)
     result = selectors.grading_result(catalogue, request.POST.get("kind", ""), request.POST.getlist("factor_codes"))
     return render(request, "maternal/assessment_form.html#result", {"result": result})
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from shanhai.analytics.models import Fact
 from shanhai.core.models import AuditEntry
 from shanhai.maternal import services
+from shanhai.maternal.conditions import related_or_none
 from shanhai.maternal.identity import check_digit, normalise_id_number
 from shanhai.maternal.models import (
     AntenatalVisit,
@@ -25,6 +26,7 @@ from shanhai.maternal.models import (
     ReferralStatus,
     Woman,
 )
+from shanhai.maternal.rules import COUNTED_DEATH, death_age
 from shanhai.maternal.tests.factories import (
     add_visits,
     grade,
@@ -238,7 +240,7 @@ def test_the_callers_instance_is_current_after_each_write(world, places):
 
 def test_validators_see_the_stored_state_not_a_stale_instance(world, places):
     pregnancy = make_pregnancy(registered_at=places.township_centre, residence=places.township, lmp=LMP)
-    assert services.related_or_none(pregnancy, "delivery") is None  # caches "no delivery" on this instance
+    assert related_or_none(pregnancy, "delivery") is None  # caches "no delivery" on this instance
     services.delivery_create(
         actor=None,
         pregnancy=Pregnancy.objects.get(pk=pregnancy.pk),
@@ -354,7 +356,7 @@ def test_maternal_death_dates_and_cause(world, places):
     death = services.maternal_death_create(
         actor=None, pregnancy=mother, died_on=delivered + timedelta(days=42), cause="accident"
     )
-    assert (Pregnancy.objects.get(pk=mother.pk).status, services.is_counted_death(death.cause)) == (
+    assert (Pregnancy.objects.get(pk=mother.pk).status, COUNTED_DEATH.holds(death)) == (
         "maternal_death",
         False,
     )
@@ -529,7 +531,7 @@ def test_children_of_a_delivery(world, places):
 def test_death_age_bands(days, band):
     """Neonatal = within 28 days of birth (days 0–27; domain.md §3.2), infant < 1 year, under 5."""
     born = D(2021, 3, 1)
-    assert services.death_age(born, born + timedelta(days=days)) == band
+    assert death_age(born, born + timedelta(days=days)) == band
 
 
 def test_child_checks_one_per_kind(world, places):

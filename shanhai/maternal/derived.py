@@ -1,0 +1,107 @@
+"""The fields a pregnancy and a child store, derived from their other records by the rules
+(``rules.py``). The services write them after every change (``services.registry``), bulk loading
+for a batch, ``shanhai refresh_mch`` after a change of the rules; models.py lists them.
+
+Each function reads only the record's own columns and its relations (the prefetched ones when
+:func:`with_relations` fetched them), so a thousand pregnancies take a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+
+from shanhai.maternal.conditions import related_or_none
+from shanhai.maternal.models import AssessmentKind, Child, Pregnancy, PregnancyStatus, colour_rank
+from shanhai.maternal.rules import (
+    TERM_DAYS,
+    MchRules,
+    death_age,
+    gestation_days,
+    is_early_registered,
+    is_high_risk,
+    is_high_risk_infant,
+    is_high_risk_managed,
+    is_postpartum_visit_in_time,
+    is_system_managed,
+    mch_rules,
+    needs_case,
+)
+
+
+def with_relations(queryset: QuerySet[Pregnancy]) -> QuerySet[Pregnancy]:
+    """What :func:`derive_pregnancy` reads, fetched up front (a fixed number of queries for any count)."""
+    return queryset.select_related("delivery", "death", "case").prefetch_related(
+        "assessments", "antenatal_visits", "postpartum_visits"
+    )
+
+
+def derive_dates(pregnancy: Pregnancy) -> dict[str, Any]:
+    """Expected delivery (Naegele: LMP + 280 days) and gestation at registration in days."""
+    return {
+        "expected_delivery_on": pregnancy.last_menstrual_period_on + timedelta(days=TERM_DAYS),
+        "gestation_days_at_registration": max(gestation_days(pregnancy, pregnancy.registered_on), 0),
+    }
+
+
+def derive_pregnancy(pregnancy: Pregnancy, *, rules: MchRules | None = None) -> dict[str, Any]:
+    """The stored fields of a pregnancy from its other records (domain.md §1.6 rules 2–3, §3.2):
+    current colour = the latest grading, highest colour = the highest grading ever (a colour that
+    goes down still counts as high-risk); the indicator flags by the rules of ``rules.py``."""
+    rules = rules or mch_rules()
+    values: dict[str, Any] = derive_dates(pregnancy)
+    assessments = sorted(pregnancy.assessments.all(), key=lambda a: (a.assessed_on, a.pk))
+    screenings = [a for a in assessments if a.kind == AssessmentKind.SCREENING]
+    gradings = [a for a in assessments if a.kind != AssessmentKind.SCREENING]
+    values["screening_result"] = screenings[-1].screening_result if screenings else ""
+    latest = gradings[-1] if gradings else None
+    values["current_colour"] = latest.colour if latest else ""
+    values["is_purple"] = latest.is_purple if latest else False
+    values["highest_colour"] = max((a.colour for a in gradings), key=colour_rank, default="")
+    values["was_ever_purple"] = any(a.is_purple for a in gradings)
+    risky = [a for a in gradings if is_high_risk(a.colour, a.is_purple)]
+    values["high_risk_since"] = risky[0].assessed_on if risky else None
+
+    delivery = related_or_none(pregnancy, "delivery")
+    death = related_or_none(pregnancy, "death")
+    end = delivery.delivered_on if delivery else None
+    visits = sorted(v.visited_on for v in pregnancy.antenatal_visits.all() if end is None or v.visited_on <= end)
+    values["antenatal_visit_count"] = len(visits)
+    values["last_antenatal_on"] = visits[-1] if visits else None
+    values["is_early_registered"] = is_early_registered(pregnancy, visits, rules)
+    values["is_high_risk"] = bool(risky)
+    postpartum = list(pregnancy.postpartum_visits.all())
+    values["is_high_risk_managed"] = is_high_risk_managed(
+        high_risk_since=values["high_risk_since"],
+        contacts=[*visits, *(p.visited_on for p in postpartum)],
+        needs_case=needs_case(values["highest_colour"], values["was_ever_purple"]),
+        has_case=related_or_none(pregnancy, "case") is not None,
+    )
+    visited = delivery is not None and any(is_postpartum_visit_in_time(p, delivery, rules) for p in postpartum)
+    values["is_postpartum_visited"] = visited
+    values["is_system_managed"] = is_system_managed(
+        delivery=delivery,
+        early=values["is_early_registered"],
+        visit_count=len(visits),
+        postpartum_visited=visited,
+        rules=rules,
+    )
+    if death is not None:
+        values["status"] = PregnancyStatus.MATERNAL_DEATH
+    elif delivery is not None:
+        values["status"] = PregnancyStatus.DELIVERED
+    elif pregnancy.status in (PregnancyStatus.DELIVERED, PregnancyStatus.MATERNAL_DEATH):
+        # The delivery or death was withdrawn: back to how the pregnancy stood without it.
+        ended = pregnancy.ended_on is not None and pregnancy.end_reason
+        values["status"] = PregnancyStatus.ENDED if ended else PregnancyStatus.ONGOING
+    return values
+
+
+def derive_child(child: Child) -> dict[str, Any]:
+    """High-risk infant and the age band of a death (``rules.is_high_risk_infant``, ``rules.death_age``)."""
+    return {
+        "is_high_risk": is_high_risk_infant(child),
+        "death_age": death_age(child.birth_date, child.died_on) if child.died_on else None,
+    }
