@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import Any, Literal, NamedTuple
 from urllib.parse import urlencode
 
 from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Sum, When
@@ -17,20 +17,22 @@ from django.db.models import Value as V
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shanhai.analytics.models import ROLLUP_LEVELS, Fact, FactRollup
-from shanhai.analytics.registry import Closing, Flow, Indicator, Measure, Metric, Negate, Opening, Term, registry
+from shanhai.analytics.models import ROLLUP_LEVELS, Fact, FactCell, FactRollup
+from shanhai.analytics.registry import (
+    Closing,
+    Credited,
+    Flow,
+    Indicator,
+    Measure,
+    Metric,
+    Negate,
+    Opening,
+    Term,
+    registry,
+)
 from shanhai.analytics.registry import Sum as TermSum
 from shanhai.core.models import OrgUnit
 from shanhai.core.periods import Period, parse_period
-
-
-class Credited(Protocol):
-    """A programme or a partnership (kept by the partnerships app, above this layer): the engine needs
-    only its id and its name."""
-
-    pk: Any
-
-    def __str__(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,7 @@ class FactSource(NamedTuple):
     read adds up to the whole scope (``total_level``) and which to the rows (``row_level``); both None
     when every row read adds up to the whole scope and, by ``column``, to its row."""
 
-    queryset: QuerySet[Any]
+    queryset: QuerySet[FactCell]
     column: str | None = None
     total_level: int | None = None
     row_level: int | None = None
@@ -397,10 +399,12 @@ def evaluate_grid(
     rows, row_scopes, groups = _grid_rows(scope, group, unit_level, units)
     months = period.months if monthly else []
     sums: dict[tuple[int, GridKey, int], tuple[float, int]] = {}
-    for column, level_units in groups.items():
+    for group_rows in groups:
         # One query per unit level (or for the programme/partnership rows, or the scope alone).
-        whole = level_units is None
-        source = fact_source(scope)._replace(column=column) if whole else fact_source(scope, level_units)
+        if isinstance(group_rows, list):
+            source = fact_source(scope, group_rows)
+        else:
+            source = fact_source(scope)._replace(column=group_rows)
         sums |= _grouped_sums(metrics, stocks, source, period, monthly=monthly)
     values: dict[tuple[str, GridKey, int | None], IndicatorValue] = {}
     for key in [None, *(row.key for row in rows)]:
@@ -414,12 +418,15 @@ def evaluate_grid(
 
 
 def _grid_rows(
-    scope: Scope, group: str | None, unit_level: int | None, units: Sequence[OrgUnit] | None
-) -> tuple[list[GridRow], dict[int, Scope], dict[Any, list[OrgUnit] | None]]:
-    """The rows, each row's own scope (for measures), and the row groups: unit level → its units,
-    or the column grouping programme/partnership rows (None: the scope alone) → None."""
+    scope: Scope,
+    group: Literal["unit", "programme", "partnership"] | None,
+    unit_level: int | None,
+    units: Sequence[OrgUnit] | None,
+) -> tuple[list[GridRow], dict[int, Scope], list[list[OrgUnit] | str | None]]:
+    """The rows, each row's own scope (for measures), and the row groups, one query each: the units
+    of one level, or the column grouping programme/partnership rows (None: the scope alone)."""
     if group is None:
-        return [], {}, {None: None}
+        return [], {}, [None]
     if group == "unit":
         if scope.side == "supporter":
             raise ValueError("unit rows break down the recipient side; use group='partnership'")
@@ -430,16 +437,18 @@ def _grid_rows(
             units = list(OrgUnit.objects.filter(path__startswith=scope.org_unit.path, level=level).order_by("path"))
         rows = [GridRow(u.pk, u.name, u.code) for u in units]
         scopes = {u.pk: replace(scope, org_unit=u) for u in units}
-        levels: dict[Any, list[OrgUnit] | None] = {}
+        levels: dict[int, list[OrgUnit]] = {}
         for unit in units:
-            levels.setdefault(unit.level, []).append(unit)  # type: ignore[union-attr]
-        return rows, scopes, levels or {None: None}
-    credit_group: Literal["programme", "partnership"] = "partnership" if group == "partnership" else "programme"
+            levels.setdefault(unit.level, []).append(unit)
+        return rows, scopes, [*levels.values()] or [None]
     keys = fact_source(scope).queryset.exclude(**{f"{group}_id": 0}).values(f"{group}_id")
-    records = registry.credit.objects(credit_group, keys)
+    records = list(registry.credit.objects(group, keys))
     rows = [GridRow(r.pk, str(r), str(r.pk)) for r in records]
-    scopes = {r.pk: replace(scope, **{group: r}) for r in records}
-    return rows, scopes, {f"{group}_id": None}
+    if group == "programme":
+        scopes = {r.pk: replace(scope, programme=r) for r in records}
+    else:
+        scopes = {r.pk: replace(scope, partnership=r) for r in records}
+    return rows, scopes, [f"{group}_id"]
 
 
 def _grouped_sums(

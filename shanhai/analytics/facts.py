@@ -11,16 +11,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from django.db import connection, models
 from django.db.models import F, OuterRef, Subquery
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
 from shanhai.analytics.models import ROLLUP_LEVELS, Fact, FactRollup
 from shanhai.analytics.registry import Metric
 from shanhai.core.models import OrgUnit
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
 ANCESTOR_COLUMNS = ("anc_1", "anc_2", "anc_3", "anc_4", "anc_5", "anc_6")
 #: The columns every rebuild queryset must select, as annotations with these names.
@@ -37,27 +42,30 @@ class FactRow:
     programme_id: int = 0
 
 
+Record = TypeVar("Record", bound=models.Model)
+
+
 @dataclass(frozen=True)
-class FactSource:
-    model: type[models.Model]
-    rows: Callable[[Any], list[FactRow]]
-    rebuild: Callable[[], Iterable[models.QuerySet[Any]]]
+class FactSource(Generic[Record]):
+    model: type[Record]
+    rows: Callable[[Record], list[FactRow]]
+    rebuild: Callable[[], Iterable[models.QuerySet[models.Model]]]
     name: str
     #: False for sources whose owning app applies the rows itself (rows that depend on other
     #: records, e.g. a pregnancy's outcome flags): :func:`rows_for` then leaves them out.
     automatic: bool = True
 
 
-_sources: list[FactSource] = []
+_sources: list[FactSource[Any]] = []
 
 
 def register_source(
-    model: type[models.Model],
+    model: type[Record],
     *,
-    rows: Callable[[Any], list[FactRow]],
-    rebuild: Callable[[], Iterable[models.QuerySet[Any]]],
+    rows: Callable[[Record], list[FactRow]],
+    rebuild: Callable[[], Iterable[models.QuerySet[models.Model]]],
     automatic: bool = True,
-) -> FactSource:
+) -> FactSource[Record]:
     source = FactSource(
         model=model, rows=rows, rebuild=rebuild, name=f"{model._meta.label}:{rows.__name__}", automatic=automatic
     )
@@ -66,7 +74,7 @@ def register_source(
     return source
 
 
-def sources() -> list[FactSource]:
+def sources() -> list[FactSource[Any]]:
     return list(_sources)
 
 
@@ -79,20 +87,35 @@ def rows_for(obj: models.Model) -> list[FactRow]:
     ]
 
 
+#: A fact cell's key: (metric id, org unit id, partnership id, month).
+CellKey = tuple[int, int, int, int]
+#: An org unit's ancestor ids by column (``anc_1`` … ``anc_6``; None below its own level).
+Ancestors = dict[str, int | None]
+
+
+@dataclass
+class _Change:
+    """What a write adds to one cell: to its value and its record count, and the programme credited."""
+
+    value: float = 0.0
+    count: int = 0
+    programme: int = 0
+
+
 def apply(before: Iterable[FactRow], after: Iterable[FactRow]) -> int:
     """Subtract ``before`` and add ``after`` with one upsert per changed cell; returns cells touched."""
-    cells: dict[tuple[int, int, int, int], list[float]] = defaultdict(lambda: [0.0, 0, 0])
+    cells: dict[CellKey, _Change] = defaultdict(_Change)
     for sign, rows in ((-1, before), (1, after)):
         for row in rows:
             cell = cells[(row.metric.id, row.org_unit_id, row.partnership_id, row.month)]
-            cell[0] += sign * row.value
-            cell[1] += sign
-            if sign == 1 or not cell[2]:
-                cell[2] = row.programme_id
-    changed = {key: cell for key, cell in cells.items() if cell[0] != 0 or cell[1] != 0}
+            cell.value += sign * row.value
+            cell.count += sign
+            if sign == 1 or not cell.programme:
+                cell.programme = row.programme_id
+    changed = {key: cell for key, cell in cells.items() if cell.value != 0 or cell.count != 0}
     if not changed:
         return 0
-    ancestors = {
+    ancestors: dict[int, Ancestors] = {
         unit["id"]: unit
         for unit in OrgUnit.objects.filter(id__in={key[1] for key in changed}).values("id", *ANCESTOR_COLUMNS)
     }
@@ -119,13 +142,13 @@ def apply(before: Iterable[FactRow], after: Iterable[FactRow]) -> int:
             metric,
             org_unit,
             *(ancestors[org_unit][c] for c in ANCESTOR_COLUMNS),
-            programme,
+            cell.programme,
             partnership,
             month,
-            value,
-            count,
+            cell.value,
+            cell.count,
         )
-        for (metric, org_unit, partnership, month), (value, count, programme) in changed.items()
+        for (metric, org_unit, partnership, month), cell in changed.items()
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
@@ -136,20 +159,30 @@ def apply(before: Iterable[FactRow], after: Iterable[FactRow]) -> int:
     return len(changed)
 
 
-def _apply_rollup(changed: dict[tuple[int, int, int, int], list[float]], ancestors: dict[int, dict[str, Any]]) -> None:
+@dataclass
+class _RollupChange(_Change):
+    """What a write adds to one roll-up cell, with the ancestors of the unit it was first reached from
+    (the same above the cell's level for every unit under it)."""
+
+    unit: Ancestors = field(default_factory=dict)
+
+
+def _apply_rollup(changed: dict[CellKey, _Change], ancestors: dict[int, Ancestors]) -> None:
     """The roll-up's side of :func:`apply`: each changed fact cell also changes the cells of its
     ancestors at the roll-up levels (one upsert statement; rows at 0 records are deleted)."""
-    cells: dict[tuple[int, int, int, int, int], list[Any]] = {}
-    for (metric, org_unit, partnership, month), (value, count, programme) in changed.items():
+    cells: dict[tuple[int, int, int, int, int], _RollupChange] = {}
+    for (metric, org_unit, partnership, month), change in changed.items():
         unit = ancestors[org_unit]
         for level in ROLLUP_LEVELS:
             anc = unit[f"anc_{level}"]
             if anc is None:
                 continue
-            cell = cells.setdefault((metric, level, anc, partnership, month), [0.0, 0, programme, unit])
-            cell[0] += value
-            cell[1] += count
-    changed_cells = {key: cell for key, cell in cells.items() if cell[0] != 0 or cell[1] != 0}
+            cell = cells.setdefault(
+                (metric, level, anc, partnership, month), _RollupChange(programme=change.programme, unit=unit)
+            )
+            cell.value += change.value
+            cell.count += change.count
+    changed_cells = {key: cell for key, cell in cells.items() if cell.value != 0 or cell.count != 0}
     if not changed_cells:
         return
     table = connection.ops.quote_name(FactRollup._meta.db_table)
@@ -176,14 +209,14 @@ def _apply_rollup(changed: dict[tuple[int, int, int, int], list[float]], ancesto
             metric,
             level,
             unit_id,
-            *(unit[f"anc_{k}"] if k <= level else None for k in range(1, len(ANCESTOR_COLUMNS) + 1)),
-            programme,
+            *(cell.unit[f"anc_{k}"] if k <= level else None for k in range(1, len(ANCESTOR_COLUMNS) + 1)),
+            cell.programme,
             partnership,
             month,
-            value,
-            count,
+            cell.value,
+            cell.count,
         )
-        for (metric, level, unit_id, partnership, month), (value, count, programme, unit) in changed_cells.items()
+        for (metric, level, unit_id, partnership, month), cell in changed_cells.items()
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
@@ -292,24 +325,33 @@ class MonthNumber(models.Func):
 
     output_field = models.IntegerField()
 
-    def __init__(self, expression: Any, shift: int = 0) -> None:
+    def __init__(self, expression: str | Combinable, shift: int = 0) -> None:
         super().__init__(expression)
         self.shift = shift
 
-    def as_sqlite(self, compiler: Any, conn: Any, **extra: Any) -> Any:  # type: ignore[override]
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any) -> _AsSqlType:
         sql, params = compiler.compile(self.source_expressions[0])
         if self.shift:
             sql = f"date({sql}, 'start of month', '{self.shift:+d} month')"
         return f"CAST(strftime('%%Y%%m', {sql}) AS INTEGER)", params
 
-    def as_postgresql(self, compiler: Any, conn: Any, **extra: Any) -> Any:
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any) -> _AsSqlType:
         sql, params = compiler.compile(self.source_expressions[0])
         if self.shift:
             sql = f"(({sql})::date + interval '{self.shift} month')"
         return f"CAST(to_char({sql}, 'YYYYMM') AS INTEGER)", params
 
-    def as_sql(self, compiler: Any, conn: Any, **extra: Any) -> Any:  # type: ignore[override]  # other vendors
-        return self.as_postgresql(compiler, conn, **extra)
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> _AsSqlType:
+        """Other vendors: PostgreSQL's form (``function``/``template``/``arg_joiner`` do not apply)."""
+        return self.as_postgresql(compiler, connection, **extra_context)
 
 
 def metric_value(metric: Metric) -> models.Value:
@@ -324,7 +366,17 @@ def coalesce_zero(field: str) -> models.expressions.Combinable:
     return Coalesce(F(field), models.Value(0), output_field=models.BigIntegerField())
 
 
-def credit(partnership: Any | None) -> dict[str, int]:
+class CreditedRecord(Protocol):
+    """What a record is credited to (a partnership): its id and its programme's, if any."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def programme_id(self) -> int | None: ...
+
+
+def credit(partnership: CreditedRecord | None) -> dict[str, int]:
     """The ``partnership_id``/``programme_id`` of a :class:`FactRow` credited to ``partnership``
     (0 for none, and a programme of 0 for a partnership outside any programme)."""
     if partnership is None:
@@ -332,7 +384,9 @@ def credit(partnership: Any | None) -> dict[str, int]:
     return {"partnership_id": partnership.pk, "programme_id": partnership.programme_id or 0}
 
 
-def rebuild_credit(*, unit: str, partnership: str | None = "partnership", value: Any = None) -> dict[str, Any]:
+def rebuild_credit(
+    *, unit: str, partnership: str | None = "partnership", value: Combinable | None = None
+) -> dict[str, Combinable]:
     """The ``f_org_unit``, ``f_programme``, ``f_partnership`` and ``f_value`` annotations of a rebuild
     queryset, the set-based counterpart of :func:`credit`.
 
@@ -341,7 +395,7 @@ def rebuild_credit(*, unit: str, partnership: str | None = "partnership", value:
     ``None``: the record is credited to none, so 0 for both); ``value`` the ``f_value`` expression
     (default: 1.0 per record).
     """
-    columns: dict[str, Any] = {"f_org_unit": F(unit)}
+    columns: dict[str, Combinable] = {"f_org_unit": F(unit)}
     if partnership is None:
         columns["f_programme"] = models.Value(0, output_field=models.IntegerField())
         columns["f_partnership"] = models.Value(0, output_field=models.BigIntegerField())

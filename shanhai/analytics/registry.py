@@ -8,19 +8,31 @@ records. Indicators combine them: numerator / denominator × factor. Apps declar
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 
 if TYPE_CHECKING:
     from shanhai.analytics.engine import Scope
     from shanhai.core.periods import Period
 
 Label = str | Promise
+
+
+class Credited(Protocol):
+    """A programme or a partnership (kept by the partnerships app, above this layer): the engine needs
+    only its id and its name."""
+
+    @property
+    def pk(self) -> int: ...
+
+    def __str__(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -41,7 +53,7 @@ class Evidence:
     unit: str
     partnership: str | None = "partnership"
     condition: Q = field(default_factory=Q)
-    value: Any = None
+    value: str | Combinable | None = None
     shift: int = 0
     month_is_int: bool = False
 
@@ -52,7 +64,7 @@ class RecordSet:
     number is their count, or the count of distinct ``distinct`` values (e.g. ``"person"``)."""
 
     kind: str
-    records: QuerySet[Any]
+    records: QuerySet[Model]
     note: Label = ""
     distinct: str | None = None
 
@@ -149,20 +161,14 @@ class Indicator:
     app: str = ""
 
     def name(self, language: str | None = None) -> str:
-        from django.utils.translation import get_language
-
         return self.name_en if (language or get_language() or "").startswith("en") else self.name_zh
 
     def unit(self, language: str | None = None) -> str:
-        from django.utils.translation import get_language
-
         if self.factor != 1:
             return FACTOR_UNITS.get(self.factor, "")
         return self.unit_en if (language or get_language() or "").startswith("en") else self.unit_zh
 
     def definition(self, language: str | None = None) -> str:
-        from django.utils.translation import get_language
-
         return self.definition_en if (language or get_language() or "").startswith("en") else self.definition_zh
 
 
@@ -175,8 +181,8 @@ class Credit:
     ``path`` (a supporting-side scope). ``objects(group, ids)``: the programmes (``group="programme"``)
     or partnerships with those ids, in id order, ready to be labelled (grid rows)."""
 
-    supported_from: Callable[[str], QuerySet[Any]]
-    objects: Callable[[Literal["programme", "partnership"], QuerySet[Any]], QuerySet[Any]]
+    supported_from: Callable[[str], QuerySet[Model, Any]]
+    objects: Callable[[Literal["programme", "partnership"], QuerySet[Model, Any]], Iterable[Credited]]
 
 
 class Registry:
@@ -211,8 +217,9 @@ class Registry:
         self.metrics_by_id[id] = metric
         return metric
 
-    def indicator(self, **kwargs: Any) -> Indicator:
-        indicator = Indicator(**kwargs)
+    def indicator(self, **fields: Any) -> Indicator:
+        """Register an :class:`Indicator` built from ``fields`` (its fields, by name)."""
+        indicator = Indicator(**fields)
         if indicator.code in self.indicators and self.indicators[indicator.code] != indicator:
             raise ValueError(f"indicator {indicator.code} registered twice")
         self.indicators[indicator.code] = indicator
