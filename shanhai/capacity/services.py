@@ -11,7 +11,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shanhai.accounts.models import User
@@ -26,6 +25,7 @@ from shanhai.capacity.models import (
     WorkloadReport,
     WorkloadStatus,
 )
+from shanhai.core import clock
 from shanhai.core.audit import audit_record, snapshot
 from shanhai.core.models import AuditAction, Department, OrgUnit, OrgUnitKind
 from shanhai.core.periods import month_of
@@ -68,7 +68,7 @@ def _check_host(errors: dict[str, str], host: OrgUnit | None, partnership: Partn
 def _check_within_partnership(errors: dict[str, str], field: str, day: date | None, p: Partnership | None) -> None:
     if day is None or p is None:
         return
-    if day > date.today():
+    if day > clock.today():
         errors[field] = _("The date cannot be in the future.")
     elif day < p.started_on:
         errors[field] = _("The date is before the partnership started (%(start)s).") % {"start": p.started_on}
@@ -92,7 +92,7 @@ def _validate_technique(t: Technique) -> None:
         errors["first_case_on"] = _("The first case cannot be before the technique was approved (%(day)s).") % {
             "day": t.approved_on
         }
-    elif t.first_case_on and t.first_case_on > date.today():
+    elif t.first_case_on and t.first_case_on > clock.today():
         errors["first_case_on"] = _("The date cannot be in the future.")
     expert = t.introducing_expert if t.introducing_expert_id else None
     if (
@@ -166,7 +166,7 @@ def _validate_technique_month(m: TechniqueMonth) -> None:
     technique = m.technique
     if m.month is None or not 190001 <= m.month <= 299912 or not 1 <= m.month % 100 <= 12:
         errors["month"] = _("Enter a month such as 2024-03.")
-    elif m.month > month_of(date.today()):
+    elif m.month > month_of(clock.today()):
         errors["month"] = _("The month cannot be in the future.")
     elif m.month < month_of(technique.approved_on):
         errors["month"] = _("%(month)s is before the technique was approved (%(day)s).") % {
@@ -281,7 +281,7 @@ def _validate_workload(r: WorkloadReport) -> None:
         errors["institution"] = _("Choose an institution, not a region.")
     if r.month is None or not 190001 <= r.month <= 299912 or not 1 <= r.month % 100 <= 12:
         errors["month"] = _("Enter a month such as 2024-03.")
-    elif r.month > month_of(date.today()):
+    elif r.month > month_of(clock.today()):
         errors["month"] = _("The month cannot be in the future.")
     elif (
         r.institution_id
@@ -362,7 +362,7 @@ def workload_report_approve(*, actor: User, record: WorkloadReport) -> WorkloadR
     before = snapshot(report)
     report.status = WorkloadStatus.APPROVED
     report.approved_by = actor if getattr(actor, "pk", None) else None
-    report.approved_at = timezone.now()
+    report.approved_at = clock.now()
     report.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     audit_record(
         actor=actor,

@@ -14,6 +14,7 @@ from datetime import date
 from django.conf import settings
 
 from shanhai.capacity.models import Technique, TechniqueMonth, TechniqueStatus
+from shanhai.core import clock
 from shanhai.core.periods import add_months, month_of
 from shanhai.workforce.models import Posting
 
@@ -100,7 +101,7 @@ def experts_left(techniques: list[Technique], on: date) -> dict[int, date | None
 
 def technique_statuses(techniques: Iterable[Technique], on: date | None = None) -> dict[int, str]:
     """Status of each technique as of ``on`` (today by default), in three queries for any number."""
-    on = on or date.today()
+    on = on or clock.today()
     chosen = list(techniques)
     cases: dict[int, list[CaseMonth]] = defaultdict(list)
     rows = TechniqueMonth.objects.filter(technique__in=[t.pk for t in chosen], month__lte=month_of(on))

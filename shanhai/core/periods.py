@@ -16,6 +16,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from shanhai.core import clock
+
 _MONTH = re.compile(r"^(\d{4})(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
@@ -133,7 +135,7 @@ def period_for_dates(start: date, end: date) -> Period:
 
 
 def current_year(today: date | None = None) -> Period:
-    today = today or date.today()
+    today = today or clock.today()
     return parse_period(str(today.year))
 
 
@@ -141,5 +143,5 @@ def own_period(started_on: date, ended_on: date | None, today: date | None = Non
     """A programme's or partnership's own period: from its start month to its end month, or to this
     month while it runs (never before its start)."""
     first = month_of(started_on)
-    last = max(first, month_of(ended_on or today or date.today()))
+    last = max(first, month_of(ended_on or today or clock.today()))
     return parse_period(f"{first}..{last}")

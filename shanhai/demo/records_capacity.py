@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from shanhai.capacity import services
 from shanhai.capacity.models import GapLevel, SpecialtyKind, Technique
+from shanhai.core import clock
 from shanhai.core.periods import add_months, month_of
 from shanhai.demo.builder import DemoBuilder
 from shanhai.demo.scenarios import S3_PAIRS, S3_PROGRAMME, S5_PROGRAMME_COUNTIES, S5_PROGRAMME_PREFECTURES
@@ -201,7 +202,7 @@ def build_s3(builder: DemoBuilder) -> None:
             # ... and on to last month, so "sustained" holds today too (no draws from rng: the rest of the
             # demo must not depend on the day it is loaded).
             month = add_months(202410, 6)
-            while month < month_of(date.today()):
+            while month < month_of(clock.today()):
                 _cases(builder, technique, month, independent=2 + month % 5)
                 month = add_months(month, 6)
     hosts = [p for p in partnerships]

@@ -17,6 +17,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from shanhai.core import clock
 from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.demo.builder import DemoBuilder
 from shanhai.demo.regions import QITAI_TOWNSHIPS
@@ -221,7 +222,7 @@ def _build_s3(b: DemoBuilder) -> None:
         plan += [(partnership, places[i % len(places)]) for i in range(S3_COUNTY_BAZAARS)]
     people = _split(S3_BAZAAR_PEOPLE, S3_BAZAARS, rng)
     medicines = _split(int(S3_BAZAAR_MEDICINES), S3_BAZAARS, rng)
-    last_day = min(S3_ENDED, date.today())
+    last_day = min(S3_ENDED, clock.today())
     base_services = [
         OutreachService.EXAM,
         OutreachService.CONSULTATION,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from shanhai.core import clock
 from shanhai.core.models import OrgUnit
 from shanhai.core.periods import month_of, months_between
 from shanhai.demo.builder import DemoBuilder
@@ -56,11 +57,11 @@ S5_EXPECTED = {"experts_dispatched": 131, "expert_batches": 8}
 
 
 def s2_period() -> str:
-    return f"{S2_FIRST_MONTH}..{month_of(date.today())}"
+    return f"{S2_FIRST_MONTH}..{month_of(clock.today())}"
 
 
 def s5_period() -> str:
-    return f"{S5_FIRST_MONTH}..{month_of(date.today())}"
+    return f"{S5_FIRST_MONTH}..{month_of(clock.today())}"
 
 
 CN_NUMBERS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")

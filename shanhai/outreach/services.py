@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from shanhai.accounts.models import User
+from shanhai.core import clock
 from shanhai.core.models import Department, OrgUnit, OrgUnitKind
 from shanhai.outreach.models import (
     Alliance,
@@ -51,7 +52,7 @@ def _check_date(errors: Errors, field: str, day: date | None, partnership: Partn
     if day is None:
         errors[field] = _("This is required.")
         return
-    if day > date.today():
+    if day > clock.today():
         errors[field] = _("The date cannot be in the future.")
         return
     if partnership is None:
@@ -332,7 +333,7 @@ def _validate_member(member: AllianceMember) -> None:
             "date": alliance.founded_on
         }
     if member.left_on is not None:
-        if member.left_on > date.today():
+        if member.left_on > clock.today():
             errors["left_on"] = _("The date cannot be in the future.")
         elif member.joined_on and member.left_on < member.joined_on:
             errors["left_on"] = _("The leaving date is before the joining date.")

@@ -7,6 +7,8 @@ from datetime import date
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.core import clock
+
 
 class Programme(models.Model):
     """An assistance programme, e.g. 福建省第八批医疗人才援疆, owned by a programme office's unit."""
@@ -93,7 +95,7 @@ class Partnership(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.is_active_on(date.today())
+        return self.is_active_on(clock.today())
 
 
 def agreement_upload_to(instance: Agreement, filename: str) -> str:

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
+from shanhai.core import clock
 from shanhai.core.models import OrgUnit
 from shanhai.core.selectors import in_subtrees
 from shanhai.partnerships.models import Partnership, Programme
@@ -44,7 +45,7 @@ def partnership_list(user: User, *, filters: dict[str, Any] | None = None) -> Qu
 
 
 def status_q(status: str, on: date | None = None) -> Q:
-    on = on or date.today()
+    on = on or clock.today()
     active = Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
     if status == "active":
         return active

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from shanhai.accounts.models import User
 from shanhai.analytics import facts
 from shanhai.analytics.registry import registry
+from shanhai.core import clock
 from shanhai.core.audit import audit_record, snapshot
 from shanhai.core.models import AuditAction, Department, OrgUnit
 from shanhai.partnerships.models import Agreement, Mode, Partnership, Programme, Target
@@ -211,7 +212,7 @@ def agreement_add(
     errors = {}
     if not title.strip():
         errors["title"] = _("Enter the agreement's title.")
-    if signed_on > date.today():
+    if signed_on > clock.today():
         errors["signed_on"] = _("The signing date cannot be in the future.")
     if document is not None and not (document.name or "").lower().endswith(
         (".pdf", ".doc", ".docx", ".jpg", ".jpeg", ".png")

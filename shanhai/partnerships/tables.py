@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.core import clock
 from shanhai.partnerships.models import Partnership, Programme
 
 
@@ -23,7 +24,7 @@ class Status(models.TextChoices):
 
 
 def status_of(partnership: Partnership, today: date | None = None) -> Status:
-    today = today or date.today()
+    today = today or clock.today()
     if partnership.started_on > today:
         return Status.PLANNED
     if partnership.ended_on is not None and partnership.ended_on < today:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.utils import timezone
 from django_tasks import task
 
+from shanhai.core import clock
 from shanhai.records.imports import import_rows
 from shanhai.records.kinds import kind_of
 from shanhai.records.models import ImportJob, ImportStatus
@@ -35,6 +35,6 @@ def run_import(job_id: int) -> None:
     job.status = ImportStatus.DONE if result.ok else ImportStatus.FAILED
     job.created_count, job.updated_count = result.created, result.updated
     job.errors = result.errors_as_dicts()
-    job.finished_at = timezone.now()
+    job.finished_at = clock.now()
     job.content = b""  # the file is not kept once imported
     job.save(update_fields=["status", "created_count", "updated_count", "errors", "finished_at", "content"])

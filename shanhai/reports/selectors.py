@@ -17,6 +17,7 @@ from shanhai.accounts.models import User
 from shanhai.analytics.engine import Grid, IndicatorValue, Scope, evaluate, evaluate_grid
 from shanhai.analytics.registry import Indicator, registry
 from shanhai.analytics.tiles import RECORD_APPS
+from shanhai.core import clock
 from shanhai.core.periods import Period, own_period, parse_period
 from shanhai.partnerships.models import Partnership, Programme
 from shanhai.partnerships.selectors import partnership_visibility
@@ -187,7 +188,7 @@ def report_content(report: Report) -> ReportContent:
         programme=programme.name,
         period=period,
         scope_label=scope.label,
-        generated_at=timezone.localtime(),
+        generated_at=timezone.localtime(clock.now()),
         narrative=_narrative(values, programme.name, period),
         sections=sections,
         partnerships=[

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import get_language
 
 from shanhai.accounts.models import User
+from shanhai.core import clock
 from shanhai.core.periods import Period
 from shanhai.partnerships.models import Programme
 from shanhai.reports.models import Report, ReportFormat, ReportStatus
@@ -40,10 +40,10 @@ def report_progress(*, report: Report, progress: int, status: ReportStatus = Rep
 
 def report_finish(*, report: Report, content: bytes) -> None:
     report.file.save(report.file_name, ContentFile(content), save=False)
-    report.status, report.progress, report.finished_at = ReportStatus.DONE, 100, timezone.now()
+    report.status, report.progress, report.finished_at = ReportStatus.DONE, 100, clock.now()
     report.save(update_fields=["file", "status", "progress", "finished_at"])
 
 
 def report_fail(*, report: Report, error: str) -> None:
-    report.status, report.finished_at, report.error = ReportStatus.FAILED, timezone.now(), error[:2000]
+    report.status, report.finished_at, report.error = ReportStatus.FAILED, clock.now(), error[:2000]
     report.save(update_fields=["status", "finished_at", "error"])

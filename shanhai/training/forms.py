@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.accounts.models import User
+from shanhai.core import clock
 from shanhai.core.form_base import DateInput, ServiceForm
 from shanhai.records.lookup import Lookup
 from shanhai.workforce.models import Person
@@ -16,7 +16,7 @@ from shanhai.workforce.models import Person
 
 class HandoverForm(ServiceForm):
     successor = forms.ModelChoiceField(label=_("Successor"), queryset=Person.objects.none(), empty_label=_("Choose…"))
-    on = forms.DateField(label=_("Handed over on"), widget=DateInput(), initial=date.today)
+    on = forms.DateField(label=_("Handed over on"), widget=DateInput(), initial=clock.today)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -27,7 +27,7 @@ class HandoverForm(ServiceForm):
 
 
 class CompleteForm(ServiceForm):
-    on = forms.DateField(label=_("Completed on"), widget=DateInput(), initial=date.today)
+    on = forms.DateField(label=_("Completed on"), widget=DateInput(), initial=clock.today)
     is_backbone = forms.BooleanField(
         label=_("Recorded as a technical backbone (技术骨干)"), required=False, initial=True
     )

@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from shanhai.accounts.models import User
+from shanhai.core import clock
 from shanhai.records.kinds import kind_of
 from shanhai.records.selectors import record_list
 from shanhai.training.models import Apprenticeship, Mentorship, Outcome
@@ -22,7 +23,7 @@ def active_mentorships(user: User) -> QuerySet[Mentorship]:
 
 def mentorships_needing_handover(user: User, *, today: date | None = None) -> QuerySet[Mentorship]:
     """Active mentorships whose mentor has no posting in force today: hand them over to a successor."""
-    today = today or date.today()
+    today = today or clock.today()
     in_force = Posting.objects.filter(person_id=OuterRef("mentor_id"), started_on__lte=today).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=today)
     )

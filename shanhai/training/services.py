@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shanhai.accounts.models import User
+from shanhai.core import clock
 from shanhai.core.audit import audit_record, snapshot
 from shanhai.core.models import AuditAction, OrgUnit
 from shanhai.partnerships.models import Partnership
@@ -327,7 +328,7 @@ def mentorship_update(*, actor: User, record: Mentorship, **changes: Any) -> Men
         for person in wanted:
             if person.pk not in current:
                 apprenticeship_create(
-                    actor=actor, mentorship=record, apprentice=person, started_on=max(record.started_on, date.today())
+                    actor=actor, mentorship=record, apprentice=person, started_on=max(record.started_on, clock.today())
                 )
     return record
 
@@ -355,7 +356,7 @@ def mentorship_hand_over(*, actor: User, record: Mentorship, successor: Person, 
     earliest = last.on if last is not None else mentorship.started_on
     if on < earliest:
         errors["on"] = _("The hand-over cannot be before %(day)s.") % {"day": earliest}
-    if on > date.today():
+    if on > clock.today():
         errors["on"] = _("The hand-over date cannot be in the future.")
     _raise(errors)
     before = snapshot(mentorship)
@@ -416,7 +417,7 @@ def _validate_apprenticeship(a: Apprenticeship) -> None:
         errors["backbone_on"] = _("The backbone date cannot be before the apprenticeship was completed (%(day)s).") % {
             "day": a.ended_on
         }
-    if a.ended_on and a.ended_on > date.today():
+    if a.ended_on and a.ended_on > clock.today():
         errors.setdefault("ended_on", _("The end date cannot be in the future."))
     _raise(errors)
 
@@ -481,7 +482,7 @@ def _validate_milestone(m: MentorshipMilestone) -> None:
     a = m.apprenticeship
     if m.on and m.on < a.started_on:
         errors["on"] = _("This is before the apprenticeship started (%(start)s).") % {"start": a.started_on}
-    elif m.on and m.on > date.today():
+    elif m.on and m.on > clock.today():
         errors["on"] = _("A logbook entry cannot be in the future.")
     if m.kind in {MilestoneKind.SUPERVISED_CASES, MilestoneKind.INDEPENDENT_CASES} and not m.cases:
         errors["cases"] = _("Enter how many cases (at least 1).")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from shanhai.analytics.engine import Scope
 from shanhai.analytics.facts import FactRow, MonthNumber, credit, metric_value, rebuild_credit, register_source
 from shanhai.analytics.registry import Closing, Evidence, Flow, Measure, RecordSet, registry
+from shanhai.core import clock
 from shanhai.core.models import TitleLevel
 from shanhai.core.periods import Period, add_months, month_of
 from shanhai.workforce.models import Placement, Posting, PostingLog, PostType, VisitingTrip
@@ -183,7 +184,7 @@ def trips_in(scope: Scope, period: Period) -> QuerySet[VisitingTrip]:
 def months_within(started_on: date, ended_on: date | None, period: Period, today: date | None = None) -> int:
     """Calendar months of [start, end] inside the period; an open end counts up to the period end or
     today, whichever is earlier. A month counts whole when the record runs on any day of it."""
-    last = min(period.last_month, month_of(ended_on) if ended_on else month_of(today or date.today()))
+    last = min(period.last_month, month_of(ended_on) if ended_on else month_of(today or clock.today()))
     first = max(period.first_month, month_of(started_on))
     if last < first:
         return 0

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from shanhai.accounts.models import User
+from shanhai.core import clock
 from shanhai.core.audit import audit_record, snapshot
 from shanhai.core.models import AuditAction, Department, OrgUnit, OrgUnitKind, ProfessionalTitle
 from shanhai.core.periods import month_of
@@ -364,7 +365,7 @@ def _validate_log(log: PostingLog) -> None:
         errors["month"] = _("Enter the month as 2024-03.")
     elif posting is not None:
         first = month_of(posting.started_on)
-        last = month_of(posting.ended_on) if posting.ended_on else month_of(date.today())
+        last = month_of(posting.ended_on) if posting.ended_on else month_of(clock.today())
         if not first <= log.month <= last:
             errors["month"] = _("%(month)s is outside the posting (%(first)s to %(last)s).") % {
                 "month": _month_label(log.month),
