@@ -8,18 +8,20 @@ reporting), 国家基本公共卫生服务规范(第三版) (schedules, indicato
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shanhai.analytics import facts
+from shanhai.core import clock
 from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.maternal.conditions import related_or_none
 from shanhai.maternal.derived import derive_child, derive_dates, derive_pregnancy, with_relations
@@ -61,6 +63,7 @@ from shanhai.maternal.rules import (
 )
 from shanhai.records.services import record_create, record_delete, record_update
 
+R = TypeVar("R", bound=Model)
 INSTITUTION_KINDS = set(OrgUnitKind.values) - OrgUnitKind.region_kinds() - {OrgUnitKind.HEALTH_COMMISSION}
 
 
@@ -108,40 +111,61 @@ def tracking(*, pregnancy: Pregnancy | None = None, child: Child | None = None) 
 
 # --- derived fields ---------------------------------------------------------------------------------
 def pregnancy_refresh(pregnancy: Pregnancy) -> Pregnancy:
-    values = derive_pregnancy(pregnancy)
-    changed = [name for name, value in values.items() if getattr(pregnancy, name) != value]
+    """Re-derive one pregnancy's stored fields (``derived.derive_pregnancy``) and save those that changed."""
+    return _save_changed(pregnancy, derive_pregnancy(pregnancy))
+
+
+def child_refresh(child: Child) -> Child:
+    """Re-derive one child's stored fields (``derived.derive_child``) and save those that changed."""
+    return _save_changed(child, derive_child(child))
+
+
+def _save_changed(record: R, values: dict[str, Any]) -> R:
+    changed = [name for name, value in values.items() if getattr(record, name) != value]
     for name in changed:
-        setattr(pregnancy, name, values[name])
+        setattr(record, name, values[name])
     if changed:
-        pregnancy.save(update_fields=[*changed, "updated_at"])
-    return pregnancy
+        record.save(update_fields=[*changed, "updated_at"])
+    return record
 
 
 def pregnancies_refresh(queryset: QuerySet[Pregnancy], *, batch_size: int = 1000) -> int:
     """Re-derive the stored fields of many pregnancies at once (a bulk load, a change of the rules):
     the same :func:`derive_pregnancy` as one write, on prefetched relations, saved with one prepared
-    ``UPDATE`` per set of changed fields. Returns how many pregnancies changed.
+    ``UPDATE`` run over the changed rows. Returns how many pregnancies changed.
 
     The fact table is not touched: rebuild it afterwards (``analytics.facts.rebuild()``).
     """
     rules = mch_rules()
-    now = timezone.now()
-    # One prepared UPDATE of every derived field, run with executemany over the changed rows:
-    # bulk_update's CASE expressions are slow on thousands of rows.
+    pregnancies = with_relations(queryset.order_by("pk")).iterator(chunk_size=batch_size)
+    return _write_changed(Pregnancy, pregnancies, lambda p: {"status": p.status, **derive_pregnancy(p, rules=rules)})
+
+
+def children_refresh(queryset: QuerySet[Child], *, batch_size: int = 1000) -> int:
+    """Re-derive the stored fields of many children (``derived.derive_child``); returns how many changed.
+    The fact table is not touched."""
+    return _write_changed(Child, queryset.order_by("pk").iterator(chunk_size=batch_size), derive_child)
+
+
+def _write_changed(model: type[R], records: Iterable[R], derive: Callable[[R], dict[str, Any]]) -> int:
+    """Write the derived values that differ from the stored ones: one prepared ``UPDATE`` of every
+    derived field, run with executemany over the changed rows (bulk_update's CASE expressions are
+    slow on thousands of rows). ``derive`` gives the same names for every record."""
+    now = clock.now()
     names: tuple[str, ...] = ()
     rows: list[list[Any]] = []
-    for pregnancy in with_relations(queryset.order_by("pk")).iterator(chunk_size=batch_size):
-        values = {"status": pregnancy.status, **derive_pregnancy(pregnancy, rules=rules)}
+    for record in records:
+        values = derive(record)
         names = names or tuple(values)
-        if any(getattr(pregnancy, name) != value for name, value in values.items()):
-            rows.append([*(values[name] for name in names), now, pregnancy.pk])
+        if any(getattr(record, name) != value for name, value in values.items()):
+            rows.append([*(values[name] for name in names), now, record.pk])
     if rows:
-        fields = [Pregnancy._meta.get_field(name) for name in (*names, "updated_at")]
+        fields = [model._meta.get_field(name) for name in (*names, "updated_at")]
         columns = [connection.ops.quote_name(str(f.column)) for f in fields]  # type: ignore[union-attr]
-        table = connection.ops.quote_name(Pregnancy._meta.db_table)
+        table = connection.ops.quote_name(model._meta.db_table)
         sql = f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)} WHERE id = %s"  # noqa: S608
         params = [
-            [f.get_db_prep_value(v, connection) for f, v in zip(fields, row[:-1], strict=True)] + [row[-1]]  # type: ignore[union-attr, arg-type]
+            [f.get_db_prep_value(v, connection) for f, v in zip(fields, row[:-1], strict=True)] + [row[-1]]  # type: ignore[union-attr]
             for row in rows
         ]
         with connection.cursor() as cursor:
@@ -149,14 +173,32 @@ def pregnancies_refresh(queryset: QuerySet[Pregnancy], *, batch_size: int = 1000
     return len(rows)
 
 
-def child_refresh(child: Child) -> Child:
-    values = derive_child(child)
-    changed = [name for name, value in values.items() if getattr(child, name) != value]
-    for name in changed:
-        setattr(child, name, values[name])
-    if changed:
-        child.save(update_fields=[*changed, "updated_at"])
-    return child
+@dataclass(frozen=True)
+class Refreshed:
+    """What :func:`derived_fields_refresh` changed."""
+
+    pregnancies: int
+    pregnancies_changed: int
+    children: int
+    children_changed: int
+    fact_rows: int
+
+
+def derived_fields_refresh() -> Refreshed:
+    """After a change of the rules (``settings.SHANHAI_MCH_RULES``): re-derive every pregnancy's and
+    child's stored fields with the current rules, then rebuild the fact table from them, in one
+    transaction. A 专案's deadline stays as the rules gave it when the case opened."""
+    with transaction.atomic():
+        pregnancies_changed = pregnancies_refresh(Pregnancy.objects.all())
+        children_changed = children_refresh(Child.objects.all())
+        fact_rows = facts.rebuild()
+        return Refreshed(
+            pregnancies=Pregnancy.objects.count(),
+            pregnancies_changed=pregnancies_changed,
+            children=Child.objects.count(),
+            children_changed=children_changed,
+            fact_rows=fact_rows,
+        )
 
 
 # --- validation helpers -------------------------------------------------------------------------------
