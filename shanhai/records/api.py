@@ -35,7 +35,7 @@ from shanhai.records.lookup import Lookup
 from shanhai.records.selectors import record_list
 
 
-class _Cell(serializers.Field):
+class _Cell(serializers.Field[Any, Any, Any, Any]):
     def __init__(self, column: cols.Column, **kwargs: Any) -> None:
         self.column = column
         super().__init__(source="*", read_only=True, label=str(column.label), **kwargs)
@@ -79,18 +79,18 @@ def _class_name(kind: RecordKind) -> str:
     return "".join(part.capitalize() for part in kind.slug.replace("-", " ").split())
 
 
-def output_serializer(kind: RecordKind) -> type[serializers.Serializer]:
+def output_serializer(kind: RecordKind) -> type[serializers.Serializer[Any]]:
     fields: dict[str, Any] = {"public_id": serializers.UUIDField(read_only=True)}
     fields |= {c.key: _cell_field(c) for c in kind.columns}
     return type(f"{_class_name(kind)}Record", (serializers.Serializer,), fields)
 
 
-def input_serializer(kind: RecordKind) -> type[serializers.Serializer]:
+def input_serializer(kind: RecordKind) -> type[serializers.Serializer[Any]]:
     fields = {c.key: c.api_field() for c in kind.importable_columns}
     return type(f"{_class_name(kind)}Input", (serializers.Serializer,), fields)
 
 
-class RevealRequest(serializers.Serializer):
+class RevealRequest(serializers.Serializer[Any]):
     reason = serializers.CharField(
         max_length=200,
         required=False,
@@ -100,7 +100,7 @@ class RevealRequest(serializers.Serializer):
     )
 
 
-def revealed_serializer(kind: RecordKind) -> type[serializers.Serializer]:
+def revealed_serializer(kind: RecordKind) -> type[serializers.Serializer[Any]]:
     fields = {c.key: serializers.CharField(read_only=True, label=str(c.label)) for c in kind.personal_columns}
     return type(f"{_class_name(kind)}Revealed", (serializers.Serializer,), fields)
 
@@ -162,7 +162,7 @@ def _views(kind: RecordKind) -> tuple[type[ApiView], type[ApiView]]:
             filterset = record_filter(kind, self.request.query_params, records, self.request)
             if not filterset.is_valid():
                 raise ValidationError(filterset.errors)
-            result = filterset.qs
+            result: QuerySet[Any] = filterset.qs
             if filterset.form.errors:
                 raise ValidationError(filterset.form.errors)
             return result

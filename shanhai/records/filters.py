@@ -23,7 +23,7 @@ from shanhai.records.columns import Choice
 from shanhai.records.kinds import RecordKind
 
 
-class RecordFilter(django_filters.FilterSet):
+class RecordFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter has no type hints: FilterSet is Any
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_search", widget=forms.TextInput(attrs={"type": "search"})
     )
@@ -112,6 +112,12 @@ class RecordFilter(django_filters.FilterSet):
 def record_filter(
     kind: RecordKind, data: Any, queryset: QuerySet[Any], request: AuthenticatedHttpRequest | AuthenticatedRequest
 ) -> RecordFilter:
-    meta = type("Meta", (), {"model": kind.model, "fields": []})
-    filter_class = type(f"{kind.model.__name__}Filter", (RecordFilter,), {"Meta": meta})
-    return filter_class(data, queryset=queryset, request=request, kind=kind)
+    """The filter bar of ``kind``'s list (django-filter wants a filter set class per model)."""
+
+    class KindFilter(RecordFilter):
+        class Meta:
+            model = kind.model
+            fields: list[str] = []
+
+    KindFilter.__name__ = KindFilter.__qualname__ = f"{kind.model.__name__}Filter"
+    return KindFilter(data, queryset=queryset, request=request, kind=kind)

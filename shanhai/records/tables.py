@@ -13,7 +13,7 @@ from shanhai.records.columns import Column
 from shanhai.records.kinds import RecordKind
 
 
-class ColumnAdapter(tables.Column):
+class ColumnAdapter(tables.Column):  # type: ignore[misc]  # django-tables2 has no type hints: its Column is Any
     def __init__(self, column: Column, heading: str, *, link: Callable[[Any], str] | None = None) -> None:
         self.record_column = column
         attrs = {"td": {"class": "nowrap"}} if column.__class__.__name__ in {"Date", "Month"} else {}

@@ -9,7 +9,7 @@ template, the import parser, the export and the API fields, so they can never di
 Import the names from here (``from shanhai.records.columns import Date``).
 """
 
-from shanhai.records.columns.base import SEPARATORS, CellValue, Column, Label, blank, text_of
+from shanhai.records.columns.base import SEPARATORS, ApiField, CellValue, Column, Label, blank, text_of
 from shanhai.records.columns.personal import KEEP, MASKED_VALUE, MaskedEchoInput, Personal, PersonalField, kept_keys
 from shanhai.records.columns.references import (
     PARTNERSHIP_LABEL,
@@ -50,6 +50,7 @@ __all__ = [
     "SEPARATORS",
     "YES",
     "Amount",
+    "ApiField",
     "Boolean",
     "CellValue",
     "Choice",

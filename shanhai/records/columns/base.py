@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 Label = StrOrPromise
 CellValue = str | int | float | date | None
+#: The API field a column gives its kind's serializers.
+ApiField: TypeAlias = serializers.Field[Any, Any, Any, Any]
 #: How several values are separated in one cell (people, conditions).
 SEPARATORS = re.compile(r"\s*[;；,，、\n]\s*")
 
@@ -102,7 +104,7 @@ class Column:
             label=self.label, required=self.required, max_length=self.max_length, help_text=self.help, widget=widget
         )
 
-    def api_field(self) -> serializers.Field:
+    def api_field(self) -> ApiField:
         return serializers.CharField(
             required=self.required, allow_blank=not self.required, help_text=str(self.help) or None
         )

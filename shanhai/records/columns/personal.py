@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from shanhai.core.personal import mask_all
-from shanhai.records.columns.base import CellValue, Column, blank, text_of
+from shanhai.records.columns.base import ApiField, CellValue, Column, blank, text_of
 
 if TYPE_CHECKING:
     from shanhai.records.lookup import Lookup
@@ -96,7 +96,7 @@ class Personal(Column):
             widget=MaskedEchoInput(self.masker),
         )
 
-    def api_field(self) -> serializers.Field:
+    def api_field(self) -> ApiField:
         return serializers.CharField(
             required=self.required,
             allow_blank=not self.required,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from shanhai.records.columns.base import SEPARATORS, CellValue, Column, Label, blank, text_of
+from shanhai.records.columns.base import SEPARATORS, ApiField, CellValue, Column, Label, blank, text_of
 
 if TYPE_CHECKING:
     from shanhai.records.lookup import Lookup
@@ -82,7 +82,7 @@ class Reference(Column):
             empty_label=_("Choose…"),
         )
 
-    def api_field(self) -> serializers.Field:
+    def api_field(self) -> ApiField:
         return serializers.CharField(
             required=self.required,
             allow_blank=not self.required,
@@ -91,7 +91,7 @@ class Reference(Column):
         )
 
     def same(self, current: Any, new: Any) -> bool:
-        return getattr(current, "pk", current) == getattr(new, "pk", new)
+        return bool(getattr(current, "pk", current) == getattr(new, "pk", new))
 
 
 @dataclass(frozen=True)
@@ -104,10 +104,10 @@ class UnitRef(Reference):
         return lookup.units(regions=self.regions)
 
     def code_of(self, obj: Any) -> str:
-        return obj.code
+        return str(obj.code)
 
     def name_of(self, obj: Any) -> str:
-        return obj.name
+        return str(obj.name)
 
     def find(self, text: str, lookup: Lookup) -> Any:
         units = self.target_queryset(lookup)
@@ -140,7 +140,7 @@ class ProgrammeRef(Reference):
         return lookup.programmes()
 
     def name_of(self, obj: Any) -> str:
-        return obj.name
+        return str(obj.name)
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ class PersonRef(Reference):
         return str(obj.public_id)
 
     def name_of(self, obj: Any) -> str:
-        return obj.name
+        return str(obj.name)
 
     def find(self, text: str, lookup: Lookup) -> Any:
         return _by_public_id_or_name(self.target_queryset(lookup), text)
@@ -206,7 +206,7 @@ class PeopleRefs(Reference):
         field.label_from_instance = lambda person: f"{person.name}（{person.institution.name}）"  # type: ignore[method-assign,assignment]
         return field
 
-    def api_field(self) -> serializers.Field:
+    def api_field(self) -> ApiField:
         return PeopleField(
             required=self.required, help_text="Record numbers or names of people: a list, or ；-separated."
         )
@@ -223,13 +223,13 @@ class CodeRef(Reference):
 
     def target_queryset(self, lookup: Lookup) -> QuerySet[Any]:
         assert self.model is not None
-        return self.model.objects.order_by("sort_order", "code")  # type: ignore[attr-defined]
+        return self.model._default_manager.order_by("sort_order", "code")
 
     def code_of(self, obj: Any) -> str:
-        return obj.code
+        return str(obj.code)
 
     def name_of(self, obj: Any) -> str:
-        return obj.name
+        return str(obj.name)
 
     def find(self, text: str, lookup: Lookup) -> Any:
         entries = self.target_queryset(lookup)
@@ -256,7 +256,7 @@ class RecordRef(Reference):
 
 
 @extend_schema_field({"oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]})
-class PeopleField(serializers.Field):
+class PeopleField(serializers.Field[Any, Any, Any, Any]):
     """A list of people in JSON, or one string separated as in a cell."""
 
     def to_internal_value(self, data: Any) -> Any:

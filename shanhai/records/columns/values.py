@@ -18,7 +18,7 @@ from rest_framework import serializers
 
 from shanhai.core.form_base import DateInput
 from shanhai.core.periods import month_of
-from shanhai.records.columns.base import CellValue, Column, blank, text_of
+from shanhai.records.columns.base import ApiField, CellValue, Column, blank, text_of
 
 if TYPE_CHECKING:
     from shanhai.records.lookup import Lookup
@@ -30,7 +30,8 @@ class Integer(Column):
     maximum: int | None = None
 
     def cell(self, record: Any) -> CellValue:
-        return self.value(record)
+        value: CellValue = self.value(record)
+        return value
 
     def empty(self) -> Any:
         if self.required:
@@ -62,7 +63,7 @@ class Integer(Column):
             help_text=self.help,
         )
 
-    def api_field(self) -> serializers.Field:
+    def api_field(self) -> ApiField:
         bounds: dict[str, Any] = {"min_value": self.minimum, "max_value": self.maximum}
         return serializers.IntegerField(
             required=self.required, allow_null=not self.required, **{k: v for k, v in bounds.items() if v is not None}
@@ -103,7 +104,7 @@ class Amount(Column):
             label=self.label, required=self.required, min_value=0, decimal_places=2, help_text=self.help
         )
 
-    def api_field(self) -> serializers.Field:
+    def api_field(self) -> ApiField:
         return serializers.DecimalField(
             max_digits=14,
             decimal_places=2,
@@ -119,7 +120,8 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 @dataclass(frozen=True)
 class Date(Column):
     def cell(self, record: Any) -> CellValue:
-        return self.value(record)
+        value: CellValue = self.value(record)
+        return value
 
     def display(self, record: Any) -> str:
         value = self.value(record)
@@ -148,7 +150,7 @@ class Date(Column):
     def form_field(self, lookup: Lookup) -> forms.Field:
         return forms.DateField(label=self.label, required=self.required, widget=DateInput(), help_text=self.help)
 
-    def api_field(self) -> serializers.Field:
+    def api_field(self) -> ApiField:
         return serializers.DateField(required=self.required, allow_null=not self.required)
 
 
@@ -181,7 +183,7 @@ class Month(Column):
     def form_field(self, lookup: Lookup) -> forms.Field:
         return MonthField(label=self.label, required=self.required, help_text=self.help or _("For example 2024-03."))
 
-    def api_field(self) -> serializers.Field:
+    def api_field(self) -> ApiField:
         return serializers.CharField(required=self.required, help_text="YYYY-MM")
 
 
@@ -236,7 +238,7 @@ class Choice(Column):
             choices = [("", "—"), *choices]
         return forms.ChoiceField(label=self.label, required=self.required, choices=choices, help_text=self.help)
 
-    def api_field(self) -> serializers.Field:
+    def api_field(self) -> ApiField:
         # Text, not an enum: like a cell, it takes the stored value or the label in either language.
         values = "、".join(value for value, _label in self._choices().choices)
         return serializers.CharField(
@@ -268,7 +270,7 @@ class Boolean(Column):
     def form_field(self, lookup: Lookup) -> forms.Field:
         return forms.BooleanField(label=self.label, required=False, help_text=self.help)
 
-    def api_field(self) -> serializers.Field:
+    def api_field(self) -> ApiField:
         return serializers.BooleanField(required=False)
 
 
