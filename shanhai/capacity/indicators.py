@@ -265,7 +265,7 @@ def workload_fact_filter(scope: Scope) -> Q:
             condition &= _unit_q(scope.org_unit)
     if scope.programme is not None:
         partnerships = (partnerships if partnerships is not None else Partnership.objects).filter(
-            programme=scope.programme
+            programme_id=scope.programme.pk
         )
     if scope.partnership is not None:
         partnerships = (partnerships if partnerships is not None else Partnership.objects).filter(
@@ -303,7 +303,7 @@ def _growth_on_previous_year(scope: Scope, period: Period) -> tuple[float, bool]
 def baseline_window(scope: Scope, period: Period) -> tuple[int, int]:
     """The partnership's baseline window (whole months), or the calendar year before the period."""
     p = scope.partnership
-    if p is not None and p.baseline_start and p.baseline_end:
+    if isinstance(p, Partnership) and p.baseline_start and p.baseline_end:
         return month_of(p.baseline_start), month_of(p.baseline_end)
     year = period.first_month // 100 - 1
     return year * 100 + 1, year * 100 + 12

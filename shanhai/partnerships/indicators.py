@@ -82,7 +82,7 @@ register_source(Agreement, rows=_agreement_rows, rebuild=_agreement_rebuild)
 
 
 # --- what facts are credited to, for the engine (which sits below this app) ----------------------
-def _supported_from(path: str) -> QuerySet[Partnership]:
+def _supported_from(path: str) -> QuerySet[Partnership, Any]:
     return Partnership.objects.filter(supporter__path__startswith=path).values("id")
 
 
