@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.accounts.scoping import scope_of
 from shanhai.analytics.registry import registry
 from shanhai.maternal import selectors, services
@@ -61,7 +62,7 @@ MCH_INDICATORS = (
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Counts for the user's scope, with links to the worklist, the lists and the MCH indicators."""
     context = {
         "overview": selectors.mch_overview(request.user),
@@ -74,7 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def worklist(request: HttpRequest) -> HttpResponse:
+def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Due and overdue work for the user's scope; printable."""
     form = WorklistFilterForm(request.GET or None, user=request.user)
     chosen = form.chosen()
@@ -87,7 +88,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("id_number")
 @sensitive_variables("form")
-def woman_find(request: HttpRequest) -> HttpResponse:
+def woman_find(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Find a woman by ID number among those the user sees: her page, or one message for "not there"
     and "not yours" alike (existence does not leak)."""
     form, problem = FindWomanForm(request.POST or None), ""
@@ -130,7 +131,7 @@ def _assessment_form(request: HttpRequest, pregnancy: Pregnancy, kind: str) -> t
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def assessment_create(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Screening or grading: tick the catalogue's items; htmx shows the colour they give; confirm it."""
     pregnancy = _pregnancy_to_assess(request.user, public_id)
     kind = request.POST.get("kind") or request.GET.get("kind") or AssessmentKind.SCREENING
@@ -172,7 +173,7 @@ def _grading_context(pregnancy: Pregnancy, form: AssessmentForm, grading_allowed
 
 @login_required
 @require_POST
-def assessment_grade(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def assessment_grade(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """htmx: the colour (or the screening result) the ticked items give, computed by ``risk.grade``."""
     pregnancy = _pregnancy_to_assess(request.user, public_id)
     catalogue = catalogue_for(pregnancy.registered_at)
@@ -208,25 +209,25 @@ def _case_action(request: HttpRequest, public_id: uuid.UUID, form_class: type, d
 
 @login_required
 @require_POST
-def case_assign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def case_assign(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return _case_action(request, public_id, CaseAssignForm, _("The case manager is saved."))
 
 
 @login_required
 @require_POST
-def case_report(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def case_report(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return _case_action(request, public_id, CaseReportForm, _("The report is recorded."))
 
 
 @login_required
 @require_POST
-def case_close(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def case_close(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return _case_action(request, public_id, CaseCloseForm, _("The case is closed."))
 
 
 @login_required
 @require_POST
-def referral_move(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def referral_move(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Move a referral to one of its allowed next states (the service refuses the others)."""
     referral = access_referral(request.user, public_id, for_write=True)
     status = request.POST.get("status", "")
