@@ -20,7 +20,7 @@ from shanhai.analytics.engine import Scope, evaluate
 from shanhai.analytics.models import Fact
 from shanhai.core.models import AuditEntry, OrgUnit
 from shanhai.core.periods import parse_period
-from shanhai.demo import records_maternal, records_training
+from shanhai.demo import records_maternal_plan, records_training
 from shanhai.maternal import services
 from shanhai.maternal.derived import derive_child
 from shanhai.maternal.indicators import LIVE_BIRTHS
@@ -43,7 +43,7 @@ FIGURES = {
     "mch.high_risk_management_rate": "100.00",
     "mch.postpartum_visit_rate": "98.69",
 }
-PERIOD = records_maternal.S4_PERIOD
+PERIOD = records_maternal_plan.S4_PERIOD
 IN_PERIOD = {"delivery__delivered_on__gte": date(2021, 10, 1), "delivery__delivered_on__lte": date(2022, 9, 30)}
 
 
@@ -85,8 +85,8 @@ class TestBaojiFigures:
         stillbirth only; the numerators count women."""
         delivered = delivered_in_baoji()
         deliveries = Delivery.objects.filter(pregnancy__in=delivered)
-        assert delivered.count() == records_maternal.S4_MOTHERS == 4097
-        assert deliveries.aggregate(n=Sum("live_births"))["n"] == records_maternal.S4_LIVE_BIRTHS == 4130
+        assert delivered.count() == records_maternal_plan.S4_MOTHERS == 4097
+        assert deliveries.aggregate(n=Sum("live_births"))["n"] == records_maternal_plan.S4_LIVE_BIRTHS == 4130
         assert deliveries.filter(live_births=2).count() == 45
         assert deliveries.filter(live_births=0, stillbirths=1).count() == 12
         assert delivered.filter(is_early_registered=True).count() == 4047

@@ -2,9 +2,9 @@
 antenatal visits, deliveries, deaths, postpartum visits), children and their health checks.
 
 The generic pages, API, import and export of ``shanhai.records`` serve them from here; the writes are
-``maternal.services`` (adapted to the framework's keywords below), who sees what is ``maternal.access``.
-Personal data (a woman's name, ID number and phone; a child's name) are ``Personal`` columns: masked in
-every list, export and API answer. A pregnancy or a visit names its woman by record number or by her ID
+``maternal.services`` (adapted to the framework's keywords in ``record_writes``), who sees what is
+``maternal.access``. Personal data (a woman's name, ID number and phone; a child's name) are
+``Personal`` columns: masked in every list, export and API answer. A pregnancy or a visit names its woman by record number or by her ID
 number, so spreadsheets of women, then pregnancies, then visits import one after the other.
 """
 
@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.core.personal import mask_id_number, mask_name, mask_phone
 from shanhai.maternal import access, selectors, services
+from shanhai.maternal import record_writes as writes
 from shanhai.maternal.columns import (
     ConfirmedColour,
     DateTime,
@@ -71,12 +70,6 @@ from shanhai.records.kinds import RecordKind, register
 
 PREGNANCY_HELP = _("The pregnancy's record number, or the woman's ID number (her ongoing or latest pregnancy).")
 WOMAN_HELP = _("The woman's record number, or her ID number.")
-
-
-def _fixed(changes: dict[str, Any], editable: tuple[str, ...]) -> None:
-    """Refuse, with a message on the field, changes to what a record keeps for good (its pregnancy …)."""
-    if fixed := [key for key in changes if key not in editable]:
-        raise ValidationError({key: gettext("This cannot be changed; record a new one instead.") for key in fixed})
 
 
 def _yes(value: bool) -> str:
@@ -138,40 +131,6 @@ register(
 
 
 # --- pregnancies --------------------------------------------------------------------------------------------
-def _pregnancy_create(
-    *,
-    actor: Any,
-    woman: Woman,
-    registered_on: Any,
-    registered_at: Any,
-    last_menstrual_period_on: Any,
-    gravidity: int | None = None,
-    parity: int | None = None,
-    status: str = "",
-    ended_on: Any = None,
-    end_reason: str = "",
-) -> Pregnancy:
-    with transaction.atomic():
-        pregnancy = services.pregnancy_create(
-            actor=actor,
-            woman=woman,
-            registered_on=registered_on,
-            registered_at=registered_at,
-            last_menstrual_period_on=last_menstrual_period_on,
-            gravidity=gravidity if gravidity is not None else 1,
-            parity=parity if parity is not None else 0,
-        )
-        if status and status != PregnancyStatus.ONGOING:
-            changes = {"status": status, "ended_on": ended_on, "end_reason": end_reason}
-            pregnancy = services.pregnancy_update(actor=actor, record=pregnancy, **changes)
-    return pregnancy
-
-
-def _pregnancy_update(*, actor: Any, record: Pregnancy, **changes: Any) -> Pregnancy:
-    _fixed(changes, services.PREGNANCY_EDITABLE)
-    if changes.get("status") == "":
-        changes["status"] = PregnancyStatus.ONGOING
-    return services.pregnancy_update(actor=actor, record=record, **changes)
 
 
 PREGNANCY_COLUMNS = (
@@ -222,8 +181,8 @@ register(
         unit_field="registered_at",
         partnership_field=None,
         columns=PREGNANCY_COLUMNS,
-        create=_pregnancy_create,
-        update=_pregnancy_update,
+        create=writes.pregnancy_create,
+        update=writes.pregnancy_update,
         delete=services.pregnancy_delete,
         search_fields=("woman__residence__name", "registered_at__name"),
         date_field="registered_on",
@@ -289,11 +248,6 @@ register(
 )
 
 
-def _case_update(*, actor: Any, record: RiskCase, **changes: Any) -> RiskCase:
-    _fixed(changes, services.CASE_EDITABLE)
-    return services.case_update(actor=actor, record=record, **changes)
-
-
 register(
     RecordKind(
         slug="risk-cases",
@@ -314,7 +268,7 @@ register(
             DateTime("closed_at", _("Closed at"), importable=False, in_list=False),
         ),
         create=services.case_create_refused,
-        update=_case_update,
+        update=writes.case_update,
         delete=services.case_delete_refused,
         search_fields=("responsible_name", "pregnancy__registered_at__name"),
         filter_keys=("status", "colour"),
@@ -328,35 +282,6 @@ register(
 
 
 # --- referrals -------------------------------------------------------------------------------------------------
-def _referral_create(
-    *,
-    actor: Any,
-    pregnancy: Pregnancy,
-    from_unit: Any,
-    to_unit: Any,
-    reason: str,
-    status: str = "",
-    requested_at: Any = None,
-) -> Referral:
-    with transaction.atomic():
-        referral = services.referral_create(
-            actor=actor,
-            pregnancy=pregnancy,
-            from_unit=from_unit,
-            to_unit=to_unit,
-            reason=reason,
-            requested_at=requested_at,
-        )
-        if status and status != ReferralStatus.REQUESTED:
-            referral = services.referral_move(actor=actor, record=referral, status=status)
-    return referral
-
-
-def _referral_update(*, actor: Any, record: Referral, **changes: Any) -> Referral:
-    if not changes.get("status"):
-        changes.pop("status", None)
-    _fixed(changes, ("from_unit", "to_unit", "reason", "status"))
-    return services.referral_update(actor=actor, record=record, **changes)
 
 
 register(
@@ -385,8 +310,8 @@ register(
             DateTime("declined_at", _("Declined at"), importable=False, in_list=False),
             DateTime("cancelled_at", _("Cancelled at"), importable=False, in_list=False),
         ),
-        create=_referral_create,
-        update=_referral_update,
+        create=writes.referral_create,
+        update=writes.referral_update,
         delete=services.referral_delete,
         search_fields=("from_unit__name", "to_unit__name", "reason"),
         filter_keys=("status",),
@@ -400,9 +325,6 @@ register(
 
 
 # --- antenatal visits, deliveries, deaths, postpartum visits ---------------------------------------------------
-def _antenatal_update(*, actor: Any, record: AntenatalVisit, **changes: Any) -> AntenatalVisit:
-    _fixed(changes, ("visited_on", "institution", "note"))
-    return services.antenatal_visit_update(actor=actor, record=record, **changes)
 
 
 register(
@@ -420,7 +342,7 @@ register(
             Column("note", _("Note"), required=False, max_length=200, in_list=False),
         ),
         create=services.antenatal_visit_create,
-        update=_antenatal_update,
+        update=writes.antenatal_update,
         delete=services.antenatal_visit_delete,
         search_fields=("institution__name",),
         date_field="visited_on",
@@ -431,19 +353,6 @@ register(
         writable_units=access.pregnancy_record_writers("institution"),
     )
 )
-
-
-def _delivery_create(*, actor: Any, pregnancy: Pregnancy, delivered_on: Any, **values: Any) -> Delivery:
-    return services.delivery_create(actor=actor, pregnancy=pregnancy, delivered_on=delivered_on, **values)
-
-
-def _delivery_update(*, actor: Any, record: Delivery, **changes: Any) -> Delivery:
-    _fixed(changes, services.DELIVERY_EDITABLE)
-    if "is_modern_method" in changes and changes["is_modern_method"] is None:
-        changes.pop("is_modern_method")
-    if "stillbirths" in changes and changes["stillbirths"] is None:
-        changes["stillbirths"] = 0
-    return services.delivery_update(actor=actor, record=record, **changes)
 
 
 register(
@@ -464,8 +373,8 @@ register(
             OptionalBoolean("is_modern_method", _("Modern (clean) delivery"), in_list=False),
             Date("discharged_on", _("Discharge date"), required=False),
         ),
-        create=_delivery_create,
-        update=_delivery_update,
+        create=writes.delivery_create,
+        update=writes.delivery_update,
         delete=services.delivery_delete,
         search_fields=("institution__name",),
         date_field="delivered_on",
@@ -477,11 +386,6 @@ register(
         writable_units=access.pregnancy_record_writers("institution"),
     )
 )
-
-
-def _death_update(*, actor: Any, record: MaternalDeath, **changes: Any) -> MaternalDeath:
-    _fixed(changes, ("died_on", "cause", "place", "reported_on"))
-    return services.maternal_death_update(actor=actor, record=record, **changes)
 
 
 register(
@@ -499,7 +403,7 @@ register(
             Date("reported_on", _("Reported on"), required=False),
         ),
         create=services.maternal_death_create,
-        update=_death_update,
+        update=writes.death_update,
         delete=services.maternal_death_delete,
         date_field="died_on",
         filter_keys=("cause",),
@@ -510,13 +414,6 @@ register(
         writable_units=access.pregnancy_record_writers("place"),
     )
 )
-
-
-def _postpartum_update(*, actor: Any, record: PostpartumVisit, **changes: Any) -> PostpartumVisit:
-    _fixed(changes, ("kind", "visited_on", "institution", "note"))
-    if not changes.get("kind", True):
-        changes.pop("kind")
-    return services.postpartum_visit_update(actor=actor, record=record, **changes)
 
 
 register(
@@ -534,7 +431,7 @@ register(
             Column("note", _("Note"), required=False, max_length=200, in_list=False),
         ),
         create=services.postpartum_visit_create,
-        update=_postpartum_update,
+        update=writes.postpartum_update,
         delete=services.postpartum_visit_delete,
         search_fields=("institution__name",),
         date_field="visited_on",
@@ -594,11 +491,6 @@ register(
 )
 
 
-def _check_update(*, actor: Any, record: ChildCheck, **changes: Any) -> ChildCheck:
-    _fixed(changes, ("kind", "checked_on", "institution", "weight_grams", "length_cm"))
-    return services.child_check_update(actor=actor, record=record, **changes)
-
-
 register(
     RecordKind(
         slug="child-checks",
@@ -615,7 +507,7 @@ register(
             Decimal1("length_cm", _("Length / height (cm)")),
         ),
         create=services.child_check_create,
-        update=_check_update,
+        update=writes.check_update,
         delete=services.child_check_delete,
         search_fields=("institution__name",),
         date_field="checked_on",

@@ -16,35 +16,12 @@ from shanhai.accounts.models import Role, User
 from shanhai.core.tests.factories import make_user
 from shanhai.maternal import selectors
 from shanhai.maternal.models import Pregnancy
-from shanhai.maternal.tests.factories import Places, make_pregnancy, mch_places
-from shanhai.maternal.tests.test_pages_api import (
-    MCH_SLUGS,
-    MchFile,
-    api_for,
-    build_file,
-    client_for,
-    detail_url,
-    xlsx_text,
-)
+from shanhai.maternal.tests.factories import Places, make_pregnancy
+from shanhai.maternal.tests.mch_file import MCH_SLUGS, MchFile, api_for, client_for, detail_url, xlsx_text
 from shanhai.records.kinds import kind_of
 from shanhai.records.selectors import can_write_record
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def places(world: World) -> Places:
-    return mch_places(world)
-
-
-@pytest.fixture
-def mch(world: World, places: Places) -> MchFile:
-    return build_file(world, places)
-
-
-@pytest.fixture
-def reader(world: World) -> User:
-    return make_user("qitai-mch-viewer", unit=world.qitai_mch, role=Role.VIEWER)
 
 
 def row_of(slug: str, record: Any) -> dict[str, Any]:

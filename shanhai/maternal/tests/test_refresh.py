@@ -1,5 +1,6 @@
-"""``shanhai refresh_mch``: after a change of ``SHANHAI_MCH_RULES`` the stored fields and the indicator
-figures follow the new rules (rules.py; docs/domain.md §3.2).
+"""Re-deriving the stored fields: ``pregnancies_refresh`` (many at once) equals the one-by-one refresh in
+a fixed number of queries; ``shanhai refresh_mch``: after a change of ``SHANHAI_MCH_RULES`` the stored
+fields and the indicator figures follow the new rules (rules.py; docs/domain.md §3.2).
 
 Four women of 半截沟镇 (Qitai) delivered in March 2022, each at a rule's edge:
 
@@ -25,9 +26,10 @@ from conftest import World
 from shanhai.analytics.engine import Scope, evaluate
 from shanhai.analytics.models import Fact
 from shanhai.core.periods import parse_period
+from shanhai.maternal import services
 from shanhai.maternal.indicators import FLAG_METRICS
-from shanhai.maternal.models import Child, Pregnancy
-from shanhai.maternal.tests.factories import make_child, make_mother, mch_places
+from shanhai.maternal.models import Child, Pregnancy, PregnancyStatus
+from shanhai.maternal.tests.factories import make_child, make_mother, make_pregnancy, make_woman, mch_places, on_day
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +115,114 @@ def test_a_change_of_the_rules_is_followed_by_the_stored_fields_and_the_figures(
     assert five_visit_count(world) == 4.0
     assert list(Child.objects.values_list("is_high_risk", flat=True)) == [False]
     assert refresh() == f"re-derived 0 of 4 pregnancies and 0 of 1 children; rebuilt {Fact.objects.count()} fact rows"
+
+
+# --- pregnancies_refresh: many at once, as one by one ---------------------------------------------------------------
+DERIVED = (
+    "expected_delivery_on",
+    "gestation_days_at_registration",
+    "screening_result",
+    "current_colour",
+    "is_purple",
+    "highest_colour",
+    "was_ever_purple",
+    "high_risk_since",
+    "antenatal_visit_count",
+    "last_antenatal_on",
+    "is_early_registered",
+    "is_high_risk",
+    "is_high_risk_managed",
+    "is_postpartum_visited",
+    "is_system_managed",
+    "status",
+)
+
+
+def derived():
+    return list(Pregnancy.objects.order_by("pk").values_list(*DERIVED))
+
+
+def build_variety(world, places):
+    """Pregnancies in several states, each written one by one through the services."""
+    make_mother(
+        residence=places.township,
+        institution=places.township_centre,
+        lmp=date(2022, 1, 3),
+        delivered_at=world.qitai_hospital,
+    )
+    make_mother(
+        residence=world.qitai,
+        institution=world.qitai_hospital,
+        lmp=date(2022, 2, 1),
+        gradings=[(70, ["red.1.1.1", "purple.syphilis"]), (120, ["yellow.1.1"])],
+        visit_days=(100, 150),
+        place="home",
+        postpartum_after=(29,),
+    )
+    ended = make_pregnancy(registered_at=places.township_centre, residence=places.township, lmp=date(2022, 3, 1))
+    services.pregnancy_end(actor=None, record=ended, ended_on=date(2022, 5, 20), reason="miscarriage")
+    ongoing = make_mother(
+        residence=places.jimsar,
+        institution=places.jimsar_hospital,
+        lmp=date(2022, 4, 1),
+        gradings=[(62, ["orange.3.6"])],
+        visit_days=(80,),
+        delivered_day=None,
+    )
+    services.assessment_create(
+        actor=None,
+        pregnancy=ongoing,
+        kind="screening",
+        assessed_on=on_day(ongoing, 61),
+        institution=places.township_centre,
+        factor_codes=["screening.1.1"],
+        assessor_name="李医生",
+    )
+
+
+def test_pregnancies_refresh_equals_the_one_by_one_refresh(world, places, django_assert_num_queries):
+    build_variety(world, places)
+    expected = derived()
+    assert len(expected) == 4
+    Pregnancy.objects.update(
+        screening_result="",
+        current_colour="",
+        is_purple=False,
+        highest_colour="",
+        was_ever_purple=False,
+        high_risk_since=None,
+        antenatal_visit_count=0,
+        last_antenatal_on=None,
+        is_early_registered=False,
+        is_high_risk=False,
+        is_high_risk_managed=False,
+        is_postpartum_visited=False,
+        is_system_managed=False,
+        status=PregnancyStatus.ONGOING,
+    )
+    Pregnancy.objects.filter(pk=Pregnancy.objects.order_by("pk")[2].pk).update(
+        status=PregnancyStatus.ENDED
+    )  # the ended one: its own status is not derived
+    with django_assert_num_queries(5):  # pregnancies + 3 prefetches + one UPDATE
+        assert services.pregnancies_refresh(Pregnancy.objects.all()) == 3
+    assert derived() == expected
+    assert services.pregnancies_refresh(Pregnancy.objects.all()) == 0
+    for pregnancy in Pregnancy.objects.all():
+        services.pregnancy_refresh(pregnancy)
+    assert derived() == expected
+
+
+def test_pregnancies_refresh_takes_the_same_queries_for_more_pregnancies(world, places, django_assert_num_queries):
+    for n in range(6):
+        make_mother(
+            residence=places.township,
+            institution=places.township_centre,
+            lmp=date(2022, 1, 3) + timedelta(days=n),
+            woman=make_woman(residence=places.township, registered_at=places.township_centre),
+            gradings=[(62, ["orange.3.6"])],
+            grading_at=world.qitai_hospital,
+        )
+    Pregnancy.objects.update(antenatal_visit_count=0, is_high_risk=False)
+    with django_assert_num_queries(5):
+        assert services.pregnancies_refresh(Pregnancy.objects.all(), batch_size=100) == 6
+    assert set(Pregnancy.objects.values_list("antenatal_visit_count", "is_high_risk")) == {(5, True)}

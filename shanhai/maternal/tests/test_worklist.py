@@ -16,7 +16,7 @@ from shanhai.accounts.models import User
 from shanhai.maternal import selectors, services
 from shanhai.maternal.models import Pregnancy, RiskCase
 from shanhai.maternal.tests.factories import Places, add_visits, grade, make_child, make_pregnancy, mch_places, on_day
-from shanhai.maternal.tests.test_pages_api import client_for
+from shanhai.maternal.tests.mch_file import client_for
 
 TODAY = date(2025, 6, 16)
 NOW = timezone.make_aware(datetime(2025, 6, 16, 12, 0))

@@ -1,0 +1,93 @@
+"""A woman's and a pregnancy's pages, and finding a woman by her ID number (matched on its digest)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.urls import reverse
+
+from shanhai.accounts.scoping import scope_of
+from shanhai.maternal.conditions import related_or_none
+from shanhai.maternal.identity import id_number_digest
+from shanhai.maternal.models import AssessmentKind, PostpartumKind, Pregnancy, PregnancyStatus, Woman
+from shanhai.maternal.selectors.grading import assessment_entry
+from shanhai.maternal.selectors.links import create_url
+from shanhai.maternal.selectors.outcomes import postpartum_status
+from shanhai.maternal.selectors.referrals import referral_entry
+from shanhai.maternal.selectors.states import gestation_label, moment
+from shanhai.maternal.selectors.visits import antenatal_contacts, schedule_end
+from shanhai.records.kinds import kind_of
+from shanhai.records.selectors import can_write_record, record_list
+
+
+def age_on(born: date, day: date) -> int:
+    """Whole years of age on ``day`` (the age the 筛查表 asks about: ≥35 or ≤18)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def find_woman(user: Any, id_number: str) -> Woman | None:
+    """The woman with this (normalised) ID number among those the user sees, matched on its digest."""
+    return record_list(kind_of("women"), user).filter(id_number_digest=id_number_digest(id_number)).first()
+
+
+def woman_page(user: Any, woman: Woman) -> dict[str, Any]:
+    pregnancies = list(record_list(kind_of("pregnancies"), user).filter(woman=woman).order_by("-registered_on", "-pk"))
+    children = list(record_list(kind_of("children"), user).filter(mother__woman=woman).order_by("birth_date"))
+    return {
+        "pregnancies": pregnancies,
+        "children": children,
+        "can_write_woman": can_write_record(kind_of("women"), user, woman),
+        "new_pregnancy_url": create_url("pregnancies", woman=woman.public_id),
+    }
+
+
+def pregnancy_page(
+    user: Any, pregnancy: Pregnancy, *, today: date | None = None, now: datetime | None = None
+) -> dict[str, Any]:
+    """Everything the pregnancy page shows besides the record's own columns."""
+    today, now = moment(today, now)
+    assessments = list(pregnancy.assessments.select_related("institution").order_by("assessed_on", "pk"))
+    visits = list(pregnancy.antenatal_visits.select_related("institution").order_by("visited_on", "pk"))
+    postpartum = list(pregnancy.postpartum_visits.select_related("institution").order_by("visited_on", "pk"))
+    referrals = list(pregnancy.referrals.select_related("from_unit", "to_unit").order_by("requested_at", "pk"))
+    delivery = related_or_none(pregnancy, "delivery")
+    case = related_or_none(pregnancy, "case")
+    end = schedule_end(pregnancy)
+    can_write = can_write_record(kind_of("pregnancies"), user, pregnancy)
+    public_id = pregnancy.public_id
+    return {
+        "pregnancy": pregnancy,
+        "woman": pregnancy.woman,
+        "gestation_today": gestation_label((today - pregnancy.last_menstrual_period_on).days) if end is None else "",
+        "gestation_at_end": gestation_label((end - pregnancy.last_menstrual_period_on).days) if end else "",
+        "gestation_at_registration": gestation_label(pregnancy.gestation_days_at_registration),
+        "age_at_registration": age_on(pregnancy.woman.birth_date, pregnancy.registered_on),
+        "assessments": [assessment_entry(a) for a in assessments],
+        "contacts": antenatal_contacts(pregnancy, [v.visited_on for v in visits], today),
+        "visits": visits,
+        "delivery": delivery,
+        "death": related_or_none(pregnancy, "death"),
+        "postpartum": postpartum_status(pregnancy, postpartum),
+        "postpartum_visits": postpartum,
+        "case": case,
+        "case_report_overdue": bool(case and case.is_report_overdue(now)),
+        "can_write_case": bool(case) and can_write_record(kind_of("risk-cases"), user, case),
+        "referrals": [referral_entry(user, r) for r in referrals],
+        "children": list(pregnancy.children.all()),
+        "can_write": can_write,
+        "can_add": scope_of(user).can_write_anything,
+        "is_ongoing": pregnancy.status == PregnancyStatus.ONGOING,
+        "add": {
+            "assessment": reverse("maternal:assessment_create", kwargs={"public_id": public_id}),
+            "visit": create_url("antenatal-visits", pregnancy=public_id),
+            "referral": create_url("referrals", pregnancy=public_id),
+            "delivery": create_url("deliveries", pregnancy=public_id),
+            "postpartum": create_url("postpartum-visits", pregnancy=public_id),
+            "check_42": create_url("postpartum-visits", pregnancy=public_id, kind=PostpartumKind.CHECK_42),
+            "death": create_url("maternal-deaths", pregnancy=public_id),
+            "child": create_url("children", mother=public_id),
+        },
+        "woman_url": reverse("records:detail", kwargs={"kind": "women", "public_id": pregnancy.woman.public_id}),
+        "screening_only": AssessmentKind.SCREENING,
+    }
