@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from shanhai.accounts.models import User
 from shanhai.demo.builder import DemoBuilder
 from shanhai.demo.records_maternal_plan import AGE_35, AGE_40, CITY_CENTRAL, PRAEVIA, REFERRAL_REASON, Names, growth
 from shanhai.demo.regions import QITAI_TOWNSHIPS
@@ -39,7 +40,7 @@ class ServiceStories:
         self.today = today
 
     @property
-    def actor(self) -> object:
+    def actor(self) -> User:
         return self.b.actor
 
     def register(

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.core.models import OrgUnit
 from shanhai.core.selectors import in_subtrees
@@ -26,14 +27,14 @@ from shanhai.records.access import access_record
 from shanhai.records.kinds import kind_of
 
 
-def visible_unit_ids(user: Any) -> Any:
+def visible_unit_ids(user: User) -> Any:
     """The ids of the org units in the user's read subtrees, as a subquery on the (small) unit table.
     Conditions on ``<unit>_id IN (…)`` use the foreign-key indexes; OR-ed ``path LIKE`` conditions
     across joins made every MCH list scan whole tables (bench/README.md, MCH)."""
     return OrgUnit.objects.filter(in_subtrees(list(scope_of(user).read_paths))).values("id")
 
 
-def visible_women_ids(user: Any) -> Any:
+def visible_women_ids(user: User) -> Any:
     """Women whose file lies in the user's subtrees: residence, registering institution, a pregnancy
     registered there, or referred from or to there (one UNION, each part on an index)."""
     units = visible_unit_ids(user)
@@ -50,18 +51,18 @@ def visible_women_ids(user: Any) -> Any:
     )
 
 
-def woman_visibility(user: Any) -> Q:
+def woman_visibility(user: User) -> Q:
     return Q(pk__in=visible_women_ids(user))
 
 
-def pregnancy_visibility(user: Any) -> Q:
+def pregnancy_visibility(user: User) -> Q:
     return Q(woman_id__in=visible_women_ids(user))
 
 
 def pregnancy_record_visibility(*institution_fields: str) -> Any:
     """Records about a pregnancy: the woman's file is seen, or the record's own institution(s) are."""
 
-    def visibility(user: Any) -> Q:
+    def visibility(user: User) -> Q:
         units = visible_unit_ids(user)
         condition = Q(pregnancy__woman_id__in=visible_women_ids(user))
         for field in institution_fields:
@@ -71,17 +72,17 @@ def pregnancy_record_visibility(*institution_fields: str) -> Any:
     return visibility
 
 
-def child_condition(user: Any) -> Q:
+def child_condition(user: User) -> Q:
     units = visible_unit_ids(user)
     mothers = Pregnancy.objects.filter(woman_id__in=visible_women_ids(user)).values("pk")
     return Q(residence_id__in=units) | Q(registered_at_id__in=units) | Q(mother_id__in=mothers)
 
 
-def child_visibility(user: Any) -> Q:
+def child_visibility(user: User) -> Q:
     return child_condition(user)
 
 
-def child_check_visibility(user: Any) -> Q:
+def child_check_visibility(user: User) -> Q:
     visible_children = Child.objects.filter(child_condition(user)).values("pk")
     return Q(child_id__in=visible_children) | Q(institution_id__in=visible_unit_ids(user))
 
@@ -142,13 +143,16 @@ def child_personal_unit(child: Child) -> list[Any]:
 
 
 # --- loading one record for the MCH pages ------------------------------------------------------------------
-def access_pregnancy(actor: Any, public_id: uuid.UUID | str, *, for_write: bool = False) -> Pregnancy:
-    return access_record(kind_of("pregnancies"), actor, public_id, for_write=for_write)
+def access_pregnancy(actor: User, public_id: uuid.UUID | str, *, for_write: bool = False) -> Pregnancy:
+    pregnancy: Pregnancy = access_record(kind_of("pregnancies"), actor, public_id, for_write=for_write)
+    return pregnancy
 
 
-def access_case(actor: Any, public_id: uuid.UUID | str, *, for_write: bool = False) -> RiskCase:
-    return access_record(kind_of("risk-cases"), actor, public_id, for_write=for_write)
+def access_case(actor: User, public_id: uuid.UUID | str, *, for_write: bool = False) -> RiskCase:
+    case: RiskCase = access_record(kind_of("risk-cases"), actor, public_id, for_write=for_write)
+    return case
 
 
-def access_referral(actor: Any, public_id: uuid.UUID | str, *, for_write: bool = False) -> Referral:
-    return access_record(kind_of("referrals"), actor, public_id, for_write=for_write)
+def access_referral(actor: User, public_id: uuid.UUID | str, *, for_write: bool = False) -> Referral:
+    referral: Referral = access_record(kind_of("referrals"), actor, public_id, for_write=for_write)
+    return referral

@@ -27,6 +27,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shanhai.accounts.models import User
 from shanhai.analytics import facts
 from shanhai.core import clock
 from shanhai.core.audit import audit_record
@@ -321,7 +322,7 @@ ORDER = (
 
 
 @transaction.atomic
-def bulk_load(*, actor: Any, batch: MaternalBatch, org_unit: OrgUnit, note: str) -> dict[str, int]:
+def bulk_load(*, actor: User, batch: MaternalBatch, org_unit: OrgUnit, note: str) -> dict[str, int]:
     """Save the batch, derive the pregnancies' stored fields, add their facts and write one audit entry
     at ``org_unit`` (the region loaded) with the counts and ``note``. Call :func:`grade_assessments` and
     :func:`open_cases` first. Returns the counts."""

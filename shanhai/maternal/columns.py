@@ -150,7 +150,7 @@ def _catalogue_of(record: Any) -> risk.RiskCatalogue:
 
 
 @extend_schema_field({"oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]})
-class CodesField(serializers.Field):
+class CodesField(serializers.Field[Any, Any, Any, Any]):
     """Factor codes as a JSON list, or one string separated by ；."""
 
     def to_internal_value(self, data: Any) -> Any:
@@ -200,7 +200,7 @@ class FactorCodes(Column):
             help_text=self.help,
         )
 
-    def api_field(self) -> serializers.Field:
+    def api_field(self) -> serializers.Field[Any, Any, Any, Any]:
         return CodesField(required=False, help_text="Factor codes: a list, or ；-separated.")
 
     def same(self, current: Any, new: Any) -> bool:
@@ -261,7 +261,7 @@ class DateTime(Column):
             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         )
 
-    def api_field(self) -> serializers.Field:
+    def api_field(self) -> serializers.Field[Any, Any, Any, Any]:
         return serializers.CharField(
             required=self.required,
             allow_blank=not self.required,
@@ -317,7 +317,7 @@ class Decimal1(Column):
             help_text=self.help,
         )
 
-    def api_field(self) -> serializers.Field:
+    def api_field(self) -> serializers.Field[Any, Any, Any, Any]:
         return serializers.DecimalField(
             max_digits=4, decimal_places=1, required=self.required, allow_null=True, coerce_to_string=False
         )
@@ -333,7 +333,7 @@ class OptionalBoolean(Boolean):
     def form_field(self, lookup: Lookup) -> forms.Field:
         return forms.NullBooleanField(label=self.label, required=False, help_text=self.help)
 
-    def api_field(self) -> serializers.Field:
+    def api_field(self) -> serializers.Field[Any, Any, Any, Any]:
         return serializers.BooleanField(required=False, allow_null=True)
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.accounts.models import User
 from shanhai.core.form_base import DateInput, ServiceForm
 from shanhai.maternal import risk
 from shanhai.maternal.identity import normalise_id_number
@@ -97,7 +98,7 @@ class WorklistFilterForm(forms.Form):
     section = forms.ChoiceField(label=_("Item"), required=False)
     colour = forms.ChoiceField(label=_("Colour"), required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = list(worklist_units(user).values_list("code", "name", "level"))
         top = min((level for _code, _name, level in units), default=1)

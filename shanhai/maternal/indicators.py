@@ -318,7 +318,7 @@ def _rate(
         decimals=2,
         **_MCH,
         **kw,
-    )  # type: ignore[arg-type]
+    )
 
 
 _rate(

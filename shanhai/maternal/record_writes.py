@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
+from shanhai.accounts.models import User
 from shanhai.maternal import services
 from shanhai.maternal.models import (
     AntenatalVisit,
@@ -34,7 +35,7 @@ def refuse_fixed(changes: dict[str, Any], editable: tuple[str, ...]) -> None:
 
 def pregnancy_create(
     *,
-    actor: Any,
+    actor: User,
     woman: Woman,
     registered_on: Any,
     registered_at: Any,
@@ -61,21 +62,21 @@ def pregnancy_create(
     return pregnancy
 
 
-def pregnancy_update(*, actor: Any, record: Pregnancy, **changes: Any) -> Pregnancy:
+def pregnancy_update(*, actor: User, record: Pregnancy, **changes: Any) -> Pregnancy:
     refuse_fixed(changes, services.PREGNANCY_EDITABLE)
     if changes.get("status") == "":
         changes["status"] = PregnancyStatus.ONGOING
     return services.pregnancy_update(actor=actor, record=record, **changes)
 
 
-def case_update(*, actor: Any, record: RiskCase, **changes: Any) -> RiskCase:
+def case_update(*, actor: User, record: RiskCase, **changes: Any) -> RiskCase:
     refuse_fixed(changes, services.CASE_EDITABLE)
     return services.case_update(actor=actor, record=record, **changes)
 
 
 def referral_create(
     *,
-    actor: Any,
+    actor: User,
     pregnancy: Pregnancy,
     from_unit: Any,
     to_unit: Any,
@@ -97,23 +98,23 @@ def referral_create(
     return referral
 
 
-def referral_update(*, actor: Any, record: Referral, **changes: Any) -> Referral:
+def referral_update(*, actor: User, record: Referral, **changes: Any) -> Referral:
     if not changes.get("status"):
         changes.pop("status", None)
     refuse_fixed(changes, ("from_unit", "to_unit", "reason", "status"))
     return services.referral_update(actor=actor, record=record, **changes)
 
 
-def antenatal_update(*, actor: Any, record: AntenatalVisit, **changes: Any) -> AntenatalVisit:
+def antenatal_update(*, actor: User, record: AntenatalVisit, **changes: Any) -> AntenatalVisit:
     refuse_fixed(changes, ("visited_on", "institution", "note"))
     return services.antenatal_visit_update(actor=actor, record=record, **changes)
 
 
-def delivery_create(*, actor: Any, pregnancy: Pregnancy, delivered_on: Any, **values: Any) -> Delivery:
+def delivery_create(*, actor: User, pregnancy: Pregnancy, delivered_on: Any, **values: Any) -> Delivery:
     return services.delivery_create(actor=actor, pregnancy=pregnancy, delivered_on=delivered_on, **values)
 
 
-def delivery_update(*, actor: Any, record: Delivery, **changes: Any) -> Delivery:
+def delivery_update(*, actor: User, record: Delivery, **changes: Any) -> Delivery:
     refuse_fixed(changes, services.DELIVERY_EDITABLE)
     if "is_modern_method" in changes and changes["is_modern_method"] is None:
         changes.pop("is_modern_method")
@@ -122,18 +123,18 @@ def delivery_update(*, actor: Any, record: Delivery, **changes: Any) -> Delivery
     return services.delivery_update(actor=actor, record=record, **changes)
 
 
-def death_update(*, actor: Any, record: MaternalDeath, **changes: Any) -> MaternalDeath:
+def death_update(*, actor: User, record: MaternalDeath, **changes: Any) -> MaternalDeath:
     refuse_fixed(changes, ("died_on", "cause", "place", "reported_on"))
     return services.maternal_death_update(actor=actor, record=record, **changes)
 
 
-def postpartum_update(*, actor: Any, record: PostpartumVisit, **changes: Any) -> PostpartumVisit:
+def postpartum_update(*, actor: User, record: PostpartumVisit, **changes: Any) -> PostpartumVisit:
     refuse_fixed(changes, ("kind", "visited_on", "institution", "note"))
     if not changes.get("kind", True):
         changes.pop("kind")
     return services.postpartum_visit_update(actor=actor, record=record, **changes)
 
 
-def check_update(*, actor: Any, record: ChildCheck, **changes: Any) -> ChildCheck:
+def check_update(*, actor: User, record: ChildCheck, **changes: Any) -> ChildCheck:
     refuse_fixed(changes, ("kind", "checked_on", "institution", "weight_grams", "length_cm"))
     return services.child_check_update(actor=actor, record=record, **changes)

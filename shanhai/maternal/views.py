@@ -10,16 +10,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shanhai.accounts.models import User
 from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.accounts.scoping import scope_of
 from shanhai.analytics.registry import registry
+from shanhai.core.form_base import ServiceForm
 from shanhai.maternal import selectors, services
 from shanhai.maternal.access import access_case, access_pregnancy, access_referral
 from shanhai.maternal.forms import (
@@ -31,7 +33,7 @@ from shanhai.maternal.forms import (
     WorklistFilterForm,
     may_grade,
 )
-from shanhai.maternal.models import AssessmentKind, CaseStatus, Pregnancy, ReferralStatus, RiskCase
+from shanhai.maternal.models import AssessmentKind, CaseStatus, Pregnancy, Referral, ReferralStatus, RiskCase
 from shanhai.maternal.rules import catalogue_for
 from shanhai.partnerships.access import access_org_unit
 from shanhai.records.access import require_record_write
@@ -105,7 +107,7 @@ def woman_find(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 # --- the grading page ---------------------------------------------------------------------------------------------
-def _pregnancy_to_assess(user: Any, public_id: uuid.UUID) -> Pregnancy:
+def _pregnancy_to_assess(user: User, public_id: uuid.UUID) -> Pregnancy:
     """404 outside the user's sight; 403 unless the user may record assessments at some institution
     (the receiving hospital of a referral grades a woman whose file another institution keeps)."""
     pregnancy = access_pregnancy(user, public_id)
@@ -114,12 +116,12 @@ def _pregnancy_to_assess(user: Any, public_id: uuid.UUID) -> Pregnancy:
     return pregnancy
 
 
-def _assessment_form(request: HttpRequest, pregnancy: Pregnancy, kind: str) -> tuple[AssessmentForm, bool]:
+def _assessment_form(request: AuthenticatedHttpRequest, pregnancy: Pregnancy, kind: str) -> tuple[AssessmentForm, bool]:
     institutions = selectors.grading_institutions(request.user)
     grading_allowed = may_grade(institutions)
     if kind == AssessmentKind.GRADING and not grading_allowed and request.method == "GET":
         kind = AssessmentKind.SCREENING
-    initial: dict[str, Any] = {"kind": kind, "assessor_name": getattr(request.user, "full_name", "")}
+    initial: dict[str, Any] = {"kind": kind, "assessor_name": request.user.full_name}
     if institutions.filter(pk=pregnancy.registered_at_id).exists():
         initial["institution"] = pregnancy.registered_at_id
     data = request.POST if request.method == "POST" else None
@@ -182,17 +184,19 @@ def assessment_grade(request: AuthenticatedHttpRequest, public_id: uuid.UUID) ->
 
 
 # --- 专案 and referral actions ---------------------------------------------------------------------------------------
-def _back(case_or_referral: Any) -> HttpResponse:
+def _back(case_or_referral: RiskCase | Referral) -> HttpResponse:
     return redirect("records:detail", kind="pregnancies", public_id=case_or_referral.pregnancy.public_id)
 
 
-def _case_action(request: HttpRequest, public_id: uuid.UUID, form_class: type, done: str) -> HttpResponse:
+def _case_action(
+    request: AuthenticatedHttpRequest, public_id: uuid.UUID, form_class: type[ServiceForm], done: str
+) -> HttpResponse:
     case: RiskCase = access_case(request.user, public_id, for_write=True)
     form = form_class(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return _back(case)
     changes = dict(form.cleaned_data)
     if form_class is CaseCloseForm:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from shanhai.accounts.models import User
 from shanhai.maternal.models import Child, ChildCheck, ChildCheckKind
 from shanhai.maternal.rules import CHILD_SCHEDULE
 from shanhai.maternal.selectors.links import create_url, pregnancy_url
@@ -63,7 +64,7 @@ def child_schedule(child: Child, checks: Iterable[ChildCheck], today: date) -> l
     return schedule
 
 
-def child_page(user: Any, child: Child, *, today: date | None = None) -> dict[str, Any]:
+def child_page(user: User, child: Child, *, today: date | None = None) -> dict[str, Any]:
     today = today or timezone.localdate()
     checks = list(child.checks.select_related("institution").order_by("checked_on", "pk"))
     mother = child.mother

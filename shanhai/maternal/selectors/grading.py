@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.core.models import OrgUnit
 from shanhai.maternal import risk
@@ -48,7 +48,7 @@ def assessment_entry(assessment: RiskAssessment) -> AssessmentEntry:
     return AssessmentEntry(assessment, ordered, screening)
 
 
-def grading_institutions(user: Any) -> QuerySet[OrgUnit]:
+def grading_institutions(user: User) -> QuerySet[OrgUnit]:
     """Institutions where the user may record an assessment (write access there)."""
     scope = scope_of(user)
     units = Lookup(user).units()
@@ -57,7 +57,7 @@ def grading_institutions(user: Any) -> QuerySet[OrgUnit]:
     return units.filter(scope_write_q(user)).select_related("grade")
 
 
-def scope_write_q(user: Any) -> Q:
+def scope_write_q(user: User) -> Q:
     condition = Q(pk__in=[])
     for path in scope_of(user).write_paths:
         condition |= Q(path__startswith=path)

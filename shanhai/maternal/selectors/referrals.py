@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.accounts.models import User
 from shanhai.maternal.models import Referral, ReferralStatus
 from shanhai.maternal.services.referrals import REFERRAL_MOVES
 from shanhai.records.kinds import kind_of
@@ -22,7 +22,7 @@ class ReferralEntry:
     stamps: list[tuple[str, datetime]]
 
 
-def referral_entry(user: Any, referral: Referral) -> ReferralEntry:
+def referral_entry(user: User, referral: Referral) -> ReferralEntry:
     moves = [
         (status.value, str(status.label)) for status in ReferralStatus if status in REFERRAL_MOVES[referral.status]
     ]

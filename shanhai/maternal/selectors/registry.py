@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.maternal.conditions import related_or_none
 from shanhai.maternal.identity import id_number_digest
@@ -26,12 +27,12 @@ def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def find_woman(user: Any, id_number: str) -> Woman | None:
+def find_woman(user: User, id_number: str) -> Woman | None:
     """The woman with this (normalised) ID number among those the user sees, matched on its digest."""
     return record_list(kind_of("women"), user).filter(id_number_digest=id_number_digest(id_number)).first()
 
 
-def woman_page(user: Any, woman: Woman) -> dict[str, Any]:
+def woman_page(user: User, woman: Woman) -> dict[str, Any]:
     pregnancies = list(record_list(kind_of("pregnancies"), user).filter(woman=woman).order_by("-registered_on", "-pk"))
     children = list(record_list(kind_of("children"), user).filter(mother__woman=woman).order_by("birth_date"))
     return {
@@ -43,7 +44,7 @@ def woman_page(user: Any, woman: Woman) -> dict[str, Any]:
 
 
 def pregnancy_page(
-    user: Any, pregnancy: Pregnancy, *, today: date | None = None, now: datetime | None = None
+    user: User, pregnancy: Pregnancy, *, today: date | None = None, now: datetime | None = None
 ) -> dict[str, Any]:
     """Everything the pregnancy page shows besides the record's own columns."""
     today, now = moment(today, now)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.core.models import OrgUnit
 from shanhai.maternal.models import (
@@ -173,7 +174,7 @@ def _pregnancy_item(pregnancy: Pregnancy, section: str, state: str, code: str, w
 
 
 def worklist(
-    user: Any,
+    user: User,
     *,
     today: date | None = None,
     now: datetime | None = None,
@@ -284,7 +285,7 @@ def _postpartum_items(pregnancies: QuerySet[Pregnancy], today: date, sections: d
             )
 
 
-def _child_items(user: Any, unit: OrgUnit | None, today: date, section: Section) -> None:
+def _child_items(user: User, unit: OrgUnit | None, today: date, section: Section) -> None:
     oldest = months_after(today, -CHILD_FOLLOWED_MONTHS)
     checks = Prefetch("checks", queryset=ChildCheck.objects.only("pk", "child_id", "kind", "checked_on"))
     children = (
@@ -314,7 +315,7 @@ def _child_items(user: Any, unit: OrgUnit | None, today: date, section: Section)
                 )
 
 
-def _case_items(user: Any, unit: OrgUnit | None, colour: str, today: date, now: datetime, section: Section) -> None:
+def _case_items(user: User, unit: OrgUnit | None, colour: str, today: date, now: datetime, section: Section) -> None:
     visits = Prefetch(
         "pregnancy__antenatal_visits", queryset=AntenatalVisit.objects.only("pk", "pregnancy_id", "visited_on")
     )
@@ -349,7 +350,7 @@ def _case_items(user: Any, unit: OrgUnit | None, colour: str, today: date, now: 
         )
 
 
-def _referral_items(user: Any, unit: OrgUnit | None, colour: str, now: datetime, section: Section) -> None:
+def _referral_items(user: User, unit: OrgUnit | None, colour: str, now: datetime, section: Section) -> None:
     follow_up = timedelta(days=mch_rules().referral_follow_up_days)
     referrals = record_list(kind_of("referrals"), user).filter(
         _unit_q(unit, "pregnancy__woman__residence", "pregnancy__registered_at", "from_unit", "to_unit"),
@@ -372,7 +373,7 @@ def _referral_items(user: Any, unit: OrgUnit | None, colour: str, now: datetime,
         )
 
 
-def worklist_units(user: Any) -> QuerySet[OrgUnit]:
+def worklist_units(user: User) -> QuerySet[OrgUnit]:
     """The units the worklist may be narrowed to: the user's own subtrees."""
     scope = scope_of(user)
     return OrgUnit.objects.filter(scope.read_q()).order_by("path")
@@ -389,7 +390,7 @@ class Overview:
     worklist: Worklist
 
 
-def mch_overview(user: Any, *, today: date | None = None, now: datetime | None = None) -> Overview:
+def mch_overview(user: User, *, today: date | None = None, now: datetime | None = None) -> Overview:
     today, now = moment(today, now)
     ongoing = record_list(kind_of("pregnancies"), user).filter(status=PregnancyStatus.ONGOING).order_by()
     counts = ongoing.aggregate(

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shanhai.accounts.models import User
 from shanhai.maternal.models import CaseStatus, Pregnancy, RiskAssessment, RiskCase
 from shanhai.maternal.rules import case_escalation, case_opened_by, needs_case
 from shanhai.maternal.services.checks import as_aware, has_name, not_future_moment
@@ -16,7 +17,7 @@ from shanhai.maternal.services.registry import tracking
 from shanhai.records.services import record_create, record_update
 
 
-def case_open_or_escalate(actor: Any, pregnancy: Pregnancy, assessment: RiskAssessment) -> None:
+def case_open_or_escalate(actor: User, pregnancy: Pregnancy, assessment: RiskAssessment) -> None:
     """Open the 专案 at the first orange/red/purple result (``rules.case_opened_by``), or move it up
     (``rules.case_escalation``)."""
     if not needs_case(assessment.colour, assessment.is_purple):
@@ -50,7 +51,7 @@ def _validate_case(case: RiskCase) -> None:
         case.closed_at = None
 
 
-def case_update(*, actor: Any, record: RiskCase, **changes: Any) -> RiskCase:
+def case_update(*, actor: User, record: RiskCase, **changes: Any) -> RiskCase:
     """Assign the responsible person (a user, or a name), record the report (``reported_at``), close
     with a note or reopen. A case is never created or deleted by hand: gradings open it."""
     if "reported_at" in changes:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shanhai.accounts.models import User
 from shanhai.analytics import facts
 from shanhai.core.models import OrgUnit
 from shanhai.maternal.derived import derive_child
@@ -62,7 +63,7 @@ def _validate_child(child: Child) -> None:
         setattr(child, name, value)
 
 
-def child_create(*, actor: Any, **values: Any) -> Child:
+def child_create(*, actor: User, **values: Any) -> Child:
     """Register a child (from a mother's delivery when ``mother`` is given: born on the delivery date,
     at most as many children as live births)."""
     clean = {k: v for k, v in values.items() if k in CHILD_EDITABLE and v not in (None, "")}
@@ -73,14 +74,14 @@ def child_create(*, actor: Any, **values: Any) -> Child:
     return child
 
 
-def child_update(*, actor: Any, record: Child, **changes: Any) -> Child:
+def child_update(*, actor: User, record: Child, **changes: Any) -> Child:
     with tracking(child=record):
         return record_update(
             actor=actor, record=record, changes=changes, editable=CHILD_EDITABLE, validate=_validate_child
         )
 
 
-def child_delete(*, actor: Any, record: Child) -> None:
+def child_delete(*, actor: User, record: Child) -> None:
     if record.checks.exists():
         raise ValidationError(_("This child has health checks on record; delete those first."))
     with transaction.atomic():
@@ -103,7 +104,7 @@ def _validate_check(check: ChildCheck) -> None:
 
 def child_check_create(
     *,
-    actor: Any,
+    actor: User,
     child: Child,
     kind: str,
     checked_on: date,
@@ -123,7 +124,7 @@ def child_check_create(
     return record_create(actor=actor, record=check, validate=_validate_check)
 
 
-def child_check_update(*, actor: Any, record: ChildCheck, **changes: Any) -> ChildCheck:
+def child_check_update(*, actor: User, record: ChildCheck, **changes: Any) -> ChildCheck:
     return record_update(
         actor=actor,
         record=record,
@@ -133,5 +134,5 @@ def child_check_update(*, actor: Any, record: ChildCheck, **changes: Any) -> Chi
     )
 
 
-def child_check_delete(*, actor: Any, record: ChildCheck) -> None:
+def child_check_delete(*, actor: User, record: ChildCheck) -> None:
     record_delete(actor=actor, record=record)

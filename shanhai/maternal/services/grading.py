@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shanhai.accounts.models import User
 from shanhai.core.models import OrgUnit
 from shanhai.maternal.models import AssessmentKind, Colour, Pregnancy, RiskAssessment
 from shanhai.maternal.rules import assessment_result, can_grade, catalogue_for, mch_rules, pregnancy_end_date
@@ -43,7 +44,7 @@ def _check_assessment_date(pregnancy: Pregnancy, kind: str, assessed_on: date) -
 
 def assessment_create(
     *,
-    actor: Any,
+    actor: User,
     pregnancy: Pregnancy,
     kind: str,
     assessed_on: date,

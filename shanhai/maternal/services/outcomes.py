@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from shanhai.accounts.models import User
 from shanhai.core.models import OrgUnit
 from shanhai.maternal.conditions import related_or_none
 from shanhai.maternal.models import (
@@ -63,21 +64,21 @@ DELIVERY_EDITABLE = (
 )
 
 
-def delivery_create(*, actor: Any, pregnancy: Pregnancy, delivered_on: date, **values: Any) -> Delivery:
+def delivery_create(*, actor: User, pregnancy: Pregnancy, delivered_on: date, **values: Any) -> Delivery:
     clean = {k: v for k, v in values.items() if k in DELIVERY_EDITABLE and v is not None}
     with tracking(pregnancy=pregnancy):
         delivery = Delivery(pregnancy=pregnancy, delivered_on=delivered_on, **clean)
         return record_create(actor=actor, record=delivery, validate=_validate_delivery)
 
 
-def delivery_update(*, actor: Any, record: Delivery, **changes: Any) -> Delivery:
+def delivery_update(*, actor: User, record: Delivery, **changes: Any) -> Delivery:
     with tracking(pregnancy=record.pregnancy):
         return record_update(
             actor=actor, record=record, changes=changes, editable=DELIVERY_EDITABLE, validate=_validate_delivery
         )
 
 
-def delivery_delete(*, actor: Any, record: Delivery) -> None:
+def delivery_delete(*, actor: User, record: Delivery) -> None:
     pregnancy = record.pregnancy
     if pregnancy.postpartum_visits.exists() or pregnancy.children.exists():
         raise ValidationError(_("Postpartum visits or children are recorded after this delivery; delete those first."))
@@ -102,7 +103,7 @@ def _validate_death(death: MaternalDeath) -> None:
 
 def maternal_death_create(
     *,
-    actor: Any,
+    actor: User,
     pregnancy: Pregnancy,
     died_on: date,
     cause: str,
@@ -116,7 +117,7 @@ def maternal_death_create(
         return record_create(actor=actor, record=death, validate=_validate_death)
 
 
-def maternal_death_update(*, actor: Any, record: MaternalDeath, **changes: Any) -> MaternalDeath:
+def maternal_death_update(*, actor: User, record: MaternalDeath, **changes: Any) -> MaternalDeath:
     with tracking(pregnancy=record.pregnancy):
         return record_update(
             actor=actor,
@@ -127,7 +128,7 @@ def maternal_death_update(*, actor: Any, record: MaternalDeath, **changes: Any) 
         )
 
 
-def maternal_death_delete(*, actor: Any, record: MaternalDeath) -> None:
+def maternal_death_delete(*, actor: User, record: MaternalDeath) -> None:
     with tracking(pregnancy=record.pregnancy):
         record_delete(actor=actor, record=record)
 
@@ -146,7 +147,7 @@ def _validate_postpartum(visit: PostpartumVisit) -> None:
 
 def postpartum_visit_create(
     *,
-    actor: Any,
+    actor: User,
     pregnancy: Pregnancy,
     visited_on: date,
     institution: OrgUnit,
@@ -164,7 +165,7 @@ def postpartum_visit_create(
         return record_create(actor=actor, record=visit, validate=_validate_postpartum)
 
 
-def postpartum_visit_update(*, actor: Any, record: PostpartumVisit, **changes: Any) -> PostpartumVisit:
+def postpartum_visit_update(*, actor: User, record: PostpartumVisit, **changes: Any) -> PostpartumVisit:
     with tracking(pregnancy=record.pregnancy):
         return record_update(
             actor=actor,
@@ -175,6 +176,6 @@ def postpartum_visit_update(*, actor: Any, record: PostpartumVisit, **changes: A
         )
 
 
-def postpartum_visit_delete(*, actor: Any, record: PostpartumVisit) -> None:
+def postpartum_visit_delete(*, actor: User, record: PostpartumVisit) -> None:
     with tracking(pregnancy=record.pregnancy):
         record_delete(actor=actor, record=record)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shanhai.accounts.models import User
 from shanhai.core.models import OrgUnit
 from shanhai.maternal.models import Pregnancy, Referral, ReferralStatus
 from shanhai.maternal.services.checks import as_aware, not_future_moment, require_institution
@@ -44,7 +45,7 @@ def _validate_referral(referral: Referral) -> None:
 
 def referral_create(
     *,
-    actor: Any,
+    actor: User,
     pregnancy: Pregnancy,
     from_unit: OrgUnit,
     to_unit: OrgUnit,
@@ -62,11 +63,11 @@ def referral_create(
 
 
 def _last_step_at(referral: Referral) -> datetime:
-    stamps = [getattr(referral, name) for name in REFERRAL_STAMP.values()]
+    stamps: list[datetime | None] = [getattr(referral, name) for name in REFERRAL_STAMP.values()]
     return max([referral.requested_at, *(s for s in stamps if s is not None)])
 
 
-def referral_move(*, actor: Any, record: Referral, status: str, at: datetime | None = None) -> Referral:
+def referral_move(*, actor: User, record: Referral, status: str, at: datetime | None = None) -> Referral:
     """Move a referral to its next state (requested → accepted → arrived → referred back; or declined /
     cancelled), stamping the time (now, or ``at``: not in the future, not before the previous step).
     Moving to the state it is in changes nothing."""
@@ -97,7 +98,7 @@ def referral_move(*, actor: Any, record: Referral, status: str, at: datetime | N
         )
 
 
-def referral_update(*, actor: Any, record: Referral, **changes: Any) -> Referral:
+def referral_update(*, actor: User, record: Referral, **changes: Any) -> Referral:
     status = changes.pop("status", None)
     with transaction.atomic():
         if changes:
@@ -113,7 +114,7 @@ def referral_update(*, actor: Any, record: Referral, **changes: Any) -> Referral
     return record
 
 
-def referral_delete(*, actor: Any, record: Referral) -> None:
+def referral_delete(*, actor: User, record: Referral) -> None:
     if Referral.objects.filter(pk=record.pk).exclude(status=ReferralStatus.REQUESTED).exists():
         raise ValidationError(_("Only a referral still requested can be deleted; cancel it instead."))
     record_delete(actor=actor, record=record)

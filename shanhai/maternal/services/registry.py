@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
+from shanhai.accounts.models import User
 from shanhai.analytics import facts
 from shanhai.core import clock
 from shanhai.core.models import OrgUnit
@@ -195,7 +196,7 @@ def _validate_woman(woman: Woman) -> None:
 
 def woman_create(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     id_number: str,
     residence: OrgUnit,
@@ -220,7 +221,7 @@ def woman_create(
 WOMAN_EDITABLE = ("name", "id_number", "phone", "birth_date", "residence", "registered_at")
 
 
-def woman_update(*, actor: Any, record: Woman, **changes: Any) -> Woman:
+def woman_update(*, actor: User, record: Woman, **changes: Any) -> Woman:
     """Change a woman's record; a new ID number recomputes the digest and, unless a date of birth is
     given with it, the date of birth. A new residence moves her pregnancies' facts with her."""
     if "id_number" in changes:
@@ -240,7 +241,7 @@ def woman_update(*, actor: Any, record: Woman, **changes: Any) -> Woman:
     return woman
 
 
-def woman_delete(*, actor: Any, record: Woman) -> None:
+def woman_delete(*, actor: User, record: Woman) -> None:
     if record.pregnancies.exists():
         raise ValidationError(_("This woman has pregnancies on record; delete those first."))
     record_delete(actor=actor, record=record)
@@ -284,7 +285,7 @@ def _validate_pregnancy(pregnancy: Pregnancy) -> None:
 
 def pregnancy_create(
     *,
-    actor: Any,
+    actor: User,
     woman: Woman,
     registered_on: date,
     registered_at: OrgUnit,
@@ -319,7 +320,7 @@ PREGNANCY_EDITABLE = (
 )
 
 
-def pregnancy_update(*, actor: Any, record: Pregnancy, **changes: Any) -> Pregnancy:
+def pregnancy_update(*, actor: User, record: Pregnancy, **changes: Any) -> Pregnancy:
     """Change a pregnancy; the delivered and death statuses follow their records, never a typed status.
     A new last menstrual period re-dates the visits' gestation."""
     status = changes.get("status")
@@ -337,14 +338,14 @@ def pregnancy_update(*, actor: Any, record: Pregnancy, **changes: Any) -> Pregna
     return Pregnancy.objects.get(pk=record.pk)
 
 
-def pregnancy_end(*, actor: Any, record: Pregnancy, ended_on: date, reason: str) -> Pregnancy:
+def pregnancy_end(*, actor: User, record: Pregnancy, ended_on: date, reason: str) -> Pregnancy:
     """A pregnancy that ends without delivery (miscarriage, termination …): it leaves the cohorts."""
     return pregnancy_update(
         actor=actor, record=record, status=PregnancyStatus.ENDED, ended_on=ended_on, end_reason=reason
     )
 
 
-def pregnancy_delete(*, actor: Any, record: Pregnancy) -> None:
+def pregnancy_delete(*, actor: User, record: Pregnancy) -> None:
     """Only a pregnancy with nothing recorded on it yet (a registration made in error) is deleted."""
     if (
         record.assessments.exists()

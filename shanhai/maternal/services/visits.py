@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from shanhai.accounts.models import User
 from shanhai.core.models import OrgUnit
 from shanhai.maternal.models import AntenatalVisit, Pregnancy
 from shanhai.maternal.rules import gestation_days, pregnancy_end_date
@@ -32,14 +33,14 @@ def _validate_antenatal(visit: AntenatalVisit) -> None:
 
 
 def antenatal_visit_create(
-    *, actor: Any, pregnancy: Pregnancy, visited_on: date, institution: OrgUnit, note: str = ""
+    *, actor: User, pregnancy: Pregnancy, visited_on: date, institution: OrgUnit, note: str = ""
 ) -> AntenatalVisit:
     with tracking(pregnancy=pregnancy):
         visit = AntenatalVisit(pregnancy=pregnancy, visited_on=visited_on, institution=institution, note=note or "")
         return record_create(actor=actor, record=visit, validate=_validate_antenatal)
 
 
-def antenatal_visit_update(*, actor: Any, record: AntenatalVisit, **changes: Any) -> AntenatalVisit:
+def antenatal_visit_update(*, actor: User, record: AntenatalVisit, **changes: Any) -> AntenatalVisit:
     if "visited_on" in changes:
         changes["gestation_days"] = 0  # recomputed by the validation
     with tracking(pregnancy=record.pregnancy):
@@ -52,6 +53,6 @@ def antenatal_visit_update(*, actor: Any, record: AntenatalVisit, **changes: Any
         )
 
 
-def antenatal_visit_delete(*, actor: Any, record: AntenatalVisit) -> None:
+def antenatal_visit_delete(*, actor: User, record: AntenatalVisit) -> None:
     with tracking(pregnancy=record.pregnancy):
         record_delete(actor=actor, record=record)

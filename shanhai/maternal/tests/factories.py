@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from shanhai.accounts.models import User
 from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.core.tests.factories import OrgUnitFactory
 from shanhai.maternal import risk, services
@@ -72,7 +73,7 @@ def make_woman(
     born: date = date(1995, 3, 1),
     name: str = "张秀英",
     phone: str = "",
-    actor: Any = None,
+    actor: User | None = None,
 ) -> Woman:
     return services.woman_create(
         actor=actor,
@@ -91,7 +92,7 @@ def make_pregnancy(
     registered_day: int = 60,
     woman: Woman | None = None,
     residence: OrgUnit | None = None,
-    actor: Any = None,
+    actor: User | None = None,
     **values: Any,
 ) -> Pregnancy:
     """A pregnancy registered on gestation day ``registered_day`` (a new woman living at ``residence``
@@ -114,7 +115,7 @@ def on_day(pregnancy: Pregnancy, day: int) -> date:
     return pregnancy.last_menstrual_period_on + timedelta(days=day)
 
 
-def add_visits(pregnancy: Pregnancy, institution: OrgUnit, days: Iterable[int], *, actor: Any = None) -> None:
+def add_visits(pregnancy: Pregnancy, institution: OrgUnit, days: Iterable[int], *, actor: User | None = None) -> None:
     for day in days:
         services.antenatal_visit_create(
             actor=actor, pregnancy=pregnancy, visited_on=on_day(pregnancy, day), institution=institution
@@ -128,7 +129,7 @@ def grade(
     *,
     on: date,
     kind: str = AssessmentKind.GRADING,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> RiskAssessment:
     """A grading whose colour the assessor confirms as computed from ``codes``."""
     codes = list(codes)
@@ -167,7 +168,7 @@ def make_mother(
     gradings: Iterable[tuple[int, Iterable[str]]] = (),
     grading_at: OrgUnit | None = None,
     woman: Woman | None = None,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> Pregnancy:
     """A whole pregnancy: registration, gradings ``(gestation day, factor codes)`` at ``grading_at``,
     antenatal visits on ``visit_days``, a delivery on ``delivered_day`` (none if None) at
@@ -218,7 +219,7 @@ def make_child(
     registered_at: OrgUnit,
     born: date,
     mother: Pregnancy | None = None,
-    actor: Any = None,
+    actor: User | None = None,
     **values: Any,
 ) -> Child:
     return services.child_create(
