@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import random
 
-from django.utils import timezone
-
+from shanhai.core import clock
 from shanhai.demo.builder import DemoBuilder
 from shanhai.demo.records_maternal_baoji import BaojiMch
 from shanhai.demo.records_maternal_plan import Names
@@ -36,7 +35,7 @@ from shanhai.demo.records_maternal_stories import ServiceStories, build_s1_qitai
 def build_maternal_records(builder: DemoBuilder) -> dict[str, int]:
     """S4's bulk batch, then the women recorded through the services (S4's handful, S1 Qitai's)."""
     names = Names(random.Random(builder.rng.getrandbits(64)))  # noqa: S311 (demo data, not secrets)
-    today = timezone.localdate()
+    today = clock.today()
     baoji = BaojiMch(builder, names, today)
     baoji.plan_year()
     baoji.plan_today()

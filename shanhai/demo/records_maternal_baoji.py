@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils import timezone
-
+from shanhai.core import clock
 from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.demo.builder import DemoBuilder
 from shanhai.demo.records_maternal_plan import (
@@ -343,7 +342,7 @@ class BaojiMch:
 
     def referral(self, pregnancy: Pregnancy, plan: Plan, from_unit: OrgUnit, to_unit: OrgUnit, arrived: int) -> None:
         """Township centre → level-2+ institution: arrived and graded; low risk referred back the next day."""
-        now = timezone.now()
+        now = clock.now()
         requested = noon(pregnancy.registered_on) + timedelta(hours=self.rng.randint(1, 4))
         accepted = requested + timedelta(hours=self.rng.randint(1, 6))
         arrived_at = min(max(noon(plan.lmp + timedelta(days=arrived)), accepted + timedelta(hours=1)), now)
@@ -505,7 +504,7 @@ class BaojiMch:
     def cases(self) -> None:
         """Open the 专案 by the rules, report them within the deadline (but for two of today's, now
         overdue) and close them 42 days after the pregnancy ends."""
-        rng, now = self.rng, timezone.now()
+        rng, now = self.rng, clock.now()
         bulk.grade_assessments(self.batch.assessments)
         opened = bulk.open_cases(self.batch)
         ongoing = [

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils import timezone
-
 from shanhai.accounts.models import User
+from shanhai.core import clock
 from shanhai.demo.builder import DemoBuilder
 from shanhai.demo.records_maternal_plan import AGE_35, AGE_40, CITY_CENTRAL, PRAEVIA, REFERRAL_REASON, Names, growth
 from shanhai.demo.regions import QITAI_TOWNSHIPS
@@ -115,12 +114,12 @@ class ServiceStories:
         )
         case = RiskCase.objects.filter(pregnancy=pregnancy).first()
         if case is not None and report and case.reported_at is None:
-            reported = min(case.opened_at + timedelta(hours=self.rng.randint(3, 20)), timezone.now())
+            reported = min(case.opened_at + timedelta(hours=self.rng.randint(3, 20)), clock.now())
             services.case_update(actor=self.actor, record=case, reported_at=reported)
 
     def refer(self, pregnancy: Pregnancy, to: str, *, accepted: bool = True, arrived_week: int | None = None) -> None:
         """A referral from the registering centre, accepted (or still requested), arrived in ``arrived_week``."""
-        requested = min(noon(pregnancy.registered_on), timezone.now() - timedelta(hours=6))
+        requested = min(noon(pregnancy.registered_on), clock.now() - timedelta(hours=6))
         referral = services.referral_create(
             actor=self.actor,
             pregnancy=pregnancy,
@@ -140,7 +139,7 @@ class ServiceStories:
             actor=self.actor,
             record=referral,
             status=ReferralStatus.ARRIVED,
-            at=min(max(noon(self.day(pregnancy, arrived_week)), requested + timedelta(hours=4)), timezone.now()),
+            at=min(max(noon(self.day(pregnancy, arrived_week)), requested + timedelta(hours=4)), clock.now()),
         )
 
     def deliver(

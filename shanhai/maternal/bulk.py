@@ -24,7 +24,6 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shanhai.accounts.models import User
@@ -335,7 +334,7 @@ def bulk_load(*, actor: User, batch: MaternalBatch, org_unit: OrgUnit, note: str
     for child in batch.children:
         for name, value in derive_child(child).items():
             setattr(child, name, value)
-    now = timezone.now()
+    now = clock.now()
     for name, model in ORDER:
         _insert(model, getattr(batch, name), now)
     _reset_sequences([model for _name, model in ORDER])

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.accounts.models import User
+from shanhai.core import clock
 from shanhai.core.form_base import DateInput, ServiceForm
 from shanhai.maternal import risk
 from shanhai.maternal.identity import normalise_id_number
@@ -58,7 +58,7 @@ class AssessmentForm(ServiceForm):
         codes = [f.code for f in catalogue.factors] + [i.code for i in catalogue.screening_items]
         self.fields["factor_codes"].choices = [(code, code) for code in codes]  # type: ignore[attr-defined]
         if not self.initial.get("assessed_on"):
-            self.initial["assessed_on"] = timezone.localdate()
+            self.initial["assessed_on"] = clock.today()
 
     def values(self) -> dict[str, Any]:
         return {

@@ -8,10 +8,10 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from shanhai.core import clock
 from shanhai.core.personal import normalise_phone
 
 __all__ = ["birth_date_of", "check_digit", "id_number_digest", "normalise_id_number", "normalise_phone"]
@@ -35,7 +35,7 @@ def normalise_id_number(raw: str) -> str:
         born = birth_date_of(text)
     except ValueError:
         raise ValidationError(_("The date of birth in this ID number does not exist.")) from None
-    if born > timezone.localdate() or born.year < 1900:
+    if born > clock.today() or born.year < 1900:
         raise ValidationError(_("The date of birth in this ID number does not exist."))
     if check_digit(text[:17]) != text[17]:
         raise ValidationError(_("This ID number's check digit is wrong; check the number for a typing error."))

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.utils import timezone
-
 from shanhai.accounts.models import User
+from shanhai.core import clock
 from shanhai.maternal.models import Child, ChildCheck, ChildCheckKind
 from shanhai.maternal.rules import CHILD_SCHEDULE
 from shanhai.maternal.selectors.links import create_url, pregnancy_url
@@ -65,7 +64,7 @@ def child_schedule(child: Child, checks: Iterable[ChildCheck], today: date) -> l
 
 
 def child_page(user: User, child: Child, *, today: date | None = None) -> dict[str, Any]:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     checks = list(child.checks.select_related("institution").order_by("checked_on", "pk"))
     mother = child.mother
     return {

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.core import clock
+
 # States of a scheduled contact or check.
 DONE, DUE, OVERDUE, UPCOMING, MISSED, BEFORE_REGISTRATION, NOT_APPLICABLE = (
     "done",
@@ -35,7 +37,7 @@ STATE_LABELS: dict[str, Promise] = {
 def moment(today: date | None, now: datetime | None) -> tuple[date, datetime]:
     """The day and the moment a page is computed for: those given, else today and now."""
     if now is None:
-        now = timezone.now()
+        now = clock.now()
     return (today or timezone.localdate(now)), now
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shanhai.accounts.models import User
+from shanhai.core import clock
 from shanhai.maternal.models import CaseStatus, Pregnancy, RiskAssessment, RiskCase
 from shanhai.maternal.rules import case_escalation, case_opened_by, needs_case
 from shanhai.maternal.services.checks import as_aware, has_name, not_future_moment
@@ -46,7 +47,7 @@ def _validate_case(case: RiskCase) -> None:
             raise ValidationError({"status": _("Report the case to the MCH institution before closing it.")})
         if not case.close_note.strip():
             raise ValidationError({"close_note": _("Say why the case is closed.")})
-        case.closed_at = case.closed_at or timezone.now()
+        case.closed_at = case.closed_at or clock.now()
     else:
         case.closed_at = None
 
@@ -66,7 +67,7 @@ def case_update(*, actor: User, record: RiskCase, **changes: Any) -> RiskCase:
     with tracking(pregnancy=record.pregnancy):
         current = RiskCase.objects.select_for_update().get(pk=record.pk)
         if "status" in changes and changes["status"] != current.status:
-            changes["closed_at"] = timezone.now() if changes["status"] == CaseStatus.CLOSED else None
+            changes["closed_at"] = clock.now() if changes["status"] == CaseStatus.CLOSED else None
             if changes["status"] == CaseStatus.OPEN:
                 changes.setdefault("close_note", "")
         return record_update(

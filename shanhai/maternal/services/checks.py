@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shanhai.core import clock
 from shanhai.core.models import OrgUnit, OrgUnitKind
 
 INSTITUTION_KINDS = set(OrgUnitKind.values) - OrgUnitKind.region_kinds() - {OrgUnitKind.HEALTH_COMMISSION}
@@ -25,7 +26,7 @@ def require_region(unit: OrgUnit | None, field: str) -> None:
 
 
 def not_future(day: date | None, field: str) -> None:
-    if day is not None and day > timezone.localdate():
+    if day is not None and day > clock.today():
         raise ValidationError({field: _("This date is in the future.")})
 
 
@@ -37,7 +38,7 @@ def as_aware(moment: datetime | None) -> datetime | None:
 
 
 def not_future_moment(moment: datetime | None, field: str) -> None:
-    if moment is not None and moment > timezone.now():
+    if moment is not None and moment > clock.now():
         raise ValidationError({field: _("This time is in the future.")})
 
 

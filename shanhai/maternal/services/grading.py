@@ -7,10 +7,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shanhai.accounts.models import User
+from shanhai.core import clock
 from shanhai.core.models import OrgUnit
 from shanhai.maternal.models import AssessmentKind, Colour, Pregnancy, RiskAssessment
 from shanhai.maternal.rules import assessment_result, can_grade, catalogue_for, mch_rules, pregnancy_end_date
@@ -103,7 +103,7 @@ def assessment_create(
                     % {"colour": Colour(result.colour).label}
                 }
             )
-        assessment.confirmed_at = timezone.now()
+        assessment.confirmed_at = clock.now()
     with tracking(pregnancy=pregnancy):
         _check_assessment_date(pregnancy, kind, assessed_on)
         assessment.pregnancy = pregnancy

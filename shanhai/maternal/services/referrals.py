@@ -7,10 +7,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shanhai.accounts.models import User
+from shanhai.core import clock
 from shanhai.core.models import OrgUnit
 from shanhai.maternal.models import Pregnancy, Referral, ReferralStatus
 from shanhai.maternal.services.checks import as_aware, not_future_moment, require_institution
@@ -57,7 +57,7 @@ def referral_create(
         from_unit=from_unit,
         to_unit=to_unit,
         reason=(reason or "").strip(),
-        requested_at=as_aware(requested_at) or timezone.now(),
+        requested_at=as_aware(requested_at) or clock.now(),
     )
     return record_create(actor=actor, record=referral, validate=_validate_referral)
 
@@ -84,7 +84,7 @@ def referral_move(*, actor: User, record: Referral, status: str, at: datetime | 
                     % {"current": ReferralStatus(current.status).label, "new": ReferralStatus(status).label}
                 }
             )
-        moment = as_aware(at) or timezone.now()
+        moment = as_aware(at) or clock.now()
         not_future_moment(moment, "at")
         if moment < _last_step_at(current):
             raise ValidationError({"at": _("This time is before the referral's previous step.")})
