@@ -1,4 +1,4 @@
-"""Issue 5, item 8 (first Done-when): the MCH demo. S4 Baoji's 2022 figures (MCH year ``2021Oct``) from
+"""The MCH demo: S4 Baoji's 2022 figures (MCH year ``2021Oct``) from
 record-level data, through the engine, the ``indicators`` command and the dashboard; S4's seven courses;
 S1 Qitai's women with open high-risk cases; facts, derived fields and audit as the services give them."""
 

@@ -1,4 +1,4 @@
-"""Demo MCH records (issue 5): S4 Baoji's MCH year city-wide at record level, and S1 Qitai's women.
+"""Demo MCH records: S4 Baoji's MCH year city-wide at record level, and S1 Qitai's women.
 
 - **S4 · Baoji, MCH year ``2021Oct``** (1 October 2021 – 30 September 2022, the report's "2022"): every
   Baoji resident who delivered in the year — registration (建册) at one of the 37 midwifery
