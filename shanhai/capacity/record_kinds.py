@@ -32,12 +32,12 @@ from shanhai.records.columns import (
     Integer,
     Month,
     PartnershipRef,
-    PersonRef,
     RecordRef,
     UnitRef,
 )
 from shanhai.records.kinds import RecordKind, register
 from shanhai.records.selectors import can_write_record
+from shanhai.workforce.columns import PersonRef
 
 
 def _status_label(technique: Technique) -> str:

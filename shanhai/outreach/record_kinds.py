@@ -28,12 +28,12 @@ from shanhai.records.columns import (
     Date,
     Integer,
     PartnershipRef,
-    PeopleRefs,
     RecordRef,
     UnitRef,
 )
 from shanhai.records.kinds import RecordKind, kind_of, register
 from shanhai.records.selectors import can_write_record
+from shanhai.workforce.columns import PeopleRefs
 
 OUTREACH_WORDS = {
     "义诊": OutreachKind.FREE_CLINIC,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shanhai.accounts.models import User
 from shanhai.core.form_base import ServiceForm
-from shanhai.records.columns import MASKED_VALUE, PeopleRefs, Personal, kept_keys
+from shanhai.records.columns import MASKED_VALUE, Personal, Reference, kept_keys
 from shanhai.records.kinds import RecordKind
 from shanhai.records.lookup import Lookup
 
@@ -28,8 +28,8 @@ class RecordForm(ServiceForm):
         for column in kind.importable_columns:
             field = column.form_field(self.lookup)
             field.label = kind.heading(column)
-            if isinstance(column, PeopleRefs):
-                field.help_text = ""  # the column's help is about writing names in a cell
+            if isinstance(column, Reference) and not column.help_in_form:
+                field.help_text = ""
             self.fields[column.key] = field
 
     @classmethod

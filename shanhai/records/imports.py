@@ -31,10 +31,8 @@ from shanhai.records.columns import (
     Date,
     Month,
     PartnershipRef,
-    PeopleRefs,
     Personal,
-    PersonRef,
-    RecordRef,
+    Reference,
     UnitRef,
     blank,
     kept_keys,
@@ -274,8 +272,8 @@ def _format_hint(column: Column) -> str:
         return _("Yuan, without the ¥ sign if you like: 800000 or 1250.50.")
     if isinstance(column, PartnershipRef):
         return _("The number shown on the partnership's page.")
-    if isinstance(column, RecordRef | PersonRef | PeopleRefs):
-        return _("The record number shown on its page (people may also be given by a unique name).")
+    if isinstance(column, Reference) and column.cell_hint:
+        return str(column.cell_hint)
     if isinstance(column, UnitRef):
         return _("The organisation's code or full name.")
     return ""

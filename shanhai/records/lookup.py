@@ -1,4 +1,5 @@
-"""What a user may pick or name in a record: units, partnerships, programmes, people, other records.
+"""What a user may pick or name in a record: units, partnerships, programmes, other records (people:
+``workforce.columns``).
 
 One ``Lookup`` serves one form, one import or one API call; names already resolved are remembered,
 so a 5,000-row import asks the database once per distinct value, not once per cell.
@@ -20,7 +21,6 @@ from shanhai.partnerships.models import Partnership, Programme
 from shanhai.partnerships.selectors import partnership_list, programme_list
 from shanhai.records.kinds import kind_of
 from shanhai.records.selectors import record_list
-from shanhai.workforce.models import Person
 
 
 class Lookup:
@@ -55,10 +55,6 @@ class Lookup:
 
     def programmes(self) -> QuerySet[Programme]:
         return programme_list(self.user)
-
-    def people(self) -> QuerySet[Person]:
-        """Staff of the user's subtrees and of both ends of the partnerships the user sees."""
-        return Person.objects.filter(institution__in=visible_org_units(self.user)).select_related("institution")
 
     def records(self, kind_slug: str) -> QuerySet[Any]:
         return record_list(kind_of(kind_slug), self.user)

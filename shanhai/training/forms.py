@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from shanhai.accounts.models import User
 from shanhai.core import clock
 from shanhai.core.form_base import DateInput, ServiceForm
-from shanhai.records.lookup import Lookup
 from shanhai.workforce.models import Person
+from shanhai.workforce.selectors import people_visible_to
 
 
 class HandoverForm(ServiceForm):
@@ -22,7 +22,7 @@ class HandoverForm(ServiceForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["successor"]
-        field.queryset = Lookup(user).people()  # type: ignore[attr-defined]
+        field.queryset = people_visible_to(user)  # type: ignore[attr-defined]
         field.label_from_instance = lambda person: f"{person.name}（{person.institution.name}）"  # type: ignore[attr-defined]
 
 

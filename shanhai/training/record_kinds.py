@@ -21,8 +21,6 @@ from shanhai.records.columns import (
     Derived,
     Integer,
     PartnershipRef,
-    PeopleRefs,
-    PersonRef,
     RecordRef,
     UnitRef,
     blank,
@@ -42,6 +40,7 @@ from shanhai.training.models import (
     Outcome,
     SessionKind,
 )
+from shanhai.workforce.columns import PeopleRefs, PersonRef
 
 if TYPE_CHECKING:
     from shanhai.records.lookup import Lookup

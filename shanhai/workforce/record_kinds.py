@@ -24,15 +24,14 @@ from shanhai.records.columns import (
     Integer,
     Month,
     PartnershipRef,
-    PeopleRefs,
     Personal,
-    PersonRef,
     ProgrammeRef,
     RecordRef,
     UnitRef,
 )
 from shanhai.records.kinds import RecordKind, register
 from shanhai.workforce import services
+from shanhai.workforce.columns import PeopleRefs, PersonRef
 from shanhai.workforce.models import (
     Batch,
     Gender,

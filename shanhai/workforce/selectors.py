@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
+from shanhai.partnerships.access import visible_org_units
 from shanhai.workforce.models import Person
 
 
@@ -24,3 +25,8 @@ def person_list(user: User, *, search: str = "", institution: Any = None, title_
     if title_level:
         people = people.filter(title__level=title_level)
     return people
+
+
+def people_visible_to(user: User) -> QuerySet[Person]:
+    """Staff of the user's subtrees and of both ends of the partnerships the user sees: whom a record may name."""
+    return Person.objects.filter(institution__in=visible_org_units(user)).select_related("institution")

@@ -4,7 +4,8 @@ template, the import parser, the export and the API fields, so they can never di
 - ``base``: :class:`Column` (plain text) and how a raw cell is read;
 - ``values``: whole numbers, amounts, dates, months, choices, yes/no, derived values;
 - ``personal``: personal data, always masked; a masked value reads as :data:`KEEP`;
-- ``references``: org units, partnerships, programmes, people, code-list entries, other records.
+- ``references``: org units, partnerships, programmes, code-list entries, other records (people are
+  ``workforce.columns``).
 
 Import the names from here (``from shanhai.records.columns import Date``).
 """
@@ -16,9 +17,6 @@ from shanhai.records.columns.references import (
     PROGRAMME_LABEL,
     CodeRef,
     PartnershipRef,
-    PeopleField,
-    PeopleRefs,
-    PersonRef,
     ProgrammeRef,
     RecordRef,
     Reference,
@@ -64,9 +62,6 @@ __all__ = [
     "Month",
     "MonthField",
     "PartnershipRef",
-    "PeopleField",
-    "PeopleRefs",
-    "PersonRef",
     "Personal",
     "PersonalField",
     "ProgrammeRef",

@@ -1,44 +1,20 @@
-"""The workforce demo records reproduce the scenario figures through the engine (S2, S3, S5)."""
+"""The workforce demo records reproduce the scenario figures through the engine (S2, S3, S5), on the demo."""
 
 from __future__ import annotations
 
-import random
 from datetime import date
 
 import pytest
 from django.db import transaction
-from django.test import override_settings
-from django.utils import translation
 
 from shanhai.analytics import facts
 from shanhai.analytics.engine import Scope, evaluate
 from shanhai.analytics.models import Fact
 from shanhai.core.periods import parse_period
 from shanhai.demo import records_workforce as demo
-from shanhai.demo.builder import DemoBuilder
-from shanhai.demo.logins import build_logins, create_admin
-from shanhai.demo.people import build_people
-from shanhai.demo.regions import build_regions
-from shanhai.demo.scenarios import S2_PROGRAMME, S3_PROGRAMME, S5_PROGRAMME_BEIJING, SCENARIOS
+from shanhai.demo.scenarios import S2_PROGRAMME, S3_PROGRAMME, S5_PROGRAMME_BEIJING
 from shanhai.partnerships.models import Partnership, Programme
 from shanhai.workforce.models import Batch, Placement, Posting, PostingLog, VisitingTrip
-
-
-@pytest.fixture(scope="module")
-def demo_builder(django_db_setup, django_db_blocker):
-    """The demo as ``load_demo`` builds it, then the workforce records; rolled back at the end."""
-    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), transaction.atomic(), translation.override("en"):
-        with override_settings(PASSWORD_HASHERS=hashers):
-            builder = DemoBuilder(actor=create_admin(), rng=random.Random(2025))
-            build_regions(builder)
-            for build_scenario in SCENARIOS:
-                build_scenario(builder)
-            build_people(builder)
-            build_logins(builder)
-            demo.build_workforce_records(builder)
-        yield builder
-        transaction.set_rollback(True)
 
 
 def figures(programme: str, period: str, codes) -> dict[str, float | None]:
@@ -47,7 +23,7 @@ def figures(programme: str, period: str, codes) -> dict[str, float | None]:
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("demo_builder")
+@pytest.mark.usefixtures("demo")
 class TestWorkforceDemo:
     def test_s2_liaocheng_gangcha(self):
         assert figures(S2_PROGRAMME, demo.s2_period(), demo.S2_EXPECTED) == demo.S2_EXPECTED
