@@ -5,15 +5,11 @@ Writes go through ``services.py`` only; facts and indicators are declared in ``i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.records.models import AssistanceRecord
-
-if TYPE_CHECKING:
-    from shanhai.workforce.models import Person
+from shanhai.workforce.models import Person
 
 
 class CourseKind(models.TextChoices):

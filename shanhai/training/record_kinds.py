@@ -28,6 +28,7 @@ from shanhai.records.columns import (
 )
 from shanhai.records.kinds import RecordKind, register
 from shanhai.training import services
+from shanhai.training.forms import CompleteForm, HandoverForm
 from shanhai.training.models import (
     Apprenticeship,
     Course,
@@ -112,8 +113,6 @@ def _course_context(request: AuthenticatedHttpRequest, course: Course) -> dict[s
 
 
 def _mentorship_context(request: AuthenticatedHttpRequest, mentorship: Mentorship) -> dict[str, Any]:
-    from shanhai.training.forms import CompleteForm, HandoverForm
-
     return {
         "apprenticeships": mentorship.apprenticeships.select_related("apprentice", "apprentice__institution")
         .prefetch_related("milestones")
