@@ -8,23 +8,24 @@ see them; an org unit given with one of them only narrows it, so any visible uni
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from django.http import Http404
 
+from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.analytics.engine import Scope
 from shanhai.core.models import OrgUnit
 from shanhai.partnerships.access import access_org_unit, access_partnership, access_programme
 
 
-def can_see_org_numbers(actor: Any, unit: OrgUnit) -> bool:
+def can_see_org_numbers(actor: User, unit: OrgUnit) -> bool:
     """All of a unit's numbers are open to users whose subtrees hold the unit."""
     return scope_of(actor).can_read_path(unit.path)
 
 
 def access_scope(
-    actor: Any,
+    actor: User,
     *,
     org_code: str | None = None,
     programme_id: int | str | None = None,

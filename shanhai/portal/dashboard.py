@@ -12,12 +12,14 @@ from datetime import date
 from typing import Any, Literal
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from shanhai.accounts.models import User
+from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.accounts.scoping import scope_of
 from shanhai.analytics.engine import Grid, GridRow, IndicatorValue, Scope, evaluate_grid
 from shanhai.analytics.registry import Indicator, registry
@@ -73,7 +75,7 @@ def side_of(value: str | None) -> Side:
     return "supporter" if value == "supporter" else "recipient"
 
 
-def default_org_unit(actor: Any) -> OrgUnit:
+def default_org_unit(actor: User) -> OrgUnit:
     """The user's first root (its subtree is theirs); a system administrator starts at the first top-level unit."""
     user_scope = scope_of(actor)
     if user_scope.roots and not user_scope.is_admin:
@@ -95,7 +97,7 @@ def default_side(unit: OrgUnit) -> Side:
     )
 
 
-def dashboard_scope(actor: Any, query: QueryDict) -> Scope:
+def dashboard_scope(actor: User, query: QueryDict) -> Scope:
     """``?org=`` (default: the user's first root) and ``?side=`` (default: the unit's side); 404 outside scope."""
     code = query.get("org") or default_org_unit(actor).code
     scope = access_scope(actor, org_code=code, side=side_of(query.get("side")))
@@ -256,7 +258,7 @@ def dashboard_breakdowns(scope: Scope, period: Period, indicator: Indicator) -> 
     return [_breakdown(indicator, scope, period, "unit"), _breakdown(indicator, scope, period, "programme")]
 
 
-def visible_ancestors(actor: Any, unit: OrgUnit) -> list[OrgUnit]:
+def visible_ancestors(actor: User, unit: OrgUnit) -> list[OrgUnit]:
     """The unit's ancestors whose dashboards the user may open (for the breadcrumb), top first."""
     ids = [int(part) for part in unit.path.strip("/").split("/")[:-1]]
     ancestors = OrgUnit.objects.filter(pk__in=ids).order_by("level")
@@ -311,7 +313,7 @@ def institution_ranking(scope: Scope, period: Period, indicator: Indicator) -> l
 SIDE_LABELS = {"recipient": gettext_lazy("Receiving side"), "supporter": gettext_lazy("Supporting side")}
 
 
-def _page_context(request: HttpRequest, scope: Scope, form: PeriodForm, period: Period) -> dict[str, Any]:
+def _page_context(request: AuthenticatedHttpRequest, scope: Scope, form: PeriodForm, period: Period) -> dict[str, Any]:
     assert scope.org_unit is not None
     return {
         "scope": scope,
@@ -327,7 +329,7 @@ def _page_context(request: HttpRequest, scope: Scope, form: PeriodForm, period: 
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = dashboard_scope(request.user, request.GET)
     form, period = chosen_period(request.GET)
     is_fragment = bool(getattr(request, "htmx", False))
@@ -343,7 +345,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def ranking(request: HttpRequest) -> HttpResponse:
+def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = access_scope(request.user, org_code=request.GET.get("org") or default_org_unit(request.user).code)
     form, period = chosen_period(request.GET)
     choices = ranking_choices()

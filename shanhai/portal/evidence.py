@@ -21,13 +21,15 @@ import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import F, Model, Q, QuerySet, Sum
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
+from shanhai.accounts.models import User
+from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.analytics.engine import IndicatorValue, Scope, evaluate_one
 from shanhai.analytics.registry import (
     Closing,
@@ -66,7 +68,7 @@ def model_of(kind: str) -> type[Model]:
     return OWN_KINDS[kind] if kind in OWN_KINDS else kind_of(kind).model
 
 
-def visible_records(kind: str, user: Any) -> QuerySet[Any]:
+def visible_records(kind: str, user: User) -> QuerySet[Any]:
     """The records of a kind the user may see (the same rule as their own pages)."""
     if kind == "partnerships":
         return partnership_list(user)
@@ -171,13 +173,13 @@ def _kind_name(kind: str) -> str:
     return kind_of(kind).name_plural
 
 
-def _restricted(kind: str, records: QuerySet[Any], user: Any) -> QuerySet[Any]:
+def _restricted(kind: str, records: QuerySet[Any], user: User) -> QuerySet[Any]:
     """``records`` limited to those the user may see, with the kind's list joins and order."""
     return visible_records(kind, user).filter(pk__in=records.order_by().values("pk"))
 
 
 def side_lists(
-    side: Literal["numerator", "denominator"], term: Term, scope: Scope, period: Period, user: Any
+    side: Literal["numerator", "denominator"], term: Term, scope: Scope, period: Period, user: User
 ) -> tuple[list[EvidenceList], list[str]]:
     """The lists behind a numerator or denominator, and the parts with no declared evidence."""
     lists: list[EvidenceList] = []
@@ -205,7 +207,7 @@ def _metric_list(
     parts: list[tuple[int, Flow | Opening | Closing]],
     scope: Scope,
     period: Period,
-    user: Any,
+    user: User,
 ) -> EvidenceList:
     model = model_of(kind)
     added, taken = Q(pk__in=[]), Q(pk__in=[])
@@ -235,7 +237,7 @@ def _metric_list(
 
 
 def _measure_list(
-    side: Literal["numerator", "denominator"], measure: Measure, found: RecordSet, user: Any
+    side: Literal["numerator", "denominator"], measure: Measure, found: RecordSet, user: User
 ) -> EvidenceList:
     records = _restricted(found.kind, found.records, user)
     count = records.count()
@@ -291,7 +293,7 @@ def _records_list_query(
     return urlencode(params)
 
 
-def indicator_evidence(indicator: Indicator, scope: Scope, period: Period, user: Any) -> IndicatorEvidence:
+def indicator_evidence(indicator: Indicator, scope: Scope, period: Period, user: User) -> IndicatorEvidence:
     """The indicator's value from the engine and the lists of records behind it."""
     value = evaluate_one(indicator, scope, period)
     lists, undeclared = side_lists("numerator", indicator.numerator, scope, period, user)
@@ -346,7 +348,7 @@ def evidence_table(kind: str, records: QuerySet[Any]) -> tables.Table:
 
 
 # --- the page -------------------------------------------------------------------------------------------
-def _scope_from(request: HttpRequest) -> Scope:
+def _scope_from(request: AuthenticatedHttpRequest) -> Scope:
     side = request.GET.get("side") or "recipient"
     if side not in ("recipient", "supporter"):
         raise Http404
@@ -366,7 +368,7 @@ def _scope_from(request: HttpRequest) -> Scope:
 
 
 @login_required
-def evidence(request: HttpRequest) -> HttpResponse:
+def evidence(request: AuthenticatedHttpRequest) -> HttpResponse:
     """``?indicator=CODE&period=…&org=…[&side=…]&programme=…&partnership=…`` (the API's parameters)."""
     scope = _scope_from(request)
     indicator = registry.indicators.get(request.GET.get("indicator", ""))

@@ -4,10 +4,10 @@ may read (org unit, programme, partnership) and a period."""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shanhai.accounts.requests import AuthenticatedRequest
 from shanhai.analytics.engine import evaluate
 from shanhai.analytics.registry import registry
 from shanhai.core.api import errors, parsed
@@ -21,7 +21,7 @@ class IndicatorList(APIView):
         summary="Every registered indicator",
         responses={200: IndicatorSerializer(many=True), **errors()},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """Names, units and definitions; `unit` and `definition` follow the request's language."""
         indicators = sorted(registry.indicators.values(), key=lambda indicator: indicator.code)
         return Response(IndicatorSerializer(indicators, many=True).data)
@@ -34,7 +34,7 @@ class IndicatorValues(APIView):
         parameters=[IndicatorValuesQuerySerializer],
         responses={200: IndicatorValueSerializer(many=True), **errors(400, 404)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """Give at least one of `org`, `programme`, `partnership` (404 if the user cannot see it).
         `value` is null and `is_reported` false when nothing was reported: unknown is not zero."""
         query = parsed(IndicatorValuesQuerySerializer, request.query_params, request)

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shanhai.accounts.models import User
 from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.analytics.engine import Grid, IndicatorValue, Scope, evaluate, evaluate_grid
 from shanhai.analytics.registry import Flow, Indicator, Negate, Term, registry
@@ -176,7 +177,7 @@ class TargetGroup:
     period: Period | None
 
 
-def target_scope(actor: Any, partnership: Partnership, indicator: Indicator) -> tuple[Scope | None, str]:
+def target_scope(actor: User, partnership: Partnership, indicator: Indicator) -> tuple[Scope | None, str]:
     """Where a partnership's target is measured: the partnership when the indicator is computed for one;
     else, for an org-unit-only indicator (e.g. the workload reports, which carry no partnership), the whole
     recipient institution — only for users who may see all of its numbers."""
@@ -209,7 +210,7 @@ def _trend(indicator: Indicator, grid: Grid, target: Target) -> dict[str, Any]:
     }
 
 
-def partnership_targets(actor: Any, partnership: Partnership, today: date) -> TargetGroup:
+def partnership_targets(actor: User, partnership: Partnership, today: date) -> TargetGroup:
     """The partnership's targets with baseline, now, status and monthly trend (one grid per scope used)."""
     period = active_period(partnership.started_on, partnership.ended_on, today)
     baseline_period = (
@@ -487,7 +488,7 @@ class Scorecard:
         return [row for group in self.target_groups for row in group.rows if row.trend is not None]
 
 
-def partnership_scorecard(actor: Any, partnership: Partnership, today: date) -> Scorecard:
+def partnership_scorecard(actor: User, partnership: Partnership, today: date) -> Scorecard:
     scope = Scope(partnership=partnership)
     return Scorecard(
         title=str(partnership),
@@ -499,7 +500,7 @@ def partnership_scorecard(actor: Any, partnership: Partnership, today: date) -> 
     )
 
 
-def programme_scorecard(actor: Any, programme: Programme, today: date) -> Scorecard:
+def programme_scorecard(actor: User, programme: Programme, today: date) -> Scorecard:
     """The targets of all the programme's partnerships (those the user sees), grouped by partnership."""
     partnerships = (
         Partnership.objects.filter(partnership_visibility(actor), programme=programme, targets__isnull=False)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from shanhai.accounts.models import User
 from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.accounts.scoping import scope_of
 from shanhai.analytics import engine
@@ -56,7 +56,7 @@ def tree_nodes(units: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
     return units.select_related("grade").annotate(has_children=Exists(OrgUnit.objects.filter(parent=OuterRef("pk"))))
 
 
-def visible_children(user: Any, unit: OrgUnit) -> QuerySet[OrgUnit]:
+def visible_children(user: User, unit: OrgUnit) -> QuerySet[OrgUnit]:
     return tree_nodes(selectors.children(unit).filter(pk__in=visible_org_units(user).values("pk")))
 
 
@@ -144,7 +144,7 @@ def org_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/org_form.html", {"form": form, "parent": unit.parent, "unit": unit})
 
 
-def move_target(user: Any, code: str) -> OrgUnit | None:
+def move_target(user: User, code: str) -> OrgUnit | None:
     """The new parent named by its code, if the user may add units under it; else a form error."""
     try:
         parent = access_org_unit(user, code) if code else None
