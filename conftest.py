@@ -12,23 +12,31 @@ Personas:
 - ``hospital_admin``: institution admin of Qitai People's Hospital (receiving side).
 - ``mch_worker``: data clerk of Qitai MCH hospital.
 - ``outsider``: viewer in Hainan, unrelated to everything above.
+
+The demo: tests that use the ``demo`` fixture run on the demo scenarios (``load_demo --seed 2025``), built
+once per test run and copied for each test process (``tests/demo_database.py``); they carry the ``demo``
+marker and run last.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.utils import translation
+from pytest_django.plugin import blocking_manager_key
 
 from shanhai.accounts.models import Role, User
 from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.core.tests.factories import OrgUnitFactory, PartnershipFactory, ProgrammeFactory, make_user
+from shanhai.demo.builder import DemoBuilder
 from shanhai.partnerships.models import Partnership, Programme
+from tests import demo_database as demo_db
 
 
 @dataclass
@@ -49,35 +57,75 @@ class World:
     partnership: Partnership
 
 
+@pytest.fixture(scope="session", autouse=True)
+def demo_built_early(request: pytest.FixtureRequest) -> None:
+    """When the run holds tests on the demo, the first process to start a test builds the demo database (see
+    ``tests/demo_database.py``) while the others go on with their tests, so that none waits for it later."""
+    if not any(item.get_closest_marker("demo") for item in request.session.items):
+        return
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        database = demo_db.demo_database_of(request.config)
+        # A failed build is reported by the tests on the demo, not by the test that happens to run first.
+        with contextlib.suppress(Exception):
+            database.build(wait=False)
+        database.deactivate()
+
+
 @pytest.fixture(scope="session")
-def demo_database(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """The demo scenarios, loaded once per test process in a transaction rolled back at the end."""
-    from django.core.management import call_command
-    from django.db import transaction
-    from django.test import override_settings
-
-    from shanhai.core.reference import load_reference_data
-
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        load_reference_data()  # a browser test's flush may have removed it (idempotent)
-        call_command("load_demo", "--seed", "2025", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
+def demo_database(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
+) -> Iterator[demo_db.DemoDatabase]:
+    """The demo scenarios (``load_demo --seed 2025``), built once per test run in a database of their own."""
+    database = demo_db.demo_database_of(request.config)
+    with django_db_blocker.unblock():
+        database.build()
+    yield database
+    with django_db_blocker.unblock():
+        database.close()
 
 
 @pytest.fixture(scope="module")
-def demo(demo_database: None, django_db_blocker: Any) -> Iterator[None]:
-    """The demo for one module: what the module's own module-scoped fixtures add is rolled back after it
-    (each test's changes already are, by pytest-django)."""
-    from django.db import transaction
+def demo(demo_database: demo_db.DemoDatabase, django_db_blocker: Any) -> Iterator[None]:
+    """The demo for one module, on this process's copy of the demo database: what the module's own
+    module-scoped fixtures add is rolled back after it (each test's changes already are, by pytest-django)."""
+    with django_db_blocker.unblock():
+        demo_database.activate()
+        try:
+            with transaction.atomic():
+                yield
+                transaction.set_rollback(True)
+        finally:
+            demo_database.deactivate()
 
-    with django_db_blocker.unblock(), transaction.atomic():
+
+@pytest.fixture(scope="session", autouse=True)
+def demo_loads_carry_the_marker() -> Iterator[None]:
+    """A test that builds demo data (``load_demo`` or the demo builders) must carry the ``demo`` marker: the
+    demo is built once per run for the tests that use the ``demo`` fixture, and a test that loads it again
+    should say so (it runs with the other tests on the demo, at the end)."""
+    original = DemoBuilder.__post_init__
+
+    def checked(builder: DemoBuilder) -> None:
+        test = _running[-1] if _running else None
+        if test is not None and test.get_closest_marker("demo") is None and not demo_db.building:
+            pytest.fail(
+                f"{test.nodeid} loads the demo without the `demo` marker: use the `demo` fixture (the demo built "
+                "once per test run) or, to load it again, mark the test `@pytest.mark.demo`",
+                pytrace=False,
+            )
+        original(builder)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DemoBuilder, "__post_init__", checked)
         yield
-        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def demo_only_for_tests_on_it(request: pytest.FixtureRequest) -> None:
+    """A test without the demo never runs on it (only a reordering inside one module could make it)."""
+    if "demo" not in request.fixturenames and demo_db.active_demo_database(request.config) is not None:
+        pytest.fail(f"{request.node.nodeid} would run on the demo: keep the tests on the demo last", pytrace=False)
 
 
 @pytest.fixture(autouse=True)
@@ -169,10 +217,39 @@ def outsider(world: World) -> User:
     return make_user("hainan-viewer", unit=world.hainan, role=Role.VIEWER)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    demo_db.start_run(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist: each worker learns the run's id and directory (where the demo is built once)."""
+    demo_db.share_run(node.config, node.workerinput)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    with session.config.stash[blocking_manager_key].unblock():
+        demo_db.finish_run(session.config)
+
+
+#: The test being run (the marker check of demo loads looks at it).
+_running: list[pytest.Item] = []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    _running.append(item)
+    try:
+        return (yield)
+    finally:
+        _running.pop()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_itemcollected(item: pytest.Item) -> None:
     """Tests that use the demo carry the ``demo`` marker (``-m 'not demo'`` leaves them out)."""
-    if "demo" in getattr(item, "fixturenames", ()):
+    if {"demo", "demo_database"} & set(getattr(item, "fixturenames", ())):
         item.add_marker(pytest.mark.demo)
 
 
@@ -180,12 +257,14 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests run after the others: their live server needs a transactional database, whose
     flush at the end removes the reference data the migrations loaded, which later tests would miss.
-    Tests on the demo run last of all (stable sort: modules stay together), so that on each process
-    the demo, once loaded by :func:`demo_database` in a transaction left open, is seen only by the
-    tests that asked for it."""
+    Tests on the demo run last of all (stable sort: modules stay together): those that load demo data
+    themselves, then those on the demo database (the ``demo`` fixture), which switch each process's
+    connection to its copy of the demo once per module."""
 
     def rank(item: pytest.Item) -> int:
         if "demo" in getattr(item, "fixturenames", ()):
+            return 3
+        if item.get_closest_marker("demo") is not None:
             return 2
         return 1 if item.get_closest_marker("browser") is not None else 0
 

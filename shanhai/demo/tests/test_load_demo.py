@@ -1,10 +1,9 @@
-"""The demo loader: scenario figures through the engine and the CLI, determinism, --if-empty.
+"""The demo loader: scenario figures through the engine and the CLI, --if-empty on a loaded demo.
 
-``TestLoadedDemo`` loads the demo once for the class (rolled back afterwards); the tests outside
-it load into the empty test database themselves, each load undone by a savepoint rollback.
+The tests run on the demo built once per test run (the ``demo`` fixture); ``test_seeds.py`` loads it
+again into the empty test database (same seed, same records; another seed, other people).
 """
 
-import hashlib
 import io
 import json
 from collections import Counter
@@ -13,9 +12,6 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
-from django.test import override_settings
-from django.utils import translation
 
 from shanhai.accounts.models import Membership, User
 from shanhai.analytics.engine import Scope, evaluate
@@ -24,7 +20,6 @@ from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.core.periods import month_of, parse_period
 from shanhai.demo import scenarios
 from shanhai.demo.logins import DEMO_PASSWORD
-from shanhai.maternal.models import Pregnancy
 from shanhai.partnerships.models import Agreement, Partnership, Programme
 from shanhai.records.kinds import all_kinds
 from shanhai.workforce.models import Person
@@ -55,70 +50,12 @@ def _figures(programme_name: str, period: str) -> dict[str, tuple]:
     return {v.code: (v.numerator, v.denominator, v.value) for v in evaluate(S5_INDICATORS, scope, parse_period(period))}
 
 
-def _digest() -> tuple[str, str, str]:
-    """Digests of the partnerships, of the people and of the MCH pregnancies, by natural keys (ids and
-    UUIDs left out)."""
-    partnerships = sorted(
-        Partnership.objects.values_list(
-            "programme__name",
-            "supporter__code",
-            "recipient__code",
-            "mode",
-            "level",
-            "department__code",
-            "started_on",
-            "ended_on",
-        )
-    )
-    people = sorted(
-        Person.objects.values_list("institution__code", "name", "gender", "department__code", "title__code", "phone")
-    )
-    pregnancies = sorted(
-        Pregnancy.objects.values_list(
-            "woman__id_number_digest",
-            "woman__residence__code",
-            "registered_at__code",
-            "last_menstrual_period_on",
-            "highest_colour",
-            "antenatal_visit_count",
-            "delivery__delivered_on",
-        )
-    )
-    first, second, third = (
-        hashlib.sha256(repr(rows).encode()).hexdigest() for rows in (partnerships, people, pregnancies)
-    )
-    return first, second, third
-
-
-def _fresh_load_digest(seed: int) -> tuple[str, str, str]:
-    with transaction.atomic():
-        _load("--seed", str(seed))
-        digest = _digest()
-        transaction.set_rollback(True)
-    return digest
-
-
-@pytest.fixture(scope="module", autouse=True)
-def fast_password_hashing():
-    """Six demo logins per load: PBKDF2 would make up half of each load's time."""
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        yield
-
-
-@pytest.fixture(scope="class")
-def demo_output(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic(), translation.override("en"):
-        output = _load()
-        yield output
-        transaction.set_rollback(True)
-
-
 @pytest.mark.django_db
-@pytest.mark.usefixtures("demo_output")
+@pytest.mark.usefixtures("demo")
 class TestLoadedDemo:
-    def test_summary_line_counts_what_was_made(self, demo_output):
+    def test_summary_line_counts_what_was_made(self, demo_database):
         counts = _counts()
-        assert demo_output == (
+        assert demo_database.summary == (
             f"Demo loaded (seed 2025): {counts['units']} organisation units, {counts['programmes']} programmes, "
             f"{counts['partnerships']} partnerships, {counts['people']} people, {counts['records']} assistance records, "
             f"{counts['users']} users."
@@ -357,20 +294,3 @@ class TestLoadedDemo:
             "recipient_institutions": (6.0, None, 6.0),
             "supporters_grade_3a_share": (50.0, 55.0, 91.0),
         }
-
-
-@pytest.mark.django_db
-def test_same_seed_gives_the_same_records_and_another_seed_other_people():
-    first, again, other = _fresh_load_digest(2025), _fresh_load_digest(2025), _fresh_load_digest(7)
-    assert first == again
-    assert other[0] == first[0]  # organisations and partnerships do not depend on the seed
-    assert other[1] != first[1]
-    assert other[2] != first[2]  # the women too
-
-
-@pytest.mark.django_db
-def test_if_empty_loads_an_empty_database_once():
-    assert _load("--if-empty").startswith("Demo loaded (seed 2025): ")
-    loaded = _counts()
-    assert _load("--if-empty") == "The demo is already loaded; nothing to do."
-    assert _counts() == loaded

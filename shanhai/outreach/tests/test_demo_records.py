@@ -1,13 +1,10 @@
-"""The outreach part of the demo: scenario figures through the engine, rebuild == incremental, determinism."""
+"""The outreach part of the demo: scenario figures through the engine, rebuild == incremental, on the demo."""
 
 import io
-import random
 from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from shanhai.analytics.engine import Scope, evaluate
 from shanhai.analytics.models import Fact
@@ -15,43 +12,16 @@ from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.core.periods import month_of, parse_period
 from shanhai.demo import records_outreach as demo
 from shanhai.demo import scenarios
-from shanhai.demo.builder import DemoBuilder
-from shanhai.demo.logins import build_logins, create_admin
-from shanhai.demo.people import build_people
-from shanhai.demo.regions import build_regions
 from shanhai.outreach.models import Alliance, AllianceMember, Donation, OutreachEvent
 from shanhai.partnerships.models import Programme
-
-
-def _load(seed: int = 2025) -> DemoBuilder:
-    """What ``load_demo`` does, then the outreach records (the lead wires them into the loader)."""
-    builder = DemoBuilder(actor=create_admin(), rng=random.Random(seed))
-    build_regions(builder)
-    for build_scenario in scenarios.SCENARIOS:
-        build_scenario(builder)
-    build_people(builder)
-    build_logins(builder)
-    demo.build_outreach_records(builder)
-    return builder
 
 
 def _values(codes, scope, period):
     return {v.code: v.value for v in evaluate(codes, scope, parse_period(period))}
 
 
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-    ):
-        yield _load()
-        transaction.set_rollback(True)
-
-
 @pytest.mark.django_db
-@pytest.mark.usefixtures("loaded")
+@pytest.mark.usefixtures("demo")
 class TestOutreachDemo:
     def test_s1_special_funds(self):
         programme = Programme.objects.get(name=scenarios.S1_PROGRAMME)
