@@ -49,7 +49,7 @@ typecheck: install-dev
 	$(BIN)/mypy shanhai
 
 pytest: install-dev
-	SHANHAI_PLAIN_STATIC=1 $(BIN)/pytest $(or $(PYTEST_ARGS),-n 2)
+	SHANHAI_PLAIN_STATIC=1 $(BIN)/pytest --durations=15 $(or $(PYTEST_ARGS),-n 2)
 
 ## make messages: refresh the zh_Hans catalogue from the code and compile it.
 messages: install-dev
