@@ -7,6 +7,7 @@ import shutil
 from urllib.parse import urlparse
 
 import pytest
+from django.db import connections
 
 from shanhai.accounts.models import Role
 from shanhai.core.tests.factories import make_user
@@ -46,6 +47,9 @@ def page(live_server, monkeypatch):  # type: ignore[no-untyped-def]
         page.route("**/*", guard)
         yield page
         browser.close()
+        # The test's ORM calls ran inside Playwright's context, on connections of their own: closed here, else one
+        # stays open and PostgreSQL refuses to drop the test database at the end of the run.
+        connections.close_all()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
