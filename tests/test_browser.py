@@ -10,7 +10,7 @@ import pytest
 from django.db import connections
 
 from shanhai.accounts.models import Role
-from shanhai.core.tests.factories import make_user
+from tests.core.factories import make_user
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [

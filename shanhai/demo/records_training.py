@@ -3,7 +3,7 @@
 Everything goes through the training services; names come from the builder's seeded RNG, so the
 same seed gives the same records. Call :func:`build_training_records` after ``build_people``.
 The figures each scenario must show are the constants below (asserted by
-``shanhai/training/tests/test_demo_training.py``).
+``tests/training/test_demo_training.py``).
 """
 
 from __future__ import annotations
