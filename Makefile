@@ -38,12 +38,13 @@ serve:
 	$(BIN)/gunicorn shanhai.project.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - \
 		--access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(M)sms'
 
-## make test: lint, type check and the test suite (SQLite unless DATABASE_URL says otherwise).
+## make test: lint (ruff, the import layers), type check and the test suite (SQLite unless DATABASE_URL says otherwise).
 test: install-dev lint typecheck pytest
 
 lint: install-dev
 	$(BIN)/ruff check shanhai conftest.py tests
 	$(BIN)/ruff format --check shanhai conftest.py tests
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install-dev
 	$(BIN)/mypy shanhai

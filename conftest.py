@@ -33,10 +33,10 @@ from pytest_django.plugin import blocking_manager_key
 
 from shanhai.accounts.models import Role, User
 from shanhai.core.models import OrgUnit, OrgUnitKind
-from tests.core.factories import OrgUnitFactory, PartnershipFactory, ProgrammeFactory, make_user
 from shanhai.demo.builder import DemoBuilder
 from shanhai.partnerships.models import Partnership, Programme
 from tests import demo_database as demo_db
+from tests.core.factories import OrgUnitFactory, PartnershipFactory, ProgrammeFactory, make_user
 
 
 @dataclass

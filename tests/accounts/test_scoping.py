@@ -3,10 +3,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from shanhai.accounts.scoping import scope_of
-from tests.core.factories import PersonFactory
 from shanhai.partnerships.access import access_org_unit, access_partnership, access_programme, visible_org_units
 from shanhai.partnerships.selectors import partnership_list, programme_list
 from shanhai.workforce.access import access_person
+from tests.core.factories import PersonFactory
 
 
 def test_health_commission_membership_covers_its_region(world, commission_user):

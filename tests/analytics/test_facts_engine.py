@@ -7,8 +7,8 @@ from shanhai.analytics.models import Fact
 from shanhai.core.models import HospitalGrade
 from shanhai.core.periods import parse_period
 from shanhai.core.services import org_unit_move, org_unit_update
-from tests.core.factories import OrgUnitFactory, PartnershipFactory, ProgrammeFactory
 from shanhai.partnerships.services import agreement_add, partnership_delete, partnership_update
+from tests.core.factories import OrgUnitFactory, PartnershipFactory, ProgrammeFactory
 
 FACT_COLUMNS = (
     "metric",

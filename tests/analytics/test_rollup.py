@@ -12,11 +12,11 @@ from shanhai.analytics.models import ROLLUP_LEVELS, Fact, FactRollup
 from shanhai.core.models import OrgUnitKind
 from shanhai.core.periods import parse_period
 from shanhai.core.services import org_unit_move
-from tests.core.factories import OrgUnitFactory, ProgrammeFactory
 from shanhai.outreach.indicators import OUTREACH_EVENTS
 from shanhai.outreach.models import OutreachKind
 from shanhai.outreach.services import outreach_event_create, outreach_event_delete, outreach_event_update
 from shanhai.partnerships.services import agreement_add, partnership_create, partnership_update
+from tests.core.factories import OrgUnitFactory, ProgrammeFactory
 
 ANCESTORS = ("anc_1", "anc_2", "anc_3", "anc_4", "anc_5", "anc_6")
 FIGURES = ["outreach_events", "outreach_people_seen", "outreach_medicine_value", "partnerships_active"]

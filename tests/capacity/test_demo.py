@@ -1,7 +1,6 @@
 """The capacity demo records: the S3 and S5 Golog figures through the engine, on the demo."""
 
 import io
-from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -9,6 +8,7 @@ from django.core.management import call_command
 from shanhai.analytics.engine import Scope, evaluate
 from shanhai.analytics.models import Fact
 from shanhai.capacity.models import Technique, TechniqueMonth, WorkloadReport
+from shanhai.core import clock
 from shanhai.core.models import OrgUnit
 from shanhai.core.periods import month_of, months_between, parse_period
 from shanhai.demo import records_capacity as demo
@@ -63,7 +63,7 @@ class TestCapacityDemo:
 
     def test_volume(self):
         assert (Technique.objects.count(), WorkloadReport.objects.count()) == (247, 168)
-        this_month = month_of(date.today())
+        this_month = month_of(clock.today())
         half_years = sum(1 for m in months_between(202504, this_month) if m % 100 in (4, 10) and m < this_month)
         assert 800 <= TechniqueMonth.objects.count() - demo.S3_SUSTAINED * half_years <= 900
 

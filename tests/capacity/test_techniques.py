@@ -11,11 +11,11 @@ from shanhai.capacity.models import SpecialtyUnit, Technique, TechniqueMonth, Te
 from shanhai.capacity.status import CaseMonth, status_from, technique_status
 from shanhai.core.models import AuditEntry, Department
 from shanhai.core.periods import parse_period
-from tests.core.factories import PartnershipFactory
 from shanhai.partnerships.services import partnership_update
 from shanhai.records.kinds import kind_of
 from shanhai.records.selectors import can_write_record, record_list
 from shanhai.workforce.models import Posting
+from tests.core.factories import PartnershipFactory
 
 FACT_COLUMNS = ("metric", "org_unit_id", "anc_1", "anc_2", "anc_3", "programme_id", "partnership_id", "month", "value")
 

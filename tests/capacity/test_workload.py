@@ -11,10 +11,10 @@ from shanhai.capacity import services
 from shanhai.capacity.models import WorkloadReport, WorkloadStatus
 from shanhai.core.models import AuditEntry
 from shanhai.core.periods import parse_period
-from tests.core.factories import make_user
 from shanhai.partnerships.services import partnership_update
 from shanhai.records.kinds import kind_of
 from shanhai.records.selectors import can_write_record, record_list
+from tests.core.factories import make_user
 
 FACT_COLUMNS = ("metric", "org_unit_id", "anc_2", "programme_id", "partnership_id", "month", "value", "record_count")
 

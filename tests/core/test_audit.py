@@ -1,8 +1,8 @@
 from shanhai.core.models import AuditEntry
 from shanhai.core.personal import mask_id_number, mask_name, mask_phone
 from shanhai.core.selectors import audit_entries
-from tests.core.factories import PersonFactory
 from shanhai.workforce.services import person_update
+from tests.core.factories import PersonFactory
 
 
 def test_masking_functions():

@@ -19,10 +19,10 @@ from shanhai.demo.people import build_people
 from shanhai.demo.records_maternal import build_maternal_records
 from shanhai.demo.regions import build_regions
 from shanhai.demo.scenarios import SCENARIOS
-from tests.demo.test_load_demo import _counts, _load
 from shanhai.maternal.models import Pregnancy
 from shanhai.partnerships.models import Partnership
 from shanhai.workforce.models import Person
+from tests.demo.test_load_demo import _counts, _load
 
 pytestmark = [pytest.mark.demo, pytest.mark.django_db]
 

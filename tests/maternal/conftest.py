@@ -11,9 +11,10 @@ from django.utils import timezone
 from conftest import World
 from shanhai.accounts.models import Role, User
 from shanhai.accounts.services import membership_grant
-from tests.core.factories import make_user
+from shanhai.core import clock
 from shanhai.maternal import services
 from shanhai.maternal.models import Pregnancy
+from tests.core.factories import make_user
 from tests.maternal.factories import Places, make_pregnancy, mch_places
 from tests.maternal.mch_file import MchFile, build_file
 
@@ -43,7 +44,7 @@ def revealer(world: World, mch_worker: User) -> User:
 @pytest.fixture
 def ongoing(world: World, places: Places) -> Pregnancy:
     """A woman 20 weeks pregnant today, registered at Qitai MCH and referred to Qitai People's Hospital."""
-    lmp = timezone.localdate() - timedelta(days=140)
+    lmp = clock.today() - timedelta(days=140)
     pregnancy = make_pregnancy(residence=places.township, registered_at=world.qitai_mch, lmp=lmp, registered_day=60)
     services.referral_create(
         actor=None,

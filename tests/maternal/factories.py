@@ -11,7 +11,6 @@ from typing import Any
 
 from shanhai.accounts.models import User
 from shanhai.core.models import OrgUnit, OrgUnitKind
-from tests.core.factories import OrgUnitFactory
 from shanhai.maternal import risk, services
 from shanhai.maternal.identity import check_digit
 from shanhai.maternal.models import (
@@ -24,6 +23,7 @@ from shanhai.maternal.models import (
     RiskAssessment,
     Woman,
 )
+from tests.core.factories import OrgUnitFactory
 
 _sequence = itertools.count(1)
 ASSESSOR = "李医生"

@@ -9,17 +9,17 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from conftest import World
 from shanhai.accounts.models import Role, User
-from tests.core.factories import make_user
+from shanhai.core import clock
 from shanhai.maternal import selectors
 from shanhai.maternal.models import Pregnancy
-from tests.maternal.factories import Places, make_pregnancy
-from tests.maternal.mch_file import MCH_SLUGS, MchFile, api_for, client_for, detail_url, xlsx_text
 from shanhai.records.kinds import kind_of
 from shanhai.records.selectors import can_write_record
+from tests.core.factories import make_user
+from tests.maternal.factories import Places, make_pregnancy
+from tests.maternal.mch_file import MCH_SLUGS, MchFile, api_for, client_for, detail_url, xlsx_text
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +136,7 @@ def test_the_worklist_and_home_count_only_what_the_user_sees(
     pregnancy = make_pregnancy(
         residence=places.township,
         registered_at=world.qitai_mch,
-        lmp=timezone.localdate() - timedelta(days=100),
+        lmp=clock.today() - timedelta(days=100),
     )
     outsiders = client_for(outsider).get(reverse("maternal:worklist")).content.decode()
     mine = client_for(mch_worker).get(reverse("maternal:worklist")).content.decode()

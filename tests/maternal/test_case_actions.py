@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from conftest import World
 from shanhai.accounts.models import User
+from shanhai.core import clock
 from shanhai.maternal.models import CaseStatus, Pregnancy, Referral, ReferralStatus, RiskCase
 from tests.maternal.factories import grade
 from tests.maternal.mch_file import client_for, detail_url
@@ -16,7 +17,7 @@ from tests.maternal.mch_file import client_for, detail_url
 # --- 专案 and referral actions ----------------------------------------------------------------------------------
 @pytest.fixture
 def graded(ongoing: Pregnancy, world: World) -> RiskCase:
-    grade(ongoing, world.qitai_hospital, ["red.blood.leukaemia"], on=timezone.localdate())
+    grade(ongoing, world.qitai_hospital, ["red.blood.leukaemia"], on=clock.today())
     return RiskCase.objects.get(pregnancy=ongoing)
 
 

@@ -11,10 +11,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from shanhai.core import clock
 from shanhai.core.models import AuditEntry
-from tests.core.factories import make_user
 from shanhai.maternal import services
 from shanhai.maternal.models import CaseStatus, Pregnancy, RiskAssessment, RiskCase
+from tests.core.factories import make_user
 from tests.maternal.factories import ASSESSOR, make_mother, make_pregnancy, mch_places
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -206,7 +207,7 @@ def test_assessment_dates(world, places, pregnancy):
         assess(pregnancy, world.qitai_hospital, [], "green", on=D(2022, 3, 3))
     assert error.value.message_dict == {"assessed_on": ["The assessment is before the pregnancy was registered."]}
     with pytest.raises(ValidationError) as error:
-        assess(pregnancy, world.qitai_hospital, [], "green", on=timezone.localdate() + timedelta(days=1))
+        assess(pregnancy, world.qitai_hospital, [], "green", on=clock.today() + timedelta(days=1))
     assert error.value.message_dict == {"assessed_on": ["This date is in the future."]}
     with pytest.raises(ValidationError) as error:
         assess(pregnancy, places.township_centre, ["orange.3.9"], "orange", kind="postpartum")
@@ -281,7 +282,7 @@ def test_red_case_is_due_24_hours_after_the_assessment(world, pregnancy):
 
 
 def test_an_assessment_made_today_counts_from_its_confirmation(world, places):
-    today = timezone.localdate()
+    today = clock.today()
     pregnancy = make_pregnancy(
         registered_at=places.township_centre, residence=places.township, lmp=today - timedelta(days=70)
     )

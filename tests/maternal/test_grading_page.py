@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 
 from conftest import World
 from shanhai.accounts.models import Role, User
-from tests.core.factories import make_user
+from shanhai.core import clock
 from shanhai.maternal.models import Pregnancy, RiskAssessment, RiskCase
+from tests.core.factories import make_user
 from tests.maternal.factories import Places
 from tests.maternal.mch_file import client_for, detail_url
 
@@ -71,7 +71,7 @@ def test_confirming_the_computed_colour_records_the_grading_and_opens_the_case(
 ) -> None:
     data = {
         "kind": "grading",
-        "assessed_on": timezone.localdate().isoformat(),
+        "assessed_on": clock.today().isoformat(),
         "institution": world.qitai_hospital.pk,
         "factor_codes": ["orange.2.2", "yellow.1.1"],
         "confirmed_colour": "orange",
@@ -95,7 +95,7 @@ def test_confirming_another_colour_is_refused_with_the_services_message(
 ) -> None:
     data = {
         "kind": "grading",
-        "assessed_on": timezone.localdate().isoformat(),
+        "assessed_on": clock.today().isoformat(),
         "institution": world.qitai_hospital.pk,
         "factor_codes": ["orange.2.2"],
         "confirmed_colour": "yellow",
@@ -120,7 +120,7 @@ def test_a_township_centre_sees_only_screening_and_is_refused_a_grading(
         grading_url(ongoing),
         {
             "kind": "grading",
-            "assessed_on": timezone.localdate().isoformat(),
+            "assessed_on": clock.today().isoformat(),
             "institution": places.township_centre.pk,
             "factor_codes": ["orange.2.2"],
             "confirmed_colour": "orange",
@@ -130,7 +130,7 @@ def test_a_township_centre_sees_only_screening_and_is_refused_a_grading(
         grading_url(ongoing),
         {
             "kind": "screening",
-            "assessed_on": timezone.localdate().isoformat(),
+            "assessed_on": clock.today().isoformat(),
             "institution": places.township_centre.pk,
             "factor_codes": ["screening.1.1"],
         },

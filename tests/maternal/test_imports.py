@@ -16,11 +16,11 @@ from conftest import World
 from shanhai.accounts.models import User
 from shanhai.maternal import services
 from shanhai.maternal.models import Pregnancy, Woman
-from tests.maternal.factories import Places
-from tests.maternal.mch_file import ID_NUMBER, NAME, PHONE, MchFile, assert_masked, client_for, make_id
 from shanhai.records.imports import import_rows
 from shanhai.records.kinds import kind_of
 from shanhai.records.tabular import read_table
+from tests.maternal.factories import Places
+from tests.maternal.mch_file import ID_NUMBER, NAME, PHONE, MchFile, assert_masked, client_for, make_id
 
 
 # --- importing women, pregnancies and visits ----------------------------------------------------------------------

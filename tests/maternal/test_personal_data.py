@@ -8,11 +8,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from conftest import World
 from shanhai.accounts.models import Role, User
 from shanhai.accounts.services import membership_grant
+from shanhai.core import clock
 from shanhai.core.models import AuditAction, AuditEntry
 from shanhai.maternal import services
 from shanhai.maternal.models import Pregnancy
@@ -87,7 +87,7 @@ def test_the_worklist_evidence_and_audit_trail_hold_no_personal_data(
             phone=PHONE,
         ),
         registered_at=world.qitai_mch,
-        lmp=timezone.localdate() - timedelta(days=100),
+        lmp=clock.today() - timedelta(days=100),
         registered_day=60,
     )
     worklist = client_for(mch_worker).get(reverse("maternal:worklist"))

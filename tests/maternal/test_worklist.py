@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from conftest import World
 from shanhai.accounts.models import User
+from shanhai.core import clock
 from shanhai.maternal import selectors, services
 from shanhai.maternal.models import Pregnancy, RiskCase
 from tests.maternal.factories import Places, add_visits, grade, make_child, make_pregnancy, mch_places, on_day
@@ -247,7 +248,7 @@ def test_the_worklist_takes_a_fixed_number_of_queries(
 def test_the_page_is_printable_and_masked(
     world: World, places: Places, mch_worker: User, django_assert_max_num_queries: Any
 ) -> None:
-    today = timezone.localdate()
+    today = clock.today()
     pregnancy = make_pregnancy(
         residence=places.township, registered_at=world.qitai_mch, lmp=today - timedelta(days=120)
     )

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from shanhai.analytics.engine import Scope
 from shanhai.analytics.models import Fact
 from shanhai.core.models import Department
-from tests.core.factories import OrgUnitFactory
 from shanhai.outreach.models import Alliance, AllianceMember, AllianceVisit
 from shanhai.outreach.services import (
     alliance_create,
@@ -14,6 +13,7 @@ from shanhai.outreach.services import (
     alliance_update,
     alliance_visit_create,
 )
+from tests.core.factories import OrgUnitFactory
 from tests.outreach.conftest import D, figures
 
 CODES = ["alliances_founded", "alliance_members", "alliance_visits", "alliance_visit_experts"]

@@ -1,13 +1,13 @@
 """The outreach part of the demo: scenario figures through the engine, rebuild == incremental, on the demo."""
 
 import io
-from datetime import date
 
 import pytest
 from django.core.management import call_command
 
 from shanhai.analytics.engine import Scope, evaluate
 from shanhai.analytics.models import Fact
+from shanhai.core import clock
 from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.core.periods import month_of, parse_period
 from shanhai.demo import records_outreach as demo
@@ -25,7 +25,7 @@ def _values(codes, scope, period):
 class TestOutreachDemo:
     def test_s1_special_funds(self):
         programme = Programme.objects.get(name=scenarios.S1_PROGRAMME)
-        period = f"2020..{month_of(date.today())}"
+        period = f"2020..{month_of(clock.today())}"
         assert _values(["donations_funds"], Scope(programme=programme), period) == {
             "donations_funds": demo.S1_FUNDS_DONATED
         }

@@ -4,11 +4,11 @@ import pytest
 
 from shanhai.analytics import facts
 from shanhai.core.models import Department
-from tests.core.factories import OrgUnitFactory, PartnershipFactory
 from shanhai.outreach import services as s
-from tests.outreach.conftest import D, fact_table
 from shanhai.records.kinds import kind_of
 from shanhai.records.selectors import can_write_record, record_list
+from tests.core.factories import OrgUnitFactory, PartnershipFactory
+from tests.outreach.conftest import D, fact_table
 
 
 def test_rebuild_equals_incremental_after_many_changes(world, township):

@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from shanhai.analytics.engine import Scope
 from shanhai.analytics.models import Fact
 from shanhai.core.models import AuditEntry
-from tests.core.factories import PersonFactory
 from shanhai.outreach.models import OutreachEvent
 from shanhai.outreach.services import outreach_event_create, outreach_event_delete, outreach_event_update
-from tests.outreach.conftest import D, figures
 from shanhai.records.kinds import kind_of
 from shanhai.records.lookup import Lookup
+from tests.core.factories import PersonFactory
+from tests.outreach.conftest import D, figures
 
 CODES = ["outreach_events", "outreach_people_seen", "outreach_medicine_value"]
 

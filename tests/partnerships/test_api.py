@@ -14,9 +14,9 @@ from conftest import World
 from shanhai.accounts.models import User
 from shanhai.analytics.models import Fact
 from shanhai.core.models import AuditEntry
-from tests.core.factories import PartnershipFactory
 from shanhai.partnerships.models import Partnership, Programme
 from shanhai.partnerships.services import agreement_add, target_set
+from tests.core.factories import PartnershipFactory
 
 PROGRAMMES = "/api/v1/programmes/"
 PARTNERSHIPS = "/api/v1/partnerships/"

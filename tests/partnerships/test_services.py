@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from shanhai.core import clock
 from shanhai.core.models import AuditEntry, Department
 from shanhai.partnerships.models import Partnership
 from shanhai.partnerships.services import agreement_add, partnership_create, partnership_update, target_set
@@ -74,7 +75,7 @@ def test_writes_are_audited(world, supporter_user):
 def test_agreement_and_target_validation(world):
     with pytest.raises(ValidationError) as error:
         agreement_add(
-            actor=None, partnership=world.partnership, title="", signed_on=dt.date.today() + dt.timedelta(days=3)
+            actor=None, partnership=world.partnership, title="", signed_on=clock.today() + dt.timedelta(days=3)
         )
     assert set(error.value.message_dict) == {"title", "signed_on"}
     with pytest.raises(ValidationError):

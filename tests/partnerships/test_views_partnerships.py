@@ -10,10 +10,11 @@ from django.utils import translation
 from django.utils.html import escape
 
 from shanhai.accounts.models import Role
+from shanhai.core import clock
 from shanhai.core.models import AuditEntry, OrgUnitKind
-from tests.core.factories import OrgUnitFactory, PartnershipFactory, make_user
 from shanhai.partnerships.models import Agreement, Partnership, Target
 from shanhai.partnerships.services import agreement_add
+from tests.core.factories import OrgUnitFactory, PartnershipFactory, make_user
 
 LIST = reverse("partnerships:partnership_list")
 CREATE = reverse("partnerships:partnership_create")
@@ -197,7 +198,7 @@ def test_detail_shows_both_sides_and_indicator_tiles(client, world, persona, req
     assert 'data-indicator="agreements_signed"' in content
     [tile] = response.context["tiles"]
     assert (tile.code, tile.value) == ("agreements_signed", 1.0)
-    assert response.context["period"].code == f"202103..{dt.date.today():%Y%m}"
+    assert response.context["period"].code == f"202103..{clock.today():%Y%m}"
 
 
 @pytest.mark.parametrize("persona", ["outsider", "mch_worker"])
@@ -214,7 +215,7 @@ def test_detail_period_picker_and_bad_period(client, world, supporter_user):
     bad = client.get(detail_url(world.partnership), {"period": "2021-13"})
     assert bad.status_code == 200
     assert escape("“2021-13”") in bad.content.decode()
-    assert bad.context["period"].code == f"202103..{dt.date.today():%Y%m}"
+    assert bad.context["period"].code == f"202103..{clock.today():%Y%m}"
 
 
 def test_manage_forms_are_shown_to_managers_only(client, world, supporter_user, viewer):
@@ -382,7 +383,7 @@ def test_agreement_add_with_document_and_download(client, world, hospital_admin,
 
 def test_agreement_in_the_future_is_refused(client, world, hospital_admin, media):
     client.force_login(hospital_admin)
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    tomorrow = clock.today() + dt.timedelta(days=1)
     response = client.post(
         reverse("partnerships:agreement_add", args=[world.partnership.pk]),
         {"title": "结对帮扶协议", "signed_on": tomorrow.isoformat()},

@@ -8,8 +8,8 @@ from django.urls import reverse
 from shanhai.analytics.engine import IndicatorValue
 from shanhai.capacity.services import workload_report_create
 from shanhai.core.models import OrgUnitKind
-from tests.core.factories import OrgUnitFactory
 from shanhai.portal.dashboard import rank, recipient_institutions
+from tests.core.factories import OrgUnitFactory
 
 URL = reverse("portal:ranking")
 

@@ -8,11 +8,11 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from shanhai.accounts.models import User
 from shanhai.analytics.engine import Scope, evaluate
 from shanhai.analytics.registry import registry
+from shanhai.core import clock
 from shanhai.core.models import Department
 from shanhai.core.periods import parse_period
 from shanhai.demo import records_capacity, scenarios
@@ -201,7 +201,7 @@ class TestScorecardsOnTheDemo:
         url = reverse("portal:scorecard_programme", args=[s3().pk])
         response = client_for("fujian").get(url, {"as_of": "2024-13-40"})
         assert response.status_code == 200
-        assert response.context["scorecard"].today == timezone.localdate()
+        assert response.context["scorecard"].today == clock.today()
         assert response.context["form"].errors == {"as_of": ["Enter a valid date."]}
 
     def test_s3_technique_table_as_of_2024_equals_the_engine_and_the_demo(self) -> None:

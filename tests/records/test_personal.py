@@ -24,12 +24,12 @@ from shanhai.accounts.scoping import scope_of
 from shanhai.accounts.services import membership_grant
 from shanhai.core.models import AuditAction, AuditEntry
 from shanhai.core.personal import mask_phone, normalise_phone
-from tests.core.factories import PersonFactory
 from shanhai.records.columns import KEEP, Personal
 from shanhai.records.imports import import_rows
 from shanhai.records.kinds import kind_of
 from shanhai.records.lookup import Lookup
 from shanhai.workforce.models import Person
+from tests.core.factories import PersonFactory
 
 STAFF = kind_of("staff")
 PHONE = "13812345678"

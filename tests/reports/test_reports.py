@@ -15,10 +15,10 @@ from fontTools.ttLib import TTFont
 from conftest import World
 from shanhai.accounts.models import User
 from shanhai.core.periods import parse_period
-from tests.core.factories import PartnershipFactory
 from shanhai.reports import selectors, services, tasks
 from shanhai.reports.fonts import FONT_PATH, matplotlib_family
 from shanhai.reports.models import Report, ReportStatus
+from tests.core.factories import PartnershipFactory
 
 
 @pytest.fixture(autouse=True)

@@ -10,9 +10,9 @@ from shanhai.analytics import engine
 from shanhai.analytics.models import Fact
 from shanhai.core.models import AuditEntry
 from shanhai.core.periods import parse_period
-from tests.core.factories import PartnershipFactory, PersonFactory
 from shanhai.training import services
 from shanhai.training.models import Course, CourseGroup
+from tests.core.factories import PartnershipFactory, PersonFactory
 
 CODES = ["courses_held", "training_person_times", "people_trained", "training_hours"]
 FACT_COLUMNS = ("metric", "org_unit_id", "anc_1", "anc_2", "anc_3", "anc_4", "anc_5", "anc_6", "programme_id",

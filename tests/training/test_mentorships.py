@@ -9,12 +9,12 @@ from shanhai.analytics import engine
 from shanhai.analytics.models import Fact
 from shanhai.core.models import AuditEntry
 from shanhai.core.periods import parse_period
-from tests.core.factories import PartnershipFactory, PersonFactory
 from shanhai.training import services
 from shanhai.training.models import Apprenticeship, MentorshipHandover, Outcome
 from shanhai.training.selectors import mentorships_needing_handover
-from tests.training.test_courses import fact_table
 from shanhai.workforce.models import Posting
+from tests.core.factories import PartnershipFactory, PersonFactory
+from tests.training.test_courses import fact_table
 
 CODES = ["mentorships_active", "apprentices", "backbones_trained"]
 

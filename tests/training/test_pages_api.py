@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.core.factories import PersonFactory, make_user
 from shanhai.training import services
 from shanhai.training.models import Course, MentorshipHandover, Outcome
+from tests.core.factories import PersonFactory, make_user
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 from conftest import World
 from shanhai.accounts.models import User
 from shanhai.core.models import AuditEntry
-from tests.core.factories import PersonFactory
 from shanhai.workforce.models import Person
+from tests.core.factories import PersonFactory
 
 URL = "/api/v1/people/"
 PHONE = "13812345678"

@@ -11,10 +11,10 @@ from rest_framework.test import APIClient
 from shanhai.accounts.models import Role
 from shanhai.analytics.models import Fact
 from shanhai.core.models import ProfessionalTitle
-from tests.core.factories import make_user
 from shanhai.workforce import services as s
 from shanhai.workforce.models import Batch, Posting, PostingLog, VisitingTrip
 from shanhai.workforce.services import person_create
+from tests.core.factories import make_user
 
 D = dt.date
 

@@ -11,11 +11,11 @@ from shanhai.analytics import engine, facts
 from shanhai.analytics.models import Fact
 from shanhai.core.models import Department, ProfessionalTitle
 from shanhai.core.periods import parse_period
-from tests.core.factories import OrgUnitFactory, PartnershipFactory, ProgrammeFactory
 from shanhai.workforce import services as s
 from shanhai.workforce.indicators import months_within
 from shanhai.workforce.models import Posting, PostingLog, PostType
 from shanhai.workforce.services import person_create
+from tests.core.factories import OrgUnitFactory, PartnershipFactory, ProgrammeFactory
 
 D = dt.date
 FACT_COLUMNS = ("metric", "org_unit_id", "anc_1", "anc_2", "anc_3", "anc_4", "anc_5", "anc_6", "programme_id")

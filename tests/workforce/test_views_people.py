@@ -8,8 +8,8 @@ from django.utils.html import escape
 
 from shanhai.accounts.models import Role
 from shanhai.core.models import AuditEntry, ProfessionalTitle
-from tests.core.factories import PersonFactory, make_user
 from shanhai.workforce.models import Person
+from tests.core.factories import PersonFactory, make_user
 
 LIST = reverse("workforce:person_list")
 CREATE = reverse("workforce:person_create")
