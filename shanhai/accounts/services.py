@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -17,9 +18,26 @@ def user_create(*, actor: User | None, username: str, password: str, full_name: 
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("The user name %(name)s is taken.") % {"name": username}})
     user = User(username=username, full_name=full_name, email=email)
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
     user.set_password(password)
     user.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=user, after=snapshot(user, exclude=["password"]))
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: User | None, user: User, password: str) -> User:
+    """Give ``user`` a new password, checked by the password validators (audited, without the password)."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, extra={"password": "changed"})
     return user
 
 
