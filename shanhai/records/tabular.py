@@ -1,9 +1,16 @@
-"""Reading and writing spreadsheets: XLSX (openpyxl) and CSV (UTF-8, or GB18030 as Excel saves it on Chinese Windows)."""
+"""Reading and writing spreadsheets: XLSX (openpyxl) and CSV (UTF-8, or GB18030 as Excel saves it on Chinese Windows).
+
+Text that a spreadsheet would take for a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return) is written neutralised: a ``'`` in front and stored as a string cell, as OWASP's CSV-injection advice says.
+Reading strips that one ``'`` again, so an exported list imports back to the same text. The rule is a bijection:
+text that already starts with ``'`` before such a character gets one more ``'`` on the way out.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +24,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 50_000
+#: Text a spreadsheet would evaluate: it starts (after any apostrophes) with one of = + - @ tab CR.
+FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
 
 
 def read_table(file_name: str, content: bytes) -> tuple[list[str], list[list[Any]]]:
@@ -34,7 +43,21 @@ def read_table(file_name: str, content: bytes) -> tuple[list[str], list[list[Any
     if len(rows) - 1 > MAX_ROWS:
         raise ValidationError(_("At most %(count)d rows can be imported at once.") % {"count": MAX_ROWS})
     headers = [str(cell or "").strip() for cell in rows[0]]
-    return headers, [list(row) + [None] * (len(headers) - len(row)) for row in rows[1:]]
+    return headers, [[restore(cell) for cell in row] + [None] * (len(headers) - len(row)) for row in rows[1:]]
+
+
+def neutralise(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, with a ``'`` in front; anything else as it is."""
+    if isinstance(value, str) and FORMULA_START.match(value):
+        return "'" + value
+    return value
+
+
+def restore(value: Any) -> Any:
+    """The text :func:`neutralise` was given (one leading ``'`` before a formula start removed)."""
+    if isinstance(value, str) and value.startswith("'") and FORMULA_START.match(value[1:]):
+        return value[1:]
+    return value
 
 
 def _xlsx_rows(content: bytes) -> list[list[Any]]:
@@ -43,6 +66,8 @@ def _xlsx_rows(content: bytes) -> list[list[Any]]:
     except Exception:  # openpyxl raises many kinds of error for a file that is not a workbook
         raise ValidationError(_("The file could not be read as an XLSX workbook.")) from None
     sheet = workbook.worksheets[0]
+    # Read-only mode trusts the sheet's <dimension>, which other programs may leave stale: every row is read.
+    sheet.reset_dimensions()
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     workbook.close()
     return rows
@@ -87,6 +112,9 @@ def write_xlsx(
     sheet.freeze_panes = "A2"
     for row in rows:
         sheet.append([_cell(value) for value in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever the text
     for index, options in (choices or {}).items():
         listing = ",".join(options)
         if len(listing) < 250:  # Excel's limit for an inline list
@@ -113,4 +141,4 @@ def _cell(value: Any) -> Any:
         return value.replace(tzinfo=None)
     if isinstance(value, date):
         return value.isoformat()
-    return value
+    return neutralise(value)
