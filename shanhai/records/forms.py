@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from shanhai.accounts.models import User
 from shanhai.core.form_base import ServiceForm
 from shanhai.records.columns import MASKED_VALUE, Personal, Reference, kept_keys
+from shanhai.records.concurrency import version_of
 from shanhai.records.kinds import RecordKind
 from shanhai.records.lookup import Lookup
 
@@ -25,6 +26,11 @@ class RecordForm(ServiceForm):
         if record is not None:
             kwargs["initial"] = {c.key: c.initial(record) for c in kind.importable_columns}
         super().__init__(*args, **kwargs)
+        if record is not None:
+            # The version this edit is made on: a save after someone else's is refused (records.concurrency).
+            self.fields["version"] = forms.CharField(
+                widget=forms.HiddenInput, initial=version_of(record), required=False
+            )
         for column in kind.importable_columns:
             field = column.form_field(self.lookup)
             field.label = kind.heading(column)

@@ -31,6 +31,7 @@ from shanhai.accounts.scoping import scope_of
 from shanhai.records import imports, tabular
 from shanhai.records.access import access_record, require_record_write
 from shanhai.records.columns import RecordRef
+from shanhai.records.concurrency import EditConflict, update_unless_changed, version_of
 from shanhai.records.filters import record_filter
 from shanhai.records.forms import RecordForm, RevealForm
 from shanhai.records.kinds import RecordKind, all_kinds, kind_for_model, kind_of
@@ -214,11 +215,24 @@ def edit(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.UUID) -> 
         try:
             if changes:
                 require_record_write(record_kind, request.user, current | changes)
-                record_kind.update(actor=request.user, record=record, **changes)
+                update_unless_changed(
+                    record_kind,
+                    actor=request.user,
+                    record=record,
+                    version=form.cleaned_data.get("version") or None,
+                    changes=changes,
+                )
         except PermissionDenied:
             form.add_error(None, _("You may only record this for organisations where you may write."))
         except ValidationError as error:
             form.add_service_errors(error)
+        except EditConflict as conflict:
+            # What the user typed stays, now on the current version: saving again deliberately keeps it.
+            data = request.POST.copy()
+            data["version"] = version_of(record_kind.model._default_manager.get(pk=record.pk))
+            form = RecordForm(record_kind, request.user, data, record=record)
+            form.is_valid()
+            form.add_error(None, str(conflict))
         else:
             messages.success(request, _("Saved."))
             return _after_save(record_kind, record)
