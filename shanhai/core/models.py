@@ -151,6 +151,10 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("Delete")
     MOVE = "move", _("Move")
     REVEAL = "reveal", _("Reveal personal data")
+    LOGIN = "login", _("Sign-in")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    LOGOUT = "logout", _("Sign-out")
+    LOCKOUT = "lockout", _("Account locked")
 
 
 class AuditEntry(models.Model):
