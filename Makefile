@@ -30,10 +30,12 @@ demo: install
 	$(BIN)/shanhai collectstatic --noinput -v 0
 	$(MAKE) --no-print-directory serve
 
-## make serve: the web server and, beside it, the background task worker.
+## make serve: the web server and, beside it, the background task worker (restarted whenever it ends).
 serve:
 	@echo "Shanhai: http://127.0.0.1:$(PORT)  (demo logins: see README; password shanhai-demo)"
-	@$(BIN)/shanhai db_worker --no-startup-delay -v 0 & worker=$$!; \
+	@(trap 'kill $$child 2>/dev/null; exit 0' INT TERM; \
+	  while :; do $(BIN)/shanhai db_worker --no-startup-delay -v 0 & child=$$!; wait $$child; \
+	    echo "task worker ended (status $$?); restarting in 2 s" >&2; sleep 2; done) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn shanhai.project.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - \
 		--access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(M)sms'

@@ -35,9 +35,15 @@ def _secret_key() -> str:
         return key
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        _create_private(key_file, secrets.token_urlsafe(50).encode())
     return key_file.read_text().strip()
+
+
+def _create_private(path: Path, content: bytes = b"") -> None:
+    """Create a file readable and writable by its owner only, from the first byte (no window with wider rights)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(content)
 
 
 DEBUG = env_flag("DEBUG")
@@ -124,15 +130,27 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+#: Seconds a write on SQLite waits for another one (a big import's write transaction) before it fails.
+SQLITE_BUSY_SECONDS = int(os.environ.get("SHANHAI_SQLITE_BUSY_SECONDS", "60"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
-            # WAL lets the task worker write while pages read; IMMEDIATE avoids lock upgrades.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            # WAL lets the task worker write while pages read; IMMEDIATE avoids lock upgrades; a writer waits
+            # for the one before it (up to SQLITE_BUSY_SECONDS) instead of failing with "database is locked".
+            "init_command": (
+                f"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000};"
+            ),
+            "timeout": SQLITE_BUSY_SECONDS,
             "transaction_mode": "IMMEDIATE",
         }
     )
+    # The database holds health data: created readable by its owner only (SQLite gives its -wal and -shm
+    # files the same rights).
+    _database_file = Path(DATABASES["default"]["NAME"])
+    if str(_database_file) != ":memory:" and not _database_file.exists():
+        _database_file.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(_database_file)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- accounts and security ------------------------------------------------------------------
@@ -252,6 +270,8 @@ SHANHAI_SUSTAIN_MONTHS = int(os.environ.get("SHANHAI_SUSTAIN_MONTHS", "6"))
 SHANHAI_MIN_LONG_POSTING_MONTHS = int(os.environ.get("SHANHAI_MIN_LONG_POSTING_MONTHS", "6"))
 #: Imports of more rows than this run in the background with a progress bar; smaller ones at once.
 SHANHAI_IMPORT_INLINE_ROWS = int(os.environ.get("SHANHAI_IMPORT_INLINE_ROWS", "200"))
+#: A running import whose worker has not shown a sign of life for this many seconds is marked failed.
+SHANHAI_IMPORT_STALE_SECONDS = int(os.environ.get("SHANHAI_IMPORT_STALE_SECONDS", "60"))
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
 

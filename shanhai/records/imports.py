@@ -1,7 +1,10 @@
 """Import and export of any record kind, in the columns the kind declares.
 
-An import validates every row and writes all of them or none (one transaction, a savepoint per row
-so every row's problems are found, rolled back as a whole if any row failed). Errors name the row
+An import validates every row and writes all of them or none. It works in two passes so that the site
+stays usable meanwhile (SQLite has one writer at a time): first every cell of every row is read and checked,
+and the records to update found, outside any transaction; only when every row passed does one write
+transaction save them through the kind's services (a savepoint per row, so every row's problems are found;
+rolled back as a whole if any row failed). Errors name the row
 (as the spreadsheet numbers it), the column and the problem. A row with a record number updates that
 record, so an exported list imports back to the same records instead of duplicating them. Personal
 columns are exported masked; a masked cell leaves the stored value as it is (and is refused for a new
@@ -115,6 +118,15 @@ def _map_headers(kind: RecordKind, headers: Sequence[str]) -> tuple[dict[int, Co
     return mapping, id_index, errors
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    """One row read and checked: its spreadsheet number, the record it updates (or None) and its values."""
+
+    number: int
+    record: Any
+    values: dict[str, Any]
+
+
 def import_rows(
     kind: RecordKind,
     actor: User,
@@ -122,27 +134,47 @@ def import_rows(
     rows: Sequence[Sequence[Any]],
     *,
     progress: Progress | None = None,
+    before_write: Callable[[], bool] | None = None,
+    after_write: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
-    """Write every row or none; the result lists every problem found, row by row."""
+    """Write every row or none; the result lists every problem found, row by row.
+
+    Progress counts each row twice (read, then written). ``before_write`` runs first in the write
+    transaction (False: write nothing); ``after_write`` runs last in it when every row was written, so
+    what it saves (a job's status) commits with the rows or not at all."""
     result = ImportResult(total=len(rows))
     mapping, id_index, header_errors = _map_headers(kind, headers)
     if header_errors:
         result.errors = header_errors
         return result
     lookup = Lookup(actor)
+    steps = 2 * len(rows)
+    parsed: list[_Parsed] = []
+    for offset, row in enumerate(rows):  # first pass: reads only, no transaction, no lock
+        number = offset + 2  # as the spreadsheet numbers it: row 1 is the header
+        if (item := _parse_row(kind, actor, lookup, mapping, id_index, row, number, result)) is not None:
+            parsed.append(item)
+        if progress and (offset % 25 == 0 or offset == len(rows) - 1):
+            progress(offset + 1, steps)
+    if result.errors:
+        return result
     with transaction.atomic():
-        for offset, row in enumerate(rows):
-            number = offset + 2  # as the spreadsheet numbers it: row 1 is the header
-            _import_row(kind, actor, lookup, mapping, id_index, row, number, result)
-            if progress and (offset % 25 == 0 or offset == len(rows) - 1):
-                progress(offset + 1, len(rows))
+        if before_write is not None and not before_write():
+            transaction.set_rollback(True)
+            return result
+        for offset, item in enumerate(parsed):
+            _write_row(kind, actor, item, result)
+            if progress and (offset % 25 == 0 or offset == len(parsed) - 1):
+                progress(len(rows) + offset + 1, steps)
         if result.errors:
             transaction.set_rollback(True)
             result.created = result.updated = 0
+        elif after_write is not None:
+            after_write(result)
     return result
 
 
-def _import_row(
+def _parse_row(
     kind: RecordKind,
     actor: User,
     lookup: Lookup,
@@ -151,7 +183,7 @@ def _import_row(
     row: Sequence[Any],
     number: int,
     result: ImportResult,
-) -> None:
+) -> _Parsed | None:
     values: dict[str, Any] = {}
     failed = False
     for index, column in mapping.items():
@@ -166,9 +198,9 @@ def _import_row(
             record = access_record(kind, actor, text_of(row[id_index]), for_write=True)
         except (Http404, PermissionDenied):
             result.errors.append(RowError(number, id_header(), _("No record with this number that you may change.")))
-            return
+            return None
     if failed:
-        return
+        return None
     if record is None:
         for key in kept_keys(values):  # a masked value can only stand for one already stored
             failed = True
@@ -181,7 +213,12 @@ def _import_row(
                 failed = True
                 result.errors += [RowError(number, header_of(column), m) for m in _messages(error)]
         if failed:
-            return
+            return None
+    return _Parsed(number, record, values)
+
+
+def _write_row(kind: RecordKind, actor: User, item: _Parsed, result: ImportResult) -> None:
+    record, values, number = item.record, item.values, item.number
     try:
         with transaction.atomic():
             if record is None:

@@ -41,6 +41,9 @@ class ImportJob(models.Model):
     updated_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Last sign of life of the worker running the job (each progress step); a running job whose heartbeat
+    #: is older than ``SHANHAI_IMPORT_STALE_SECONDS`` has lost its worker and is marked failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -38,7 +38,7 @@ from shanhai.records.kinds import RecordKind, all_kinds, kind_for_model, kind_of
 from shanhai.records.models import ImportJob, ImportStatus
 from shanhai.records.selectors import can_write_record, record_list
 from shanhai.records.tables import detail_url, record_table
-from shanhai.records.tasks import progress_of, run_import
+from shanhai.records.tasks import fail_stale_jobs, progress_of, run_import
 
 PER_PAGE = 50
 
@@ -304,6 +304,8 @@ def import_job(request: AuthenticatedHtmxRequest, kind: str, job_id: uuid.UUID) 
     job = get_object_or_404(ImportJob, public_id=job_id, kind=record_kind.slug)
     if job.user_id != request.user.pk:
         raise Http404
+    if job.status == ImportStatus.RUNNING and fail_stale_jobs():
+        job.refresh_from_db()
     done, total = progress_of(job)
     context = {
         "kind": record_kind,
