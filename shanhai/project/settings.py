@@ -92,7 +92,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "shanhai.project.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "shanhai.project.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -180,9 +182,11 @@ AXES_VERBOSE = False
 # IP lockout would shut the whole hospital out after one person's typos.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Idle sessions end after 30 minutes; every request extends the session.
+# Idle sessions end after 30 minutes. A session is not written on every request (page views would write
+# to the database): its expiry is moved on at most once a minute (shanhai.project.middleware).
 SESSION_COOKIE_AGE = int(os.environ.get("SHANHAI_SESSION_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SHANHAI_SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
