@@ -22,6 +22,9 @@ _MONTH = re.compile(r"^(\d{4})(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
 _MCH_YEAR = re.compile(r"^(\d{4})Oct$")
+#: The years a period may name: records and figures of this platform lie well inside them, and the
+#: calendar arithmetic (a month's end, the year after an MCH year) stays within Python's dates.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 def month_of(day: date) -> int:
@@ -93,6 +96,17 @@ class Period:
 
 
 def _single(code: str) -> Period:
+    period = _matched(code)
+    if not FIRST_YEAR <= period.first_month // 100 <= LAST_YEAR:
+        raise ValidationError(
+            _("“%(code)s” is not a period between the years %(first)s and %(last)s."),
+            code="invalid_period",
+            params={"code": code, "first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+    return period
+
+
+def _matched(code: str) -> Period:
     if m := _MONTH.match(code):
         month = int(m[1]) * 100 + int(m[2])
         return Period(code, "month", month, month)

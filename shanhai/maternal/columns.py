@@ -209,9 +209,10 @@ class FactorCodes(Column):
 
 @dataclass(frozen=True)
 class ConfirmedColour(Choice):
-    """The colour the assessor confirms (the service keyword ``confirmed_colour``); read back from ``colour``."""
+    """The colour the assessor confirms (the service keyword ``confirmed_colour``); read back, and sorted, by ``colour``."""
 
     required: bool = False
+    sort: str | None = "colour"
 
     def value(self, record: Any) -> Any:
         return getattr(record, "colour", None)

@@ -10,12 +10,11 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.accounts.requests import AuthenticatedHttpRequest, AuthenticatedRequest
-from shanhai.core.periods import parse_period
+from shanhai.core.periods import Period, parse_period
 from shanhai.partnerships.access import visible_org_units
 from shanhai.partnerships.filters import FILTER_REGION_KINDS
 from shanhai.partnerships.selectors import partnership_list, programme_list
@@ -23,7 +22,20 @@ from shanhai.records.columns import Choice
 from shanhai.records.kinds import RecordKind
 
 
-class RecordFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter has no type hints: FilterSet is Any
+class PeriodField(forms.CharField):
+    """A period code (``2023``, ``2023Q2``, ``202305``, ``2021Oct``, ``A..B``), cleaned to a ``Period``: an invalid
+    one is an error on the field, so the filter set reports it instead of filtering."""
+
+    def clean(self, value: Any) -> Period | None:
+        code = str(super().clean(value) or "").strip()
+        return parse_period(code) if code else None
+
+
+class PeriodFilter(django_filters.Filter):  # type: ignore[misc]  # django-filter has no type hints: Filter is Any
+    field_class = PeriodField
+
+
+class RecordFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter has no type hints: FilterSet is Any  # type: ignore[misc]  # django-filter has no type hints: FilterSet is Any
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_search", widget=forms.TextInput(attrs={"type": "search"})
     )
@@ -34,9 +46,10 @@ class RecordFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-fi
         label=_("Partnership"), queryset=None, method="filter_partnership", empty_label=_("All partnerships")
     )
     region = django_filters.ChoiceFilter(label=_("Region"), method="filter_region", empty_label=_("All regions"))
-    period = django_filters.CharFilter(
+    period = PeriodFilter(
         label=_("Period"),
         method="filter_period",
+        max_length=40,
         widget=forms.TextInput(attrs={"placeholder": "2023, 2023Q2, 202305"}),
     )
 
@@ -78,6 +91,25 @@ class RecordFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-fi
             self.filters[key].model = kind.model
             self.filters[key].parent = self
 
+    @property
+    def is_refused(self) -> bool:
+        """Bound to a value that is not valid (a period that is not one): nothing is listed, the answer is a 400
+        with the field's message."""
+        return bool(self.is_bound and self.form.errors)
+
+    def records(self) -> QuerySet[Any]:
+        """The filtered records, or none when the filters are refused."""
+        result: QuerySet[Any] = self.queryset.none() if self.is_refused else self.qs
+        return result
+
+    def problems(self) -> str:
+        """The filters' messages, each after its field's label, for a plain-text answer."""
+        return " ".join(
+            f"{self.form.fields[name].label}: {message}" if name in self.form.fields else message
+            for name, messages in self.form.errors.items()
+            for message in messages
+        )
+
     def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         words = value.strip()
         if not words:
@@ -97,12 +129,9 @@ class RecordFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-fi
     def filter_region(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(**{f"{self.kind.unit_field}__path__startswith": self.region_paths[value]})
 
-    def filter_period(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        try:
-            period = parse_period(value)
-        except ValidationError as error:
-            self.form.add_error("period", error)
-            return queryset.none()
+    def filter_period(self, queryset: QuerySet[Any], name: str, period: Period | None) -> QuerySet[Any]:
+        if period is None:
+            return queryset
         field = self.kind.date_field
         if self.kind.date_is_month:
             return queryset.filter(**{f"{field}__gte": period.first_month, f"{field}__lte": period.last_month})

@@ -6,18 +6,19 @@ generic pages, API, import and export in this app serve every kind from that dec
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Q
 from django.http import Http404
 
 from shanhai.accounts.models import User
 from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.accounts.reveal import can_reveal
-from shanhai.records.columns import Column, Personal
+from shanhai.records.columns import Amount, Column, Integer, Personal
 
 #: ``create(actor=…, **values)``, ``update(actor=…, record=…, **changes)``, ``delete(actor=…, record=…)``.
 Service = Callable[..., Any]
@@ -141,8 +142,43 @@ def register(kind: RecordKind) -> RecordKind:
         raise ValueError(
             f"{kind.model.__name__}.PERSONAL_FIELDS lacks {unmasked}: audit diffs would hold them in clear"
         )
+    if unsortable := [c.key for c in kind.columns if c.sort_path and not _is_field_path(kind.model, c.sort_path)]:
+        raise ValueError(f"{kind.slug}: columns {unsortable} sort by a path that is not a field: declare sort=")
+    kind = replace(kind, columns=tuple(_within_field(kind.model, column) for column in kind.columns))
     _kinds[kind.slug] = kind
     return kind
+
+
+def _is_field_path(model: type[models.Model], path: str) -> bool:
+    """Whether an ORM path (``partnership__supporter__name``) names a field the list can order by."""
+    current: Any = model
+    for part in path.split("__"):
+        try:
+            model_field = current._meta.get_field(part)
+        except (FieldDoesNotExist, AttributeError):
+            return False
+        current = model_field.related_model
+    return True
+
+
+def _within_field(model: type[models.Model], column: Column) -> Column:
+    """A whole-number or amount column bounded by its model field's range (the range Django documents for the
+    field type on every database), so an out-of-range value is a message on the column, not a database error."""
+    try:
+        model_field = model._meta.get_field(column.key)
+    except FieldDoesNotExist:
+        return column
+    if not isinstance(model_field, models.Field):
+        return column
+    kind_of_field = model_field.get_internal_type()
+    if isinstance(column, Integer) and kind_of_field in BaseDatabaseOperations.integer_field_ranges:
+        low, high = BaseDatabaseOperations.integer_field_ranges[kind_of_field]
+        minimum = low if column.minimum is None else max(low, column.minimum)
+        maximum = high if column.maximum is None else min(high, column.maximum)
+        return replace(column, minimum=minimum, maximum=maximum)
+    if isinstance(column, Amount) and isinstance(model_field, models.DecimalField) and model_field.max_digits:
+        return replace(column, max_digits=model_field.max_digits)
+    return column
 
 
 def kind_of(slug: str) -> RecordKind:

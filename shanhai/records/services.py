@@ -7,7 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from shanhai.accounts.models import User
 from shanhai.analytics import facts
@@ -36,6 +39,24 @@ def _rows(record: models.Model, dependents: Dependents | None) -> list[facts.Fac
 
 def _m2m_snapshot(record: models.Model, m2m: dict[str, Iterable[models.Model]]) -> dict[str, Any]:
     return {name: sorted(str(getattr(o, "public_id", o.pk)) for o in getattr(record, name).all()) for name in m2m}
+
+
+def _locked(record: R) -> R:
+    """The record read again under a row lock; 404 if someone deleted it since it was loaded (two deletes
+    at once: the second finds nothing to delete)."""
+    try:
+        return type(record)._default_manager.select_for_update().get(pk=record.pk)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+def _nullable(model: type[models.Model], name: str) -> bool:
+    """Whether a field may hold no value (not a concrete field: the service decides)."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return True
+    return not isinstance(field, models.Field) or not field.concrete or field.many_to_many or field.null
 
 
 @transaction.atomic
@@ -73,7 +94,9 @@ def record_update(
         raise ValueError(f"not editable: {sorted(unknown)}")
     m2m = {name: changes.pop(name) for name in list(changes) if name in set(m2m_fields)}
     model = type(record)
-    record = model._default_manager.select_for_update().get(pk=record.pk)
+    if emptied := [name for name, value in changes.items() if value is None and not _nullable(model, name)]:
+        raise ValidationError({name: _("This cannot be left empty.") for name in emptied})
+    record = _locked(record)
     before = snapshot(record) | _m2m_snapshot(record, m2m)
     before_rows = _rows(record, dependents)
     for name, value in changes.items():
@@ -92,7 +115,7 @@ def record_update(
 @transaction.atomic
 def record_delete(*, actor: User, record: models.Model, dependents: Dependents | None = None) -> None:
     """Delete a record; its facts (and those of dependents deleted with it) are withdrawn."""
-    record = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    record = _locked(record)
     before, unit = snapshot(record), _unit(record)
     facts.apply(_rows(record, dependents), [])
     record.delete()

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -61,7 +61,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 def record_list_page(request: AuthenticatedHtmxRequest, kind: str) -> HttpResponse:
     record_kind = kind_of(kind)
     filterset = record_filter(record_kind, request.GET or None, record_list(record_kind, request.user), request)
-    table = record_table(record_kind, filterset.qs)
+    table = record_table(record_kind, filterset.records())
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     context = {
         "kind": record_kind,
@@ -71,7 +71,8 @@ def record_list_page(request: AuthenticatedHtmxRequest, kind: str) -> HttpRespon
         "query": request.GET.urlencode(),
     }
     template = "records/list.html"
-    return render(request, f"{template}#results" if request.htmx else template, context)
+    status = 400 if filterset.is_refused else 200
+    return render(request, f"{template}#results" if request.htmx else template, context, status=status)
 
 
 @login_required
@@ -79,6 +80,8 @@ def record_list_page(request: AuthenticatedHtmxRequest, kind: str) -> HttpRespon
 def export(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     record_kind = kind_of(kind)
     filterset = record_filter(record_kind, request.GET or None, record_list(record_kind, request.user), request)
+    if filterset.is_refused:
+        return HttpResponseBadRequest(filterset.problems(), content_type="text/plain; charset=utf-8")
     content = imports.export_xlsx(record_kind, filterset.qs.iterator(chunk_size=2000))
     return _xlsx(content, f"{record_kind.slug}.xlsx")
 

@@ -45,7 +45,7 @@ class Integer(Column):
             number = Decimal(text_of(raw).replace(",", ""))
         except InvalidOperation:
             raise ValidationError(_("Enter a whole number.")) from None
-        if number != number.to_integral_value():
+        if not number.is_finite() or number != number.to_integral_value():
             raise ValidationError(_("Enter a whole number."))
         value = int(number)
         if self.minimum is not None and value < self.minimum:
@@ -72,7 +72,10 @@ class Integer(Column):
 
 @dataclass(frozen=True)
 class Amount(Column):
-    """Money in yuan (¥), two decimals; "¥800,000" and "800000.00" both read."""
+    """Money in yuan (¥), two decimals; "¥800,000" and "800000.00" both read. ``max_digits`` is the model
+    field's (two of them after the point)."""
+
+    max_digits: int = 14
 
     def cell(self, record: Any) -> CellValue:
         value = self.value(record)
@@ -95,18 +98,29 @@ class Amount(Column):
             value = Decimal(text).quantize(Decimal("0.01"))
         except InvalidOperation:
             raise ValidationError(_("Enter an amount in yuan, such as 800000 or 1250.50.")) from None
+        if not value.is_finite():
+            raise ValidationError(_("Enter an amount in yuan, such as 800000 or 1250.50."))
         if value < 0:
             raise ValidationError(_("The amount cannot be negative."))
+        if len(value.as_tuple().digits) > self.max_digits:
+            raise ValidationError(
+                _("At most %(count)d digits before the decimal point.") % {"count": self.max_digits - 2}
+            )
         return value
 
     def form_field(self, lookup: Lookup) -> forms.Field:
         return forms.DecimalField(
-            label=self.label, required=self.required, min_value=0, decimal_places=2, help_text=self.help
+            label=self.label,
+            required=self.required,
+            min_value=0,
+            max_digits=self.max_digits,
+            decimal_places=2,
+            help_text=self.help,
         )
 
     def api_field(self) -> ApiField:
         return serializers.DecimalField(
-            max_digits=14,
+            max_digits=self.max_digits,
             decimal_places=2,
             required=self.required,
             allow_null=not self.required,
