@@ -1,6 +1,7 @@
 """Viewing personal data in clear: only with the ``reveals_personal`` permission at the record's
 organisation, only with a reason, and always recorded in the audit trail (which keeps the fields
-and the reason, never the values). Everywhere else personal data is shown masked (``core.personal``).
+and the reason, never the values); a refused attempt is recorded too (``"refused": true``). Everywhere
+else personal data is shown masked (``core.personal``).
 """
 
 from __future__ import annotations
@@ -24,18 +25,34 @@ def can_reveal(actor: User, org_unit: OrgUnit | None) -> bool:
     return org_unit is not None and scope_of(actor).can_reveal_path(org_unit.path)
 
 
+def reveal_refused(
+    *, actor: User, obj: models.Model, fields: Sequence[str], org_unit: OrgUnit | None
+) -> PermissionDenied:
+    """Record a refused attempt to view ``fields`` of ``obj`` in the audit trail (the fields, never a
+    value or the reason typed) and return the ``PermissionDenied`` for the caller to raise."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.REVEAL,
+        obj=obj,
+        org_unit=org_unit,
+        extra={"fields": list(fields), "refused": True},
+    )
+    return PermissionDenied()
+
+
 def reveal_personal(
     *, actor: User, obj: models.Model, fields: Sequence[str], reason: str, org_unit: OrgUnit | None
 ) -> dict[str, str]:
     """The clear values of ``fields`` of ``obj`` (ORM-style paths such as ``mother__phone`` allowed).
 
-    ``PermissionDenied`` unless the actor may reveal at ``org_unit``; ``ValidationError`` on ``reason``
-    when it is missing or too short to mean anything. Callers load ``obj`` through an access function.
+    ``PermissionDenied`` unless the actor may reveal at ``org_unit`` (the refusal is audited);
+    ``ValidationError`` on ``reason`` when it is missing or too short to mean anything. Callers load
+    ``obj`` through an access function.
     """
     if not fields:
         raise ValueError("no fields to reveal")
     if not can_reveal(actor, org_unit):
-        raise PermissionDenied
+        raise reveal_refused(actor=actor, obj=obj, fields=fields, org_unit=org_unit)
     reason = " ".join(reason.split())
     if len(reason) < MIN_REASON_LENGTH:
         raise ValidationError({"reason": _("Give the reason for viewing personal data.")})

@@ -39,12 +39,15 @@ def mask_name(value: str | None) -> str:
 
 
 def mask_id_number(value: str | None) -> str:
-    """``110101199003074514`` → ``110101********4514``."""
+    """``110101199003074514`` → ``****************14``: only the last two characters (the sex digit and the
+    check character). An 18-character number is 6 region digits, 8 birth-date digits, 3 sequence digits and
+    a check character; the region is known from where she lives, so every character shown beyond these
+    two would leave too few candidates (the arithmetic: ``maternal/README.md``, Personal data)."""
     if not value:
         return ""
     if len(value) <= 10:
         return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    return "*" * (len(value) - 2) + value[-2:]
 
 
 def mask_all(value: object) -> str:

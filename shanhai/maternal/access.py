@@ -9,6 +9,10 @@ institution and their mother's file; their checks also the institution that chec
 
 Writing needs write access at the record's institution, at the pregnancy's registering institution
 or at the woman's residence. Out of sight → 404 (existence does not leak); in sight but read-only → 403.
+
+Viewing personal data in clear (``reveals_personal``) applies at the woman's registering institution and
+at the institutions open referrals hand her to (:func:`woman_personal_unit`), never at one where a user
+merely created a record about her.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.core.models import OrgUnit
 from shanhai.core.selectors import in_subtrees
-from shanhai.maternal.models import Child, Pregnancy, Referral, RiskCase, Woman
+from shanhai.maternal.models import Child, Pregnancy, Referral, ReferralStatus, RiskCase, Woman
 from shanhai.records.access import access_record
 from shanhai.records.kinds import kind_of
 
@@ -129,17 +133,44 @@ def child_check_writers(check: Any) -> list[Any]:
 
 
 # --- whose reveal permission applies -----------------------------------------------------------------------
+#: A referral hands the woman to its receiving institution while it runs (asked, accepted, arrived).
+OPEN_REFERRAL = (ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED, ReferralStatus.ARRIVED)
+
+
 def woman_personal_unit(woman: Woman) -> list[Any]:
-    """Her registering institution (which holds her file), then her residence: a permission at either applies."""
-    return [woman.registered_at, woman.residence]
+    """The institutions whose ``reveals_personal`` permission applies to her personal data: her registering
+    institution (which holds her file), then each institution an open referral hands her to from one of
+    these (a chain: township centre → county hospital → prefecture hospital), for that referral's life.
+
+    Never a record the user can create: a pregnancy registered, a visit recorded or a referral received
+    elsewhere gives no permission (a referral counts only from an institution that already holds her, and
+    only its sender may create it: ``services.referral_create``); nor her residence."""
+    if woman.registered_at_id is None:
+        return []
+    holders: dict[int, Any] = {woman.registered_at_id: woman.registered_at}
+    referrals = list(
+        Referral.objects.filter(pregnancy__woman=woman, status__in=OPEN_REFERRAL)
+        .select_related("to_unit")
+        .order_by("requested_at", "pk")
+    )
+    added = True
+    while added:
+        added = False
+        for referral in referrals:
+            if referral.from_unit_id in holders and referral.to_unit_id not in holders:
+                holders[referral.to_unit_id] = referral.to_unit
+                added = True
+    return list(holders.values())
 
 
 def pregnancy_personal_unit(pregnancy: Pregnancy) -> list[Any]:
-    return [*woman_personal_unit(pregnancy.woman), pregnancy.registered_at]
+    """The woman's: the institution that registered this pregnancy gives no permission of its own."""
+    return woman_personal_unit(pregnancy.woman)
 
 
 def child_personal_unit(child: Child) -> list[Any]:
-    return [child.registered_at, child.residence]
+    """The child's registering institution."""
+    return [child.registered_at]
 
 
 # --- loading one record for the MCH pages ------------------------------------------------------------------

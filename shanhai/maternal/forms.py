@@ -93,6 +93,10 @@ class CaseCloseForm(ServiceForm):
     close_note = forms.CharField(label=_("Closing note"), max_length=200)
 
 
+class DuplicateReviewCloseForm(ServiceForm):
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
 class WorklistFilterForm(forms.Form):
     unit = forms.ChoiceField(label=_("Organisation"), required=False)
     section = forms.ChoiceField(label=_("Item"), required=False)

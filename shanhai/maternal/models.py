@@ -45,11 +45,12 @@ def colour_rank(colour: str) -> int:
 
 
 def mask_birth_date(value: date | str | None) -> str:
-    """``1990-03-07`` → ``1990-**-**``. The masked ID number hides exactly its digits 7–14, the date of
-    birth: shown beside it in clear, the date would give the whole number back."""
+    """``1990-03-07`` → ``****-**-**``: not even the year. The ID number's digits 7–14 are the date of
+    birth; with the region known from her residence and the masked number's last two characters, a year
+    would leave about 3,300 candidate numbers (README: Personal data, the arithmetic)."""
     if not value:
         return ""
-    return f"{str(value)[:4]}-**-**"
+    return "****-**-**"
 
 
 class Woman(models.Model):
@@ -560,3 +561,51 @@ class ChildCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.checked_on:%Y-%m-%d}"
+
+
+class DuplicateReview(models.Model):
+    """An attempt to register a woman whose ID number is already on file at an institution the user does
+    not see. The user is told only that the registration awaits review; a user who may view personal data
+    at her registering institution (or an administrator) reviews it. It holds who tried, for which
+    institution and when, never what was typed."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    woman = models.ForeignKey(
+        Woman, verbose_name=_("woman on file"), on_delete=models.CASCADE, related_name="duplicate_reviews"
+    )
+    attempted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attempted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    attempted_by_name = models.CharField(_("attempted by"), max_length=150)
+    unit = models.ForeignKey(
+        "core.OrgUnit",
+        verbose_name=_("registering at"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("time"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("duplicate ID number to review")
+        verbose_name_plural = _("duplicate ID numbers to review")
+        ordering = ["reviewed_at", "-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.attempted_by_name} · {self.at:%Y-%m-%d %H:%M}"

@@ -13,4 +13,6 @@ urlpatterns = [
     path("cases/<uuid:public_id>/report/", views.case_report, name="case_report"),
     path("cases/<uuid:public_id>/close/", views.case_close, name="case_close"),
     path("referrals/<uuid:public_id>/move/", views.referral_move, name="referral_move"),
+    path("duplicates/", views.duplicate_reviews, name="duplicate_reviews"),
+    path("duplicates/<uuid:public_id>/close/", views.duplicate_review_close, name="duplicate_review_close"),
 ]

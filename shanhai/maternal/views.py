@@ -29,6 +29,7 @@ from shanhai.maternal.forms import (
     CaseAssignForm,
     CaseCloseForm,
     CaseReportForm,
+    DuplicateReviewCloseForm,
     FindWomanForm,
     WorklistFilterForm,
     may_grade,
@@ -71,6 +72,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "kinds": [kind_of(slug) for slug in MCH_KINDS],
         "indicators": [registry.get(code) for code in MCH_INDICATORS],
         "can_create": scope_of(request.user).can_write_anything,
+        "may_review_duplicates": selectors.may_review_duplicates(request.user),
     }
     return render(request, "maternal/home.html", context)
 
@@ -245,3 +247,30 @@ def referral_move(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Ht
     else:
         messages.success(request, _("The referral is updated."))
     return _back(referral)
+
+
+# --- the reviewers' queue of ID numbers registered again ----------------------------------------------------------
+@login_required
+@require_GET
+def duplicate_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Attempts to register an ID number on file at an institution the user may reveal at (admins: all)."""
+    if not selectors.may_review_duplicates(request.user):
+        raise PermissionDenied
+    reviews = selectors.duplicate_reviews(request.user)[:200]
+    return render(request, "maternal/duplicate_reviews.html", {"reviews": reviews, "form": DuplicateReviewCloseForm()})
+
+
+@login_required
+@require_POST
+def duplicate_review_close(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    review = selectors.access_duplicate_review(request.user, public_id)
+    form = DuplicateReviewCloseForm(request.POST)
+    form.is_valid()
+    try:
+        services.duplicate_review_close(actor=request.user, review=review, note=form.cleaned_data.get("note", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The attempt is marked reviewed."))
+    return redirect("maternal:duplicate_reviews")

@@ -12,7 +12,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, QuerySet
 from django.urls import URLPattern, path
@@ -25,7 +24,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from shanhai.accounts.requests import AuthenticatedRequest
-from shanhai.accounts.reveal import can_reveal, reveal_personal
+from shanhai.accounts.reveal import can_reveal, reveal_personal, reveal_refused
 from shanhai.core.api import ApiView, errors
 from shanhai.records import columns as cols
 from shanhai.records.access import access_record, require_record_write
@@ -270,7 +269,9 @@ def _reveal_view(kind: RecordKind) -> type[ApiView]:
             record = access_record(kind, request.user, public_id)
             unit = kind.personal_unit_of(record, request.user)
             if not can_reveal(request.user, unit):
-                raise PermissionDenied
+                raise reveal_refused(
+                    actor=request.user, obj=record, fields=[c.key for c in kind.personal_columns], org_unit=unit
+                )
             reason = RevealRequest(data=request.data)
             reason.is_valid(raise_exception=True)
             values = reveal_personal(

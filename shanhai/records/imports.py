@@ -26,6 +26,7 @@ from django.utils.translation import override as language_override
 from shanhai.accounts.models import User
 from shanhai.records import tabular
 from shanhai.records.access import access_record, require_record_write
+from shanhai.records.attempts import attempts_kept
 from shanhai.records.columns import (
     MASKED_VALUE,
     Amount,
@@ -158,7 +159,7 @@ def import_rows(
             progress(offset + 1, steps)
     if result.errors:
         return result
-    with transaction.atomic():
+    with attempts_kept(), transaction.atomic():  # refused attempts noted by services outlive the rollback
         if before_write is not None and not before_write():
             transaction.set_rollback(True)
             return result

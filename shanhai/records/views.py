@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from shanhai.accounts.requests import AuthenticatedHtmxRequest, AuthenticatedHttpRequest
-from shanhai.accounts.reveal import can_reveal, reveal_personal
+from shanhai.accounts.reveal import can_reveal, reveal_personal, reveal_refused
 from shanhai.accounts.scoping import scope_of
 from shanhai.records import imports, tabular
 from shanhai.records.access import access_record, require_record_write
@@ -117,15 +117,18 @@ def record_reveal(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.
     record_kind = kind_of(kind)
     record = access_record(record_kind, request.user, public_id)
     unit = record_kind.personal_unit_of(record, request.user)
-    if not record_kind.personal_columns or not can_reveal(request.user, unit):
+    fields = [c.key for c in record_kind.personal_columns]
+    if not fields:
         raise PermissionDenied
+    if not can_reveal(request.user, unit):
+        raise reveal_refused(actor=request.user, obj=record, fields=fields, org_unit=unit)
     form = RevealForm(request.POST)
     form.is_valid()
     try:
         revealed = reveal_personal(
             actor=request.user,
             obj=record,
-            fields=[c.key for c in record_kind.personal_columns],
+            fields=fields,
             reason=form.cleaned_data.get("reason", ""),
             org_unit=unit,
         )

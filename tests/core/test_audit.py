@@ -11,7 +11,7 @@ def test_masking_functions():
     assert mask_phone("") == ""
     assert mask_name("张三丰") == "张**"
     assert mask_name("李") == "李*"
-    assert mask_id_number("110101199003074514") == "110101********4514"
+    assert mask_id_number("110101199003074514") == "****************14"
 
 
 def test_person_audit_never_holds_the_phone_number(world, hospital_admin):

@@ -7,6 +7,7 @@ visibility), by sub-domain:
 - ``referrals``: a referral's steps and next moves;
 - ``grading``: the grading page and the assessments' timeline;
 - ``registry``: a woman's and a pregnancy's pages, finding a woman by ID number;
+- ``duplicates``: the reviewers' queue of ID numbers registered again outside one's sight;
 - ``worklist``: what a township or county worker has to do today, and the MCH home's counts;
 - ``states`` and ``links``: the states of scheduled items and their labels; links to record pages.
 
@@ -21,6 +22,7 @@ from shanhai.maternal.selectors.children import (
     child_page,
     child_schedule,
 )
+from shanhai.maternal.selectors.duplicates import access_duplicate_review, duplicate_reviews, may_review_duplicates
 from shanhai.maternal.selectors.grading import (
     AssessmentEntry,
     FactorGroup,
@@ -125,6 +127,7 @@ __all__ = [
     "Section",
     "WorkItem",
     "Worklist",
+    "access_duplicate_review",
     "age_on",
     "antenatal_contacts",
     "assessment_entry",
@@ -132,11 +135,13 @@ __all__ = [
     "child_schedule",
     "child_url",
     "create_url",
+    "duplicate_reviews",
     "factor_groups",
     "find_woman",
     "gestation_label",
     "grading_institutions",
     "grading_result",
+    "may_review_duplicates",
     "mch_overview",
     "moment",
     "next_contact",

@@ -8,7 +8,9 @@ from typing import Any
 from django.urls import reverse
 
 from shanhai.accounts.models import User
+from shanhai.accounts.reveal import can_reveal
 from shanhai.accounts.scoping import scope_of
+from shanhai.maternal.access import pregnancy_personal_unit
 from shanhai.maternal.conditions import related_or_none
 from shanhai.maternal.identity import id_number_digest
 from shanhai.maternal.models import AssessmentKind, PostpartumKind, Pregnancy, PregnancyStatus, Woman
@@ -56,6 +58,9 @@ def pregnancy_page(
     case = related_or_none(pregnancy, "case")
     end = schedule_end(pregnancy)
     can_write = can_write_record(kind_of("pregnancies"), user, pregnancy)
+    # Her age, with the masked ID number's last characters and her residence, narrows her number to a few
+    # thousand candidates: only users who may view her personal data see it (README: Personal data).
+    may_reveal = any(can_reveal(user, unit) for unit in pregnancy_personal_unit(pregnancy))
     public_id = pregnancy.public_id
     return {
         "pregnancy": pregnancy,
@@ -63,7 +68,7 @@ def pregnancy_page(
         "gestation_today": gestation_label((today - pregnancy.last_menstrual_period_on).days) if end is None else "",
         "gestation_at_end": gestation_label((end - pregnancy.last_menstrual_period_on).days) if end else "",
         "gestation_at_registration": gestation_label(pregnancy.gestation_days_at_registration),
-        "age_at_registration": age_on(pregnancy.woman.birth_date, pregnancy.registered_on),
+        "age_at_registration": age_on(pregnancy.woman.birth_date, pregnancy.registered_on) if may_reveal else None,
         "assessments": [assessment_entry(a) for a in assessments],
         "contacts": antenatal_contacts(pregnancy, [v.visited_on for v in visits], today),
         "visits": visits,

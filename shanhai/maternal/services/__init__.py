@@ -4,6 +4,7 @@
 - ``grading``: screenings, gradings and postpartum assessments;
 - ``cases``: the 专案 (opened by gradings, then assigned, reported, closed);
 - ``referrals``: referrals between institutions;
+- ``duplicates``: an ID number registered twice, and the reviewers' queue of attempts outside one's sight;
 - ``visits``: antenatal visits;
 - ``outcomes``: deliveries, maternal deaths, postpartum visits;
 - ``children``: children and their health checks.
@@ -26,6 +27,7 @@ from shanhai.maternal.services.children import (
     child_delete,
     child_update,
 )
+from shanhai.maternal.services.duplicates import NEEDS_REVIEW, duplicate_review_close
 from shanhai.maternal.services.grading import assessment_change_refused, assessment_create
 from shanhai.maternal.services.outcomes import (
     DELIVERY_EDITABLE,
@@ -71,6 +73,7 @@ __all__ = [
     "CASE_EDITABLE",
     "CHILD_EDITABLE",
     "DELIVERY_EDITABLE",
+    "NEEDS_REVIEW",
     "PREGNANCY_EDITABLE",
     "REFERRAL_MOVES",
     "REFERRAL_STAMP",
@@ -96,6 +99,7 @@ __all__ = [
     "delivery_delete",
     "delivery_update",
     "derived_fields_refresh",
+    "duplicate_review_close",
     "maternal_death_create",
     "maternal_death_delete",
     "maternal_death_update",

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shanhai.accounts.models import User
+from shanhai.accounts.scoping import scope_of
 from shanhai.core import clock
 from shanhai.core.models import OrgUnit
 from shanhai.maternal.models import Pregnancy, Referral, ReferralStatus
@@ -43,6 +44,17 @@ def _validate_referral(referral: Referral) -> None:
     not_future_moment(referral.requested_at, "requested_at")
 
 
+def _require_sender(actor: User | None, *units: OrgUnit | None) -> None:
+    """Only the sending institution refers: a referral hands the woman (and the permission to view her
+    personal data, ``access.woman_personal_unit``) to its receiving institution, so the receiving side
+    may not write one to itself."""
+    if actor is None:
+        return
+    scope = scope_of(actor)
+    if any(unit is not None and not scope.can_write_path(unit.path) for unit in units):
+        raise ValidationError({"from_unit": _("Only the referring institution can record a referral.")})
+
+
 def referral_create(
     *,
     actor: User,
@@ -52,6 +64,7 @@ def referral_create(
     reason: str,
     requested_at: datetime | None = None,
 ) -> Referral:
+    _require_sender(actor, from_unit)
     referral = Referral(
         pregnancy=pregnancy,
         from_unit=from_unit,
@@ -101,6 +114,8 @@ def referral_move(*, actor: User, record: Referral, status: str, at: datetime | 
 def referral_update(*, actor: User, record: Referral, **changes: Any) -> Referral:
     status = changes.pop("status", None)
     with transaction.atomic():
+        if {"from_unit", "to_unit"} & set(changes):
+            _require_sender(actor, record.from_unit, changes.get("from_unit"))
         if changes:
             record = record_update(
                 actor=actor,

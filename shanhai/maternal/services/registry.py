@@ -17,6 +17,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from shanhai.accounts.models import User
+from shanhai.accounts.scoping import scope_of
 from shanhai.analytics import facts
 from shanhai.core import clock
 from shanhai.core.models import OrgUnit
@@ -26,6 +27,7 @@ from shanhai.maternal.indicators import child_rows, pregnancy_rows
 from shanhai.maternal.models import AntenatalVisit, Child, Delivery, MaternalDeath, Pregnancy, PregnancyStatus, Woman
 from shanhai.maternal.rules import gestation_days, mch_rules
 from shanhai.maternal.services.checks import not_future, require_institution, require_region
+from shanhai.maternal.services.duplicates import refuse_duplicate
 from shanhai.records.services import record_create, record_delete, record_update
 
 R = TypeVar("R", bound=Model)
@@ -215,6 +217,7 @@ def woman_create(
         registered_at=registered_at,
         birth_date=birth_date,  # type: ignore[misc]
     )
+    refuse_duplicate(actor, woman, registered_at)
     return record_create(actor=actor, record=woman, validate=_validate_woman)
 
 
@@ -223,10 +226,21 @@ WOMAN_EDITABLE = ("name", "id_number", "phone", "birth_date", "residence", "regi
 
 def woman_update(*, actor: User, record: Woman, **changes: Any) -> Woman:
     """Change a woman's record; a new ID number recomputes the digest and, unless a date of birth is
-    given with it, the date of birth. A new residence moves her pregnancies' facts with her."""
+    given with it, the date of birth. A new residence moves her pregnancies' facts with her. Her file
+    moves to another registering institution only by a user who writes at the one holding it (the
+    registering institution's permission to view her personal data goes with the file)."""
+    new_unit = changes.get("registered_at")
+    moved = actor is not None and new_unit is not None and new_unit != record.registered_at
+    if moved and not scope_of(actor).can_write_path(record.registered_at.path):
+        raise ValidationError(
+            {"registered_at": _("Only the institution that holds her file can hand it to another institution.")}
+        )
     if "id_number" in changes:
+        refuse_duplicate(actor, Woman(pk=record.pk, id_number=changes["id_number"]), record.registered_at)
         changes["id_number_digest"] = ""  # recomputed by the validation
-        changes.setdefault("birth_date", None)  # follows the new number unless given
+        if "birth_date" not in changes:  # follows the new number unless given
+            with suppress(ValidationError):  # a malformed number is refused by the validation
+                changes["birth_date"] = birth_date_of(normalise_id_number(changes["id_number"]))
     pregnancies = list(record.pregnancies.all())
     with transaction.atomic():
         befores = [fact_rows(p, None) for p in pregnancies]
