@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.test import Client
 from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
 
@@ -36,6 +37,7 @@ from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.demo.builder import DemoBuilder
 from shanhai.partnerships.models import Partnership, Programme
 from tests import demo_database as demo_db
+from tests.accounts.sessions import needs_second_factor, verify_session
 from tests.core.factories import OrgUnitFactory, PartnershipFactory, ProgrammeFactory, make_user
 
 
@@ -126,6 +128,28 @@ def demo_only_for_tests_on_it(request: pytest.FixtureRequest) -> None:
     """A test without the demo never runs on it (only a reordering inside one module could make it)."""
     if "demo" not in request.fixturenames and demo_db.active_demo_database(request.config) is not None:
         pytest.fail(f"{request.node.nodeid} would run on the demo: keep the tests on the demo last", pytrace=False)
+
+
+@pytest.fixture
+def unverified_sessions() -> None:
+    """Asked for by the tests of the second factor: ``force_login`` leaves the session unverified."""
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``client.force_login`` stands for a whole sign-in: for a user who needs a second factor (administrators,
+    users who may reveal personal data) the session is also verified by an authenticator, as after the code page
+    (``tests/accounts/sessions.py``); the tests of the second factor ask for ``unverified_sessions``."""
+    if "unverified_sessions" in request.fixturenames:
+        return
+    force_login = Client.force_login
+
+    def force_login_verified(client: Client, user: Any, backend: str | None = None) -> None:
+        force_login(client, user, backend)
+        if needs_second_factor(user):
+            verify_session(client, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
 
 
 @pytest.fixture(autouse=True)

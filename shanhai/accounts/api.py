@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shanhai.accounts.second_factor import matching_device, requires_second_factor
 from shanhai.accounts.serializers import TokenRequestSerializer, TokenSerializer
 from shanhai.core.api import ERROR_RESPONSES, ErrorSerializer
 
@@ -40,6 +41,7 @@ class TokenObtain(APIView):
         credentials.is_valid(raise_exception=True)
         # axes flags the request it is given; flagging DRF's wrapper (not the HttpRequest) keeps
         # its middleware from replacing this JSON answer with the HTML lockout page.
+        otp = credentials.validated_data.pop("otp", "")
         user = authenticate(request, **credentials.validated_data)
         if getattr(request, "axes_locked_out", False):
             raise Throttled(
@@ -48,5 +50,10 @@ class TokenObtain(APIView):
             )
         if user is None:
             raise ValidationError({"non_field_errors": [_("The user name or the password is wrong.")]})
+        if requires_second_factor(user):
+            if not otp:
+                raise ValidationError({"otp": [_("This account signs in with a second factor: send its code as otp.")]})
+            if matching_device(user, otp) is None:
+                raise ValidationError({"otp": [_("This code is wrong or was already used.")]})
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

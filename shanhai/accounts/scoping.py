@@ -63,6 +63,11 @@ class UserScope:
     def can_audit(self) -> bool:
         return self.is_admin or bool(self.audit_paths)
 
+    @property
+    def needs_second_factor(self) -> bool:
+        """System administrators and users who may reveal personal data sign in with a second factor."""
+        return self.is_admin or bool(self.reveal_paths)
+
 
 EMPTY = UserScope(False, (), (), (), (), ())
 

@@ -12,6 +12,12 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
     password = serializers.CharField(
         max_length=128, trim_whitespace=False, write_only=True, style={"input_type": "password"}
     )
+    otp = serializers.CharField(
+        max_length=32,
+        required=False,
+        write_only=True,
+        help_text="A code from the authenticator app, or a recovery code: required for users with two-factor sign-in.",
+    )
 
 
 class TokenSerializer(serializers.Serializer[Any]):

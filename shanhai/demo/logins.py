@@ -1,4 +1,6 @@
-"""The demo logins: one per kind of user the scenarios serve, all with the same password."""
+"""The demo logins: one per kind of user the scenarios serve, all with the same password. ``admin`` and the two
+clerks who may reveal personal data (``qitai``, ``baoji``) enrol a second factor at their first sign-in
+(``accounts.second_factor``)."""
 
 from __future__ import annotations
 

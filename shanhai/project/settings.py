@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "template_partials",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "shanhai.core",
@@ -99,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shanhai.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -181,6 +185,12 @@ AXES_VERBOSE = False
 # Lockout is per account, not per IP: a county hospital's staff share one NAT address, and an
 # IP lockout would shut the whole hospital out after one person's typos.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Two-factor sign-in (django-otp): required for system administrators and users who may reveal personal data
+# (accounts.second_factor); the authenticator app shows this issuer beside the account.
+OTP_TOTP_ISSUER = "Shanhai"
+#: How many recovery codes an enrolment gives (each works once).
+SHANHAI_RECOVERY_CODES = 10
 
 # Idle sessions end after 30 minutes. A session is not written on every request (page views would write
 # to the database): its expiry is moved on at most once a minute (shanhai.project.middleware).
