@@ -2,6 +2,7 @@
 
 DEBUG            "1" turns debug on (off by default).
 SECRET_KEY       required in production; without it a key is generated once into var/secret_key.
+SECRET_KEY_FALLBACKS, SHANHAI_SALT_KEY   earlier keys and the salts of the personal-data key (README).
 DATABASE_URL     default: SQLite (WAL) at var/shanhai.sqlite3; e.g. postgres://postgres@127.0.0.1:5432/test.
 ALLOWED_HOSTS    comma separated, default 127.0.0.1,localhost.
 SHANHAI_HTTPS    "1" when served over HTTPS: secure cookies, HSTS, SSL redirect.
@@ -48,6 +49,8 @@ def _create_private(path: Path, content: bytes = b"") -> None:
 
 DEBUG = env_flag("DEBUG")
 SECRET_KEY = _secret_key()
+#: Earlier secret keys, comma separated: they still decrypt personal data and check signatures (rotation).
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
 #: Salt of the keys that encrypt personal data at rest (django-fernet-encrypted-fields derives them
 #: from SECRET_KEY and this). A list rotates: the first encrypts, all decrypt. Set it in production.
 SALT_KEY = [s for s in os.environ.get("SHANHAI_SALT_KEY", "shanhai-personal-data-v1").split(",") if s]
