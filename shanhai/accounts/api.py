@@ -18,6 +18,8 @@ from rest_framework.views import APIView
 from shanhai.accounts.second_factor import matching_device, requires_second_factor
 from shanhai.accounts.serializers import TokenRequestSerializer, TokenSerializer
 from shanhai.core.api import ERROR_RESPONSES, ErrorSerializer
+from shanhai.core.audit import audit_event
+from shanhai.core.models import AuditAction
 
 
 class TokenObtain(APIView):
@@ -55,5 +57,12 @@ class TokenObtain(APIView):
                 raise ValidationError({"otp": [_("This account signs in with a second factor: send its code as otp.")]})
             if matching_device(user, otp) is None:
                 raise ValidationError({"otp": [_("This code is wrong or was already used.")]})
-        token, _created = Token.objects.get_or_create(user=user)
+        token, created = Token.objects.get_or_create(user=user)
+        audit_event(
+            actor=user,
+            action=AuditAction.TOKEN_CREATED,
+            object_type="accounts.user",
+            description=user.get_username(),
+            extra={"new_token": created},
+        )
         return Response({"token": token.key})

@@ -82,3 +82,27 @@ def audit_record(
         org_path=org_unit.path if org_unit else "",
         changes=changes,
     )
+
+
+def audit_event(
+    *,
+    actor: AbstractBaseUser | None,
+    action: AuditAction | str,
+    object_type: str,
+    description: str,
+    extra: dict[str, Any],
+    org_unit: OrgUnit | None = None,
+) -> AuditEntry:
+    """An entry about an act on many records or none (an export, an import, a token): what, and how many —
+    ``extra`` holds counts and codes, never personal values."""
+    return AuditEntry.objects.create(
+        actor_id=actor.pk if actor is not None else None,
+        actor_name=(actor.get_username() if actor is not None else "") or "system",
+        action=str(action),
+        object_type=object_type,
+        object_id="",
+        object_repr=description[:200],
+        org_unit=org_unit,
+        org_path=org_unit.path if org_unit else "",
+        changes={"_": extra},
+    )

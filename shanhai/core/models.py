@@ -155,6 +155,10 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Failed sign-in")
     LOGOUT = "logout", _("Sign-out")
     LOCKOUT = "lockout", _("Account locked")
+    EXPORT = "export", _("Export")
+    IMPORT = "import", _("Import")
+    IMPORT_REFUSED = "import_refused", _("Import refused")
+    TOKEN_CREATED = "token_created", _("API token issued")
 
 
 class AuditEntry(models.Model):

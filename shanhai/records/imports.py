@@ -13,7 +13,7 @@ record).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override as language_override
 
 from shanhai.accounts.models import User
+from shanhai.core.audit import audit_event
+from shanhai.core.models import AuditAction
 from shanhai.records import tabular
 from shanhai.records.access import access_record, require_record_write
 from shanhai.records.attempts import attempts_kept
@@ -143,6 +145,40 @@ def import_rows(
     Progress counts each row twice (read, then written). ``before_write`` runs first in the write
     transaction (False: write nothing); ``after_write`` runs last in it when every row was written, so
     what it saves (a job's status) commits with the rows or not at all."""
+    result = _import_rows(
+        kind, actor, headers, rows, progress=progress, before_write=before_write, after_write=after_write
+    )
+    _audit_import(kind, actor, result)
+    return result
+
+
+def _audit_import(kind: RecordKind, actor: User, result: ImportResult) -> None:
+    """An import is audited whether it was accepted or refused: the kind and the counts, never a cell's value
+    (a problem's message may quote one)."""
+    counts: dict[str, Any] = {"kind": kind.slug, "rows": result.total}
+    if result.ok:
+        counts |= {"created": result.created, "updated": result.updated}
+    else:
+        counts |= {"problems": len(result.errors), "rows_with_problems": len({e.row for e in result.errors})}
+    audit_event(
+        actor=actor,
+        action=AuditAction.IMPORT if result.ok else AuditAction.IMPORT_REFUSED,
+        object_type=f"{kind.model._meta.app_label}.{kind.model._meta.model_name}",
+        description=str(kind.name),
+        extra=counts,
+    )
+
+
+def _import_rows(
+    kind: RecordKind,
+    actor: User,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    progress: Progress | None,
+    before_write: Callable[[], bool] | None,
+    after_write: Callable[[ImportResult], None] | None,
+) -> ImportResult:
     result = ImportResult(total=len(rows))
     mapping, id_index, header_errors = _map_headers(kind, headers)
     if header_errors:
@@ -258,10 +294,30 @@ def export_headers(kind: RecordKind) -> list[str]:
     return [id_header(), *(header_of(c) for c in kind.columns)]
 
 
-def export_xlsx(kind: RecordKind, records: Iterable[Any]) -> bytes:
-    """The listed records, one row each, re-importable (the record number makes a re-import an update)."""
-    rows = ([str(r.public_id), *(c.cell(r) for c in kind.columns)] for r in records)
-    return tabular.write_xlsx(export_headers(kind), rows, title=kind.name_plural)
+def export_xlsx(
+    kind: RecordKind, records: Iterable[Any], *, actor: User | None = None, filters: Sequence[str] = ()
+) -> bytes:
+    """The listed records, one row each, re-importable (the record number makes a re-import an update).
+    With ``actor``, the export is audited: the kind, the names of the filters used (not their values: a search
+    may be a woman's name) and the row count."""
+    count = 0
+
+    def rows() -> Iterator[list[Any]]:
+        nonlocal count
+        for record in records:
+            count += 1
+            yield [str(record.public_id), *(c.cell(record) for c in kind.columns)]
+
+    content = tabular.write_xlsx(export_headers(kind), rows(), title=kind.name_plural)
+    if actor is not None:
+        audit_event(
+            actor=actor,
+            action=AuditAction.EXPORT,
+            object_type=f"{kind.model._meta.app_label}.{kind.model._meta.model_name}",
+            description=str(kind.name_plural),
+            extra={"kind": kind.slug, "rows": count, "filters": sorted(set(filters))},
+        )
+    return content
 
 
 def template_xlsx(kind: RecordKind) -> bytes:

@@ -82,7 +82,9 @@ def export(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     filterset = record_filter(record_kind, request.GET or None, record_list(record_kind, request.user), request)
     if filterset.is_refused:
         return HttpResponseBadRequest(filterset.problems(), content_type="text/plain; charset=utf-8")
-    content = imports.export_xlsx(record_kind, filterset.qs.iterator(chunk_size=2000))
+    content = imports.export_xlsx(
+        record_kind, filterset.qs.iterator(chunk_size=2000), actor=request.user, filters=list(request.GET)
+    )
     return _xlsx(content, f"{record_kind.slug}.xlsx")
 
 
