@@ -1,6 +1,6 @@
 """Encrypted backups of the whole database, with the keys that decrypt its personal data.
 
-An archive is a tar stream of three members — ``manifest.json`` (when, which database, the migrations applied
+An archive is a gzip-compressed tar stream of three members — ``manifest.json`` (when, which database, the migrations applied
 per app, the rows per table), ``keys.json`` (SECRET_KEY, its fallbacks and the salts: the personal-data key is
 derived from them, so a dump without them cannot be read) and the dump itself (``database.sqlite3``, a copy made
 with SQLite's online backup API, or ``database.pgdump``, ``pg_dump --format=custom``) — encrypted as a whole with a
@@ -328,7 +328,7 @@ def create_backup(output: Path, passphrase: str, *, connection: BaseDatabaseWrap
         try:
             with os.fdopen(descriptor, "wb") as target:
                 writer = _EncryptingWriter(target, passphrase)
-                with tarfile.open(fileobj=writer, mode="w|") as archive:
+                with tarfile.open(fileobj=writer, mode="w|gz") as archive:
                     _add(archive, MANIFEST, json.dumps(asdict(manifest), indent=1).encode())
                     _add(archive, KEYS, json.dumps(asdict(KeyMaterial.configured())).encode())
                     archive.add(dump, arcname=dump.name)
@@ -358,7 +358,7 @@ def read_backup(source: Path, passphrase: str, into: Path) -> tuple[Manifest, Ke
     try:
         with source.open("rb") as encrypted:
             reader = _DecryptingReader(encrypted, passphrase)
-            with tarfile.open(fileobj=reader, mode="r|") as archive:
+            with tarfile.open(fileobj=reader, mode="r|gz") as archive:
                 for member in archive:
                     content = archive.extractfile(member) if member.isfile() else None
                     if content is None:

@@ -254,7 +254,7 @@ def frames(content: bytes) -> tuple[bytes, list[bytes]]:
 def test_a_damaged_truncated_or_reordered_archive_is_refused(
     records: Woman, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(backup, "CHUNK_BYTES", 64 * 1024)
+    monkeypatch.setattr(backup, "CHUNK_BYTES", 4 * 1024)
     archive = tmp_path / "shanhai.backup"
     backup.create_backup(archive, PASSPHRASE)
     content = archive.read_bytes()
