@@ -6,7 +6,7 @@ PORT ?= 8000
 SEED ?= 2025
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo serve install install-dev test lint typecheck pytest messages bench clean
+.PHONY: demo serve install install-dev test lint typecheck pytest fuzz messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ typecheck: install-dev
 
 pytest: install-dev
 	SHANHAI_PLAIN_STATIC=1 $(BIN)/pytest --durations=15 $(or $(PYTEST_ARGS),-n 2)
+
+## make fuzz [EXAMPLES=20]: the schema fuzz of the whole API (schemathesis, in-process; stopped after 5 minutes).
+fuzz: install-dev
+	SHANHAI_PLAIN_STATIC=1 SHANHAI_FUZZ_EXAMPLES=$(or $(EXAMPLES),20) timeout 300 $(BIN)/pytest -m fuzz -p no:cacheprovider -q tests/test_api_fuzz.py
 
 ## make messages: refresh the zh_Hans catalogue from the code and compile it.
 messages: install-dev

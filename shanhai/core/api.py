@@ -10,14 +10,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import BasePagination, LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+#: The largest id an id parameter may name (the BigAutoField range): beyond it, a 400 rather than a database overflow.
+MAX_ID = 2**63 - 1
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -25,7 +30,33 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         detail = {("non_field_errors" if k == "__all__" else k): v for k, v in detail.items()}
         exc = ValidationError(detail=detail)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and response.status_code == 400:
+        response.data = field_messages(response.data)
+    return response
+
+
+def field_messages(data: Any) -> dict[str, list[str]]:
+    """Any 400 body as the document declares it, messages by field: a parse error's ``detail`` and a list of
+    messages become ``non_field_errors``; nested messages (an item of a list) are flattened onto their field."""
+    if isinstance(data, dict) and set(data) != {"detail"}:
+        return {str(key): _flattened(value) for key, value in data.items()}
+    return {"non_field_errors": _flattened(data.get("detail") if isinstance(data, dict) else data)}
+
+
+def _flattened(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [message for item in value.values() for message in _flattened(item)]
+    if isinstance(value, list | tuple):
+        return [message for item in value for message in _flattened(item)]
+    return [str(value)]
+
+
+@csrf_exempt  # it reads nothing and writes nothing, whatever the method
+def not_found(request: HttpRequest, unmatched: str = "") -> JsonResponse:
+    """Any address under the API that names no endpoint (an id that is not one, a misspelt path): the API's
+    JSON 404, not the HTML page of the site."""
+    return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
 
 
 # --- what the OpenAPI document says about errors -------------------------------------------------

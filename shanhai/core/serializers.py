@@ -29,10 +29,10 @@ class OrgUnitListSerializer(serializers.ListSerializer):
 class OrgUnitSerializer(serializers.ModelSerializer):
     # `parent` shadows the Field.parent attribute in the type stubs only; DRF collects declared fields.
     parent: serializers.SlugRelatedField[OrgUnit] = serializers.SlugRelatedField(  # type: ignore[assignment]
-        slug_field="code", read_only=True, help_text=_("Code of the parent unit.")
+        slug_field="code", read_only=True, allow_null=True, help_text=_("Code of the parent unit.")
     )
     grade: serializers.SlugRelatedField[HospitalGrade] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text=_("Hospital grade code.")
+        slug_field="code", read_only=True, allow_null=True, help_text=_("Hospital grade code.")
     )
     ancestors = serializers.SerializerMethodField(help_text=_("Codes of the ancestors, from the root down."))
     #: Ancestors' codes preloaded for a whole list by OrgUnitListSerializer.

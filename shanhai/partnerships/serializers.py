@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from shanhai.core.api import MAX_ID
 from shanhai.core.models import Department, OrgUnit, OrgUnitKind
 from shanhai.core.serializers import OrgUnitReferenceSerializer
 from shanhai.partnerships.access import visible_org_units
@@ -70,11 +71,13 @@ class TargetSerializer(serializers.ModelSerializer):
 
 
 class PartnershipSerializer(serializers.ModelSerializer):
-    programme: serializers.PrimaryKeyRelatedField[Programme] = serializers.PrimaryKeyRelatedField(read_only=True)
+    programme: serializers.PrimaryKeyRelatedField[Programme] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
     supporter = OrgUnitReferenceSerializer(read_only=True)
     recipient = OrgUnitReferenceSerializer(read_only=True)
     department: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text=_("Department code.")
+        slug_field="code", read_only=True, allow_null=True, help_text=_("Department code.")
     )
     is_active = serializers.BooleanField(read_only=True, help_text=_("In force today."))
 
@@ -108,7 +111,7 @@ class PartnershipDetailSerializer(PartnershipSerializer):
 
 
 class PartnershipQuerySerializer(serializers.Serializer):
-    programme = serializers.IntegerField(min_value=1, required=False, help_text=_("Programme id."))
+    programme = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text=_("Programme id."))
     mode = serializers.ChoiceField(choices=Mode.choices, required=False)
     status = serializers.ChoiceField(choices=STATUSES, required=False, help_text=_("Relative to today."))
     region = OrgUnitCodeField(
@@ -118,7 +121,7 @@ class PartnershipQuerySerializer(serializers.Serializer):
 
 class PartnershipCreateSerializer(serializers.Serializer):
     programme = serializers.IntegerField(
-        min_value=1, required=False, allow_null=True, default=None, help_text=_("Programme id.")
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None, help_text=_("Programme id.")
     )
     supporter = serializers.CharField(max_length=32, help_text=_("Code of the supporting unit."))
     recipient = serializers.CharField(max_length=32, help_text=_("Code of the receiving unit."))

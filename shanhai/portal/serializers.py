@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from shanhai.analytics.registry import Indicator, registry
+from shanhai.core.api import MAX_ID
 from shanhai.core.periods import Period, parse_period
 
 SIDES = [("recipient", gettext_lazy("Receiving side")), ("supporter", gettext_lazy("Supporting side"))]
@@ -55,8 +56,12 @@ class IndicatorValuesQuerySerializer(serializers.Serializer):
         max_length=40, help_text=gettext_lazy("202305, 2023Q2, 2023, 2021Oct (MCH year) or 202001..202305.")
     )
     org = serializers.CharField(max_length=32, required=False, help_text=gettext_lazy("Org unit code."))
-    programme = serializers.IntegerField(min_value=1, required=False, help_text=gettext_lazy("Programme id."))
-    partnership = serializers.IntegerField(min_value=1, required=False, help_text=gettext_lazy("Partnership id."))
+    programme = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text=gettext_lazy("Programme id.")
+    )
+    partnership = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text=gettext_lazy("Partnership id.")
+    )
     side = serializers.ChoiceField(
         choices=SIDES, required=False, default="recipient", help_text=gettext_lazy("Whose subtree `org` selects.")
     )

@@ -1,9 +1,10 @@
 """Version 1 of the REST API, mounted at ``/api/v1/``: every endpoint in one list."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from shanhai.accounts.api import TokenObtain
+from shanhai.core.api import not_found
 from shanhai.partnerships.api import PartnershipDetail, PartnershipListCreate, ProgrammeDetail, ProgrammeListCreate
 from shanhai.portal.indicator_api import IndicatorList, IndicatorValues
 from shanhai.portal.org_api import OrgUnitDetail, OrgUnitListCreate
@@ -26,3 +27,5 @@ urlpatterns = [
     path("indicators/values/", IndicatorValues.as_view(), name="api-indicator-values"),
 ]
 urlpatterns += record_urlpatterns()
+# Last: an address that names no endpoint gets the API's JSON 404.
+urlpatterns.append(re_path(r"^(?P<unmatched>[\s\S]*)$", not_found))

@@ -14,10 +14,10 @@ from shanhai.workforce.models import Gender, Person
 class PersonSerializer(serializers.ModelSerializer):
     institution = OrgUnitReferenceSerializer(read_only=True)
     department: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text=_("Department code.")
+        slug_field="code", read_only=True, allow_null=True, help_text=_("Department code.")
     )
     title: serializers.SlugRelatedField[ProfessionalTitle] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text=_("Professional title code.")
+        slug_field="code", read_only=True, allow_null=True, help_text=_("Professional title code.")
     )
     phone = serializers.CharField(source="masked_phone", read_only=True, help_text=_("Masked phone number."))
 

@@ -1,0 +1,116 @@
+"""A schema fuzz of the whole API: every operation of the OpenAPI document the app serves, driven in-process
+through the WSGI application with generated requests (fitting the document and not), as a system
+administrator holding an API token, on the small ``world``. No answer may be a server error, a status or a
+content type the document does not declare, or a body that does not match its declared schema.
+
+Marked ``fuzz``: `make test` leaves it out (pyproject's addopts); CI runs it in a step of its own
+(`make fuzz`). ``SHANHAI_FUZZ_EXAMPLES`` bounds the examples per operation and mode (default 20).
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import got_request_exception
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.core.result import Ok
+from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from conftest import World
+from shanhai.accounts.models import User
+from shanhai.project.wsgi import application
+
+pytestmark = [pytest.mark.fuzz]
+
+EXAMPLES = int(os.environ.get("SHANHAI_FUZZ_EXAMPLES", "20"))
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+@pytest.fixture
+def crashes() -> Iterator[list[str]]:
+    """The last line of each exception a request raised (the server error behind a 500)."""
+    seen: list[str] = []
+
+    def record(sender: Any, request: Any = None, **kwargs: Any) -> None:
+        seen.append(traceback.format_exc().strip().splitlines()[-1])
+
+    got_request_exception.connect(record, weak=False)
+    yield seen
+    got_request_exception.disconnect(record)
+
+
+@pytest.fixture
+def admin_token(admin: User, client: Any) -> str:
+    """A token from the API's own sign-in, with the code of an authenticator app (administrators need one)."""
+    device = TOTPDevice.objects.create(user=admin, name="fuzz", confirmed=True)
+    code = f"{totp(device.bin_key, device.step, device.t0, device.digits):0{device.digits}d}"
+    answer = client.post(
+        "/api/v1/auth/token/",
+        {"username": admin.username, "password": "correct-horse-9", "otp": code},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200, answer.content
+    return str(answer.json()["token"])
+
+
+def fuzz(operation: Any, mode: GenerationMode, headers: dict[str, str], crashes: list[str]) -> dict[str, str]:
+    """Generated requests to one operation; the problems found, by kind, with the first request that showed each."""
+    problems: dict[str, str] = {}
+
+    @hypothesis_settings(
+        max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(data=st.data())
+    def run(data: st.DataObject) -> None:
+        case = data.draw(operation.as_strategy(generation_mode=mode))
+        before = len(crashes)
+        try:
+            case.call_and_validate(headers=headers, checks=CHECKS)
+        except (Failure, FailureGroup) as error:
+            for failure in error.exceptions if isinstance(error, FailureGroup) else [error]:
+                cause = "; ".join(crashes[before:]) or str(failure)[:400]
+                problems.setdefault(
+                    f"{type(failure).__name__}: {failure.title}", f"{cause}\n    {case.as_curl_command()}"
+                )
+
+    try:
+        run()
+    except Unsatisfiable:
+        # Nothing to get wrong: an operation without parameters or body has no invalid request.
+        assert mode == GenerationMode.NEGATIVE, operation.label
+    return problems
+
+
+def test_api_answers_as_documented(
+    world: World, admin: User, admin_token: str, crashes: list[str], settings: Any
+) -> None:
+    settings.ALLOWED_HOSTS = ["*"]
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+    headers = {"Authorization": f"Token {admin_token}"}
+    problems: dict[tuple[str, str], str] = {}
+    for result in schema.get_all_operations():
+        assert isinstance(result, Ok), result
+        operation = result.ok()
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            for title, detail in fuzz(operation, mode, headers, crashes).items():
+                problems.setdefault((operation.label, title), detail)
+
+    report = "\n".join(f"{label} — {title}\n    {detail}" for (label, title), detail in sorted(problems.items()))
+    assert not problems, f"{len(problems)} problems:\n{report}"
