@@ -79,7 +79,17 @@ def _csv_rows(content: bytes) -> list[list[Any]]:
             text = content.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return [list(row) for row in csv.reader(io.StringIO(text))]
+        reader = csv.reader(io.StringIO(text))
+        try:
+            return [list(row) for row in reader]
+        except csv.Error:
+            raise ValidationError(
+                _(
+                    "Line %(line)s of the CSV file cannot be read: a cell is longer than %(limit)s characters, "
+                    "or a quote is not closed."
+                )
+                % {"line": reader.line_num, "limit": csv.field_size_limit()}
+            ) from None
     raise ValidationError(_("The CSV file is neither UTF-8 nor GB18030 encoded."))
 
 

@@ -4,6 +4,7 @@ with a message in the user's language, and nothing changes."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -202,6 +203,24 @@ def test_sorting_assessments_by_the_confirmed_colour_orders_by_colour(world: Wor
     assert answer.status_code == 200
     colours = [row.record.colour for row in answer.context["table"].page.object_list]
     assert colours == sorted(colours)
+
+
+# --- a CSV cell beyond the csv module's field limit ----------------------------------------------------
+def test_a_csv_cell_longer_than_the_csv_field_limit_is_a_message_and_writes_nothing(
+    world: World, hospital_admin: User
+) -> None:
+    header = "捐赠方（代码或名称）,受赠方（代码或名称）,帮扶关系（编号）,类型,金额（元）,日期,说明\n"
+    good = f"H350181001,H652325001,{world.partnership.pk},funds,50000,2023-05-01,\n"
+    long = f'H350181001,H652325001,{world.partnership.pk},funds,50000,2023-05-01,"{"长" * 131_073}"\n'
+    upload = io.BytesIO((header + good + long).encode("utf-8"))
+    upload.name = "d.csv"
+    answer = _client(hospital_admin).post("/records/donations/import/", {"file": upload})
+    assert answer.status_code == 400
+    assert (
+        "Line 3 of the CSV file cannot be read: a cell is longer than 131072 characters, or a quote is not closed."
+        in answer.content.decode()
+    )
+    assert Donation.objects.count() == 0
 
 
 # --- a record deleted twice ---------------------------------------------------------------------------
