@@ -10,8 +10,11 @@ Marked ``fuzz``: `make test` leaves it out (pyproject's addopts); CI runs it in 
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -35,11 +38,17 @@ from schemathesis.specs.openapi.checks import (
 
 from conftest import World
 from shanhai.accounts.models import User
+from shanhai.outreach.services import donation_create
 from shanhai.project.wsgi import application
+from shanhai.records.kinds import all_kinds
+from tests.maternal.factories import mch_places
+from tests.maternal.mch_file import build_file
 
 pytestmark = [pytest.mark.fuzz]
 
 EXAMPLES = int(os.environ.get("SHANHAI_FUZZ_EXAMPLES", "20"))
+#: A record's own address: reads, changes, reveals and deletes.
+RECORD_PATH = re.compile(r"^/api/v1/records/(?P<kind>[a-z-]+)/\{public_id\}/")
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -70,8 +79,34 @@ def admin_token(admin: User, client: Any) -> str:
     return str(answer.json()["token"])
 
 
-def fuzz(operation: Any, mode: GenerationMode, headers: dict[str, str], crashes: list[str]) -> dict[str, str]:
-    """Generated requests to one operation; the problems found, by kind, with the first request that showed each."""
+@pytest.fixture
+def records(world: World, admin: User) -> dict[str, str]:
+    """A record of every MCH kind (one woman's whole file), a donation and an outreach event: the public id of
+    the first record of each kind that has one, so that reads, changes, reveals and deletes meet real records."""
+    build_file(world, mch_places(world))
+    donation_create(
+        actor=admin,
+        donor=world.fuqing_hospital,
+        recipient=world.qitai_hospital,
+        partnership=world.partnership,
+        kind="funds",
+        amount=Decimal("1000"),
+        donated_on=date(2023, 9, 1),
+        description="专项资金",
+    )
+    found = {kind.slug: kind.model._default_manager.order_by("pk").first() for kind in all_kinds()}
+    return {slug: str(record.public_id) for slug, record in found.items() if record is not None}
+
+
+def fuzz(
+    operation: Any,
+    mode: GenerationMode,
+    headers: dict[str, str],
+    crashes: list[str],
+    path_parameters: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """Generated requests to one operation (at the path parameters given, if any); the problems found, by kind,
+    with the first request that showed each."""
     problems: dict[str, str] = {}
 
     @hypothesis_settings(
@@ -79,7 +114,7 @@ def fuzz(operation: Any, mode: GenerationMode, headers: dict[str, str], crashes:
     )
     @given(data=st.data())
     def run(data: st.DataObject) -> None:
-        case = data.draw(operation.as_strategy(generation_mode=mode))
+        case = data.draw(operation.as_strategy(generation_mode=mode, path_parameters=path_parameters))
         before = len(crashes)
         try:
             case.call_and_validate(headers=headers, checks=CHECKS)
@@ -99,18 +134,24 @@ def fuzz(operation: Any, mode: GenerationMode, headers: dict[str, str], crashes:
 
 
 def test_api_answers_as_documented(
-    world: World, admin: User, admin_token: str, crashes: list[str], settings: Any
+    world: World, admin: User, admin_token: str, records: dict[str, str], crashes: list[str], settings: Any
 ) -> None:
     settings.ALLOWED_HOSTS = ["*"]
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
     headers = {"Authorization": f"Token {admin_token}"}
     problems: dict[tuple[str, str], str] = {}
+    operations = []
     for result in schema.get_all_operations():
         assert isinstance(result, Ok), result
-        operation = result.ok()
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            for title, detail in fuzz(operation, mode, headers, crashes).items():
-                problems.setdefault((operation.label, title), detail)
+        operations.append(result.ok())
+    # Deletes last, so that the other operations meet the seeded records.
+    for operation in sorted(operations, key=lambda operation: operation.method.upper() == "DELETE"):
+        record = RECORD_PATH.match(operation.path)
+        at_record = {"public_id": records[record["kind"]]} if record and record["kind"] in records else None
+        for path_parameters in (None, at_record) if at_record else (None,):
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                for title, detail in fuzz(operation, mode, headers, crashes, path_parameters).items():
+                    problems.setdefault((operation.label, title), detail)
 
     report = "\n".join(f"{label} — {title}\n    {detail}" for (label, title), detail in sorted(problems.items()))
     assert not problems, f"{len(problems)} problems:\n{report}"

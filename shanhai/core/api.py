@@ -77,6 +77,30 @@ ERROR_RESPONSES: dict[int, OpenApiResponse] = {
 }
 
 
+def declare_unsupported_media_type(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: every operation that takes a body may answer 415 (a body of a media
+    type it does not read), as DRF does before the view runs."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation["responses"].setdefault(
+                    "415",
+                    {
+                        "description": "A body of a media type the endpoint does not read.",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"detail": {"type": "string"}},
+                                    "required": ["detail"],
+                                }
+                            }
+                        },
+                    },
+                )
+    return result
+
+
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
     """The error responses an operation declares (401 is implied: every endpoint needs a user)."""
     return {code: ERROR_RESPONSES[code] for code in sorted({401, *codes})}

@@ -267,8 +267,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # Enums stay inline: many record kinds have a field called "kind" with their own choices, and
-    # the enum-component hook would name them Kind217Enum & co.
-    "POSTPROCESSING_HOOKS": [],
+    # the enum-component hook would name them Kind217Enum & co. The one hook declares the 415 of every
+    # operation that takes a body.
+    "POSTPROCESSING_HOOKS": ["shanhai.core.api.declare_unsupported_media_type"],
 }
 
 # --- cache: shared by the web workers and the task worker (import progress), no daemon needed ---

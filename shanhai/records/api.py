@@ -64,14 +64,26 @@ class DateCell(_Cell):
     pass
 
 
+@extend_schema_field({"anyOf": [{"type": "string"}, {"type": "number"}]})
+class ValueCell(_Cell):
+    """A cell whose column computes it (a derived count, a decimal of the app's own): text or a number."""
+
+
+#: The column classes whose ``cell`` gives text (or nothing): a column whose ``cell`` is one of theirs is a text cell.
+TEXT_CELLS = (cols.Column, cols.Choice, cols.Boolean, cols.Month, cols.Personal, cols.Reference)
+
+
 def _cell_field(column: cols.Column) -> _Cell:
+    """The output field of a column, declared with the type its ``cell`` gives (every cell may be empty)."""
     if isinstance(column, cols.Integer):
         return IntegerCell(column, allow_null=True)
     if isinstance(column, cols.Amount):
         return NumberCell(column, allow_null=True)
     if isinstance(column, cols.Date):
         return DateCell(column, allow_null=True)
-    return TextCell(column)
+    if any(type(column).cell is text.cell for text in TEXT_CELLS):
+        return TextCell(column, allow_null=True)
+    return ValueCell(column, allow_null=True)
 
 
 def _class_name(kind: RecordKind) -> str:

@@ -84,3 +84,27 @@ def test_references_that_may_be_empty_are_served_and_declared_as_null(world: Wor
     assert schemas["OrgUnit"]["properties"]["grade"]["nullable"] is True
     assert schemas["Person"]["properties"]["department"]["nullable"] is True
     assert schemas["Person"]["properties"]["title"]["nullable"] is True
+
+
+def test_record_cells_are_declared_with_the_type_their_column_gives(world: World, admin: User) -> None:
+    schemas = _api(admin).get("/api/v1/schema/", {"format": "json"}).json()["components"]["schemas"]
+    visits = schemas["PregnanciesRecord"]["properties"]["antenatal_visit_count"]
+    assert (visits["anyOf"], visits["nullable"]) == ([{"type": "string"}, {"type": "number"}], True)
+    length = schemas["ChildChecksRecord"]["properties"]["length_cm"]
+    assert (length["anyOf"], length["nullable"]) == ([{"type": "string"}, {"type": "number"}], True)
+    assert schemas["DonationsRecord"]["properties"]["amount"]["type"] == "number"
+    assert schemas["DonationsRecord"]["properties"]["description"] | {"title": ""} == {
+        "type": "string",
+        "readOnly": True,
+        "nullable": True,
+        "title": "",
+    }
+
+
+def test_every_operation_that_takes_a_body_declares_the_415(world: World, admin: User) -> None:
+    paths = _api(admin).get("/api/v1/schema/", {"format": "json"}).json()["paths"]
+    with_body = [op for operations in paths.values() for op in operations.values() if "requestBody" in op]
+    assert len(with_body) > 40
+    assert all("415" in operation["responses"] for operation in with_body)
+    answer = _api(admin).post("/api/v1/records/donations/", "x", content_type="text/plain")
+    assert (answer.status_code, list(answer.json())) == (415, ["detail"])

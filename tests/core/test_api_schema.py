@@ -73,14 +73,14 @@ def test_every_endpoint_is_documented(schema: dict[str, Any]) -> None:
 def test_error_responses_are_declared(schema: dict[str, Any]) -> None:
     codes = {name: sorted(operation["responses"]) for name, operation in operations(schema).items()}
 
-    assert codes["POST /api/v1/auth/token/"] == ["200", "400", "429"]
+    assert codes["POST /api/v1/auth/token/"] == ["200", "400", "415", "429"]
     for name in [
         "POST /api/v1/org-units/",
         "POST /api/v1/people/",
         "POST /api/v1/programmes/",
         "POST /api/v1/partnerships/",
     ]:
-        assert codes[name] == ["201", "400", "401", "403", "404"], name
+        assert codes[name] == ["201", "400", "401", "403", "404", "415"], name
     for name in [
         "GET /api/v1/org-units/{code}/",
         "GET /api/v1/people/{public_id}/",
@@ -89,8 +89,8 @@ def test_error_responses_are_declared(schema: dict[str, Any]) -> None:
     ]:
         assert codes[name] == ["200", "401", "404"], name
     assert codes["GET /api/v1/indicators/values/"] == ["200", "400", "401", "404"]
-    assert codes["POST /api/v1/records/donations/"] == ["201", "400", "401", "403"]
-    assert codes["PATCH /api/v1/records/donations/{public_id}/"] == ["200", "400", "401", "403", "404"]
+    assert codes["POST /api/v1/records/donations/"] == ["201", "400", "401", "403", "415"]
+    assert codes["PATCH /api/v1/records/donations/{public_id}/"] == ["200", "400", "401", "403", "404", "415"]
     assert codes["DELETE /api/v1/records/donations/{public_id}/"] == ["204", "400", "401", "403", "404"]
 
 
