@@ -74,6 +74,10 @@ ERROR_RESPONSES: dict[int, OpenApiResponse] = {
     401: OpenApiResponse(ErrorSerializer, description="Not authenticated."),
     403: OpenApiResponse(ErrorSerializer, description="Authenticated, but not allowed to do this here."),
     404: OpenApiResponse(ErrorSerializer, description="No such record within the user's scope."),
+    412: OpenApiResponse(
+        ErrorSerializer,
+        description="The record changed since the version named in If-Match (its ETag): nothing written.",
+    ),
 }
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.debug import sensitive_variables
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
 from shanhai.accounts.requests import AuthenticatedRequest
@@ -28,6 +28,7 @@ from shanhai.accounts.reveal import can_reveal, reveal_personal, reveal_refused
 from shanhai.core.api import ApiView, errors
 from shanhai.records import columns as cols
 from shanhai.records.access import access_record, require_record_write
+from shanhai.records.concurrency import EditConflict, update_unless_changed, version_of
 from shanhai.records.filters import record_filter
 from shanhai.records.kinds import RecordKind, all_kinds
 from shanhai.records.lookup import Lookup
@@ -216,36 +217,52 @@ def _views(kind: RecordKind) -> tuple[type[ApiView], type[ApiView]]:
             responses={200: output, **errors(404)},
         )
         def get(self, request: AuthenticatedRequest, public_id: uuid.UUID) -> Response:
-            """404 outside the user's scope."""
-            return Response(output(access_record(kind, request.user, public_id)).data)
+            """404 outside the user's scope. The ``ETag`` header names the record's version: send it back as
+            ``If-Match`` with a change or a delete, and a save made meanwhile by someone else is a 412."""
+            record = access_record(kind, request.user, public_id)
+            return _tagged(Response(output(record).data), record)
 
         @extend_schema(
             operation_id=f"{kind.slug.replace('-', '_')}_update",
             summary=f"Change a {kind.model._meta.verbose_name}",
             tags=[tag],
             request=incoming,
-            responses={200: output, **errors(400, 403, 404)},
+            responses={200: output, **errors(400, 403, 404, 412)},
         )
         def patch(self, request: AuthenticatedRequest, public_id: uuid.UUID) -> Response:
-            """Only the fields sent change; a masked personal value (with *) leaves the stored one."""
+            """Only the fields sent change; a masked personal value (with *) leaves the stored one. With
+            ``If-Match`` (the ``ETag`` of a read), a record changed meanwhile is a 412 and nothing is written."""
             record = access_record(kind, request.user, public_id, for_write=True)
+            version = _if_match(request)
             values = _parse(kind, request, partial=True)
             changes = {k: v for k, v in values.items() if not kind.column(k).same(kind.column(k).value(record), v)}
             if changes:
                 current = {c.key: c.value(record) for c in kind.importable_columns}
                 require_record_write(kind, request.user, current | changes)
-                record = kind.update(actor=request.user, record=record, **changes)
-            return Response(output(access_record(kind, request.user, record.public_id)).data)
+                try:
+                    record = update_unless_changed(
+                        kind, actor=request.user, record=record, version=version, changes=changes
+                    )
+                except EditConflict as conflict:
+                    raise PreconditionFailed(str(conflict)) from None
+            elif version is not None and version != version_of(record):
+                raise PreconditionFailed(str(EditConflict()))
+            saved = access_record(kind, request.user, record.public_id)
+            return _tagged(Response(output(saved).data), saved)
 
         @extend_schema(
             operation_id=f"{kind.slug.replace('-', '_')}_destroy",
             summary=f"Delete a {kind.model._meta.verbose_name}",
             tags=[tag],
-            responses={204: None, **errors(400, 403, 404)},
+            responses={204: None, **errors(400, 403, 404, 412)},
         )
         def delete(self, request: AuthenticatedRequest, public_id: uuid.UUID) -> Response:
-            """Its figures are withdrawn at once; 400 while other records refer to it."""
+            """Its figures are withdrawn at once; 400 while other records refer to it; 412 when ``If-Match``
+            names a version the record no longer has."""
             record = access_record(kind, request.user, public_id, for_write=True)
+            version = _if_match(request)
+            if version is not None and version != version_of(record):
+                raise PreconditionFailed(str(EditConflict()))
             try:
                 kind.delete(actor=request.user, record=record)
             except ProtectedError:
@@ -257,6 +274,24 @@ def _views(kind: RecordKind) -> tuple[type[ApiView], type[ApiView]]:
     ListCreate.__name__ = ListCreate.__qualname__ = f"{name}ListCreate"
     Detail.__name__ = Detail.__qualname__ = f"{name}Detail"
     return ListCreate, Detail
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+
+
+def _if_match(request: AuthenticatedRequest) -> str | None:
+    """The version an ``If-Match`` header names (``None`` without one, or with ``*``: any version)."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    return header.removeprefix("W/").strip('"')
+
+
+def _tagged(response: Response, record: Any) -> Response:
+    response["ETag"] = f'"{version_of(record)}"'
+    return response
 
 
 def _reveal_view(kind: RecordKind) -> type[ApiView]:

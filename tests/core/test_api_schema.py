@@ -90,8 +90,8 @@ def test_error_responses_are_declared(schema: dict[str, Any]) -> None:
         assert codes[name] == ["200", "401", "404"], name
     assert codes["GET /api/v1/indicators/values/"] == ["200", "400", "401", "404"]
     assert codes["POST /api/v1/records/donations/"] == ["201", "400", "401", "403", "415"]
-    assert codes["PATCH /api/v1/records/donations/{public_id}/"] == ["200", "400", "401", "403", "404", "415"]
-    assert codes["DELETE /api/v1/records/donations/{public_id}/"] == ["204", "400", "401", "403", "404"]
+    assert codes["PATCH /api/v1/records/donations/{public_id}/"] == ["200", "400", "401", "403", "404", "412", "415"]
+    assert codes["DELETE /api/v1/records/donations/{public_id}/"] == ["204", "400", "401", "403", "404", "412"]
 
 
 def test_record_lists_document_their_filters(schema: dict[str, Any]) -> None:

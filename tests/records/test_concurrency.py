@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from conftest import World
 from shanhai.accounts.models import User
@@ -90,3 +91,52 @@ def test_the_version_changes_with_every_save(world: World, hospital_admin: User)
     url = reverse("records:edit", kwargs={"kind": "donations", "public_id": donation.public_id})
     assert _client(hospital_admin).post(url, _form(world, "230000", before)).status_code == 302
     assert version_of(Donation.objects.get(pk=donation.pk)) != before
+
+
+# --- the API: ETag on reads, If-Match on changes and deletes ---------------------------------------------
+def _api(user: User) -> APIClient:
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_authenticate(user)
+    return client
+
+
+def test_a_read_names_the_version_and_a_change_on_it_succeeds(world: World, hospital_admin: User) -> None:
+    donation = _donation(world, hospital_admin)
+    url = f"/api/v1/records/donations/{donation.public_id}/"
+    read = _api(hospital_admin).get(url)
+    assert read["ETag"] == f'"{version_of(donation)}"'
+    changed = _api(hospital_admin).patch(url, {"amount": "250000"}, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert changed.status_code == 200
+    assert changed["ETag"] == f'"{version_of(Donation.objects.get(pk=donation.pk))}"' != read["ETag"]
+
+
+def test_a_change_or_delete_on_an_old_version_is_412_and_writes_nothing(
+    world: World, hospital_admin: User, supporter_user: User
+) -> None:
+    donation = _donation(world, hospital_admin)
+    url = f"/api/v1/records/donations/{donation.public_id}/"
+    old = _api(hospital_admin).get(url)["ETag"]
+    assert _api(supporter_user).patch(url, {"amount": "210000"}, format="json").status_code == 200
+    updates = AuditEntry.objects.filter(object_type="outreach.donation", action="update").count()
+
+    late = _api(hospital_admin).patch(url, {"amount": "999000"}, format="json", HTTP_IF_MATCH=old)
+    assert late.status_code == 412
+    assert late.json() == {
+        "detail": "Someone else saved this record after you opened it. Nothing was saved: check the current "
+        "values, then save again to keep yours."
+    }
+    gone = _api(hospital_admin).delete(url, HTTP_IF_MATCH=old)
+    assert gone.status_code == 412
+    donation.refresh_from_db()
+    assert donation.amount == Decimal("210000")
+    assert AuditEntry.objects.filter(object_type="outreach.donation", action="update").count() == updates
+    assert AuditEntry.objects.filter(object_type="outreach.donation", action="delete").count() == 0
+
+
+def test_without_if_match_or_with_a_star_the_change_is_made(world: World, hospital_admin: User) -> None:
+    donation = _donation(world, hospital_admin)
+    url = f"/api/v1/records/donations/{donation.public_id}/"
+    assert _api(hospital_admin).patch(url, {"amount": "260000"}, format="json").status_code == 200
+    assert _api(hospital_admin).patch(url, {"amount": "270000"}, format="json", HTTP_IF_MATCH="*").status_code == 200
+    donation.refresh_from_db()
+    assert donation.amount == Decimal("270000")
