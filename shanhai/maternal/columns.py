@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -233,10 +233,7 @@ class DateTime(Column):
         value = self.value(record)
         return timezone.localtime(value) if value else None
 
-    def empty(self) -> Any:
-        if self.required:
-            raise ValidationError(_("This is required."))
-        return None
+    blank_value: ClassVar[Any] = None
 
     def parse(self, raw: Any, lookup: Lookup) -> Any:
         if blank(raw):
@@ -292,10 +289,7 @@ class Decimal1(Column):
         value = self.value(record)
         return "" if value is None else f"{value:.1f}"
 
-    def empty(self) -> Any:
-        if self.required:
-            raise ValidationError(_("This is required."))
-        return None
+    blank_value: ClassVar[Any] = None
 
     def parse(self, raw: Any, lookup: Lookup) -> Any:
         if blank(raw):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -56,6 +56,8 @@ class Column:
     max_length: int = 200
     multiline: bool = False
     example: str = ""
+    #: What a blank cell of an optional column reads as: "" for text, None for numbers, dates, references.
+    blank_value: ClassVar[Any] = ""
 
     # --- reading the record -------------------------------------------------------------------
     def value(self, record: Any) -> Any:
@@ -94,9 +96,10 @@ class Column:
         return text
 
     def empty(self) -> Any:
+        """A blank cell: refused when the column is required, else :attr:`blank_value`."""
         if self.required:
             raise ValidationError(_("This is required."))
-        return ""
+        return self.blank_value
 
     def form_field(self, lookup: Lookup) -> forms.Field:
         widget = forms.Textarea(attrs={"rows": 3}) if self.multiline else None

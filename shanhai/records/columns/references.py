@@ -54,10 +54,7 @@ class Reference(Column):
     def not_found(self, text: str) -> str:
         return _("“%(value)s” was not found among the records you can see.") % {"value": text}
 
-    def empty(self) -> Any:
-        if self.required:
-            raise ValidationError(_("This is required."))
-        return None
+    blank_value: ClassVar[Any] = None
 
     def cell(self, record: Any) -> CellValue:
         obj = self.value(record)

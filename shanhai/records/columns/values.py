@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -33,10 +33,7 @@ class Integer(Column):
         value: CellValue = self.value(record)
         return value
 
-    def empty(self) -> Any:
-        if self.required:
-            raise ValidationError(_("This is required."))
-        return None
+    blank_value: ClassVar[Any] = None
 
     def parse(self, raw: Any, lookup: Lookup) -> Any:
         if blank(raw):
@@ -85,10 +82,7 @@ class Amount(Column):
         value = self.value(record)
         return "" if value is None else f"¥{value:,.2f}"
 
-    def empty(self) -> Any:
-        if self.required:
-            raise ValidationError(_("This is required."))
-        return None
+    blank_value: ClassVar[Any] = None
 
     def parse(self, raw: Any, lookup: Lookup) -> Any:
         if blank(raw):
@@ -141,10 +135,7 @@ class Date(Column):
         value = self.value(record)
         return value.isoformat() if value else ""
 
-    def empty(self) -> Any:
-        if self.required:
-            raise ValidationError(_("This is required."))
-        return None
+    blank_value: ClassVar[Any] = None
 
     def parse(self, raw: Any, lookup: Lookup) -> Any:
         if blank(raw):
@@ -179,10 +170,7 @@ class Month(Column):
         value = self.value(record)
         return None if value is None else f"{value // 100}-{value % 100:02d}"
 
-    def empty(self) -> Any:
-        if self.required:
-            raise ValidationError(_("This is required."))
-        return None
+    blank_value: ClassVar[Any] = None
 
     def parse(self, raw: Any, lookup: Lookup) -> Any:
         if blank(raw):
