@@ -14,7 +14,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.http import HttpRequest
 
 from shanhai.accounts.models import User
-from shanhai.core.audit import audit_record
+from shanhai.core.audit import audit_event, audit_record
 from shanhai.core.models import AuditAction, AuditEntry
 
 
@@ -27,14 +27,14 @@ def account_named(username: object) -> User | None:
 def audit_refused_sign_in(*, action: AuditAction, user: User | None, step: str) -> AuditEntry:
     """A refused attempt: ``user`` is the account tried (None when the name is no account); nobody signed in,
     so the entry has no actor, only the account's name."""
-    return AuditEntry.objects.create(
+    return audit_event(
         actor=None,
         actor_name=user.get_username() if user is not None else "",
         action=action,
         object_type="accounts.user",
         object_id=str(user.public_id) if user is not None else "",
-        object_repr=str(user)[:200] if user is not None else "—",
-        changes={"_": {"step": step}},
+        description=str(user) if user is not None else "—",
+        extra={"step": step},
     )
 
 

@@ -92,15 +92,20 @@ def audit_event(
     description: str,
     extra: dict[str, Any],
     org_unit: OrgUnit | None = None,
+    object_id: str = "",
+    actor_name: str | None = None,
 ) -> AuditEntry:
-    """An entry about an act on many records or none (an export, an import, a token): what, and how many —
-    ``extra`` holds counts and codes, never personal values."""
+    """An entry about an act on many records or none (an export, an import, a token, a refused sign-in): what,
+    and how many — ``extra`` holds counts and codes, never personal values. ``actor_name`` names an account
+    without making it the actor (a refused sign-in: nobody signed in)."""
+    if actor_name is None:
+        actor_name = (actor.get_username() if actor is not None else "") or "system"
     return AuditEntry.objects.create(
         actor_id=actor.pk if actor is not None else None,
-        actor_name=(actor.get_username() if actor is not None else "") or "system",
+        actor_name=actor_name,
         action=str(action),
         object_type=object_type,
-        object_id="",
+        object_id=object_id,
         object_repr=description[:200],
         org_unit=org_unit,
         org_path=org_unit.path if org_unit else "",
