@@ -34,7 +34,7 @@ demo: install
 serve:
 	@echo "Shanhai: http://127.0.0.1:$(PORT)  (demo logins: see README; password shanhai-demo)"
 	@(trap 'kill $$child 2>/dev/null; exit 0' INT TERM; \
-	  while :; do $(BIN)/shanhai db_worker --no-startup-delay -v 0 & child=$$!; wait $$child; \
+	  while :; do $(BIN)/shanhai task_worker --no-startup-delay -v 0 & child=$$!; wait $$child; \
 	    echo "task worker ended (status $$?); restarting in 2 s" >&2; sleep 2; done) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn shanhai.project.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - \

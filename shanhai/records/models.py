@@ -44,6 +44,8 @@ class ImportJob(models.Model):
     #: Last sign of life of the worker running the job (each progress step); a running job whose heartbeat
     #: is older than ``SHANHAI_IMPORT_STALE_SECONDS`` has lost its worker and is marked failed.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    #: The process running the job, ``host:pid``: on that host a job whose process is gone is failed at once.
+    worker = models.CharField(max_length=120, blank=True, default="")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

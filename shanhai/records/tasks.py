@@ -1,16 +1,21 @@
 """Background imports (django-tasks): the worker beside the server runs them; pages poll the progress.
 
 A running job beats (``heartbeat_at``, and in the shared cache while its write transaction holds the database)
-at each progress step. A job still "running" whose last beat is older than ``SHANHAI_IMPORT_STALE_SECONDS`` has
-lost its worker (killed, crashed): :func:`fail_stale_jobs` — called when a job page is polled and by the worker
-before each job — marks it failed with a message. Its write transaction died with the worker, so no row of it
+at each progress step, and names its process (``worker``: host and pid). A job still "running" whose process is
+gone (on this host) or whose last beat is older than ``SHANHAI_IMPORT_STALE_SECONDS`` (any host) has lost its
+worker (killed, crashed): :func:`fail_stale_jobs` — called when a job page is polled, when a task worker starts
+(``shanhai task_worker``, which ``make serve`` restarts whenever it ends) and before each job — marks it failed
+with a message. Its write transaction died with the worker, so no row of it
 was written. The uploaded file is deleted when a job ends, however it ends.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,14 +49,40 @@ def stale_limit() -> timedelta:
     return timedelta(seconds=settings.SHANHAI_IMPORT_STALE_SECONDS)
 
 
+def this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _process_gone(worker: str) -> bool:
+    """Whether ``worker`` (``host:pid``) names a process of this host that no longer runs (a zombie — killed,
+    not yet reaped — counts as gone). A process of another host is never known to be gone."""
+    host, _sep, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # someone else's process: running
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state in {"Z", "X"}
+
+
 def fail_stale_jobs() -> int:
-    """Mark failed every running job whose worker stopped beating; how many were."""
+    """Mark failed every running job whose worker is gone or stopped beating; how many were."""
     limit = clock.now() - stale_limit()
     failed = 0
-    for job in ImportJob.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=limit):
-        beat: datetime | None = cache.get(heartbeat_key(job))
-        if beat is not None and beat >= limit:  # alive, writing: its transaction holds the database
-            continue
+    for job in ImportJob.objects.filter(status=ImportStatus.RUNNING):
+        if not (job.worker and _process_gone(job.worker)):
+            if job.heartbeat_at is None or job.heartbeat_at >= limit:
+                continue
+            beat: datetime | None = cache.get(heartbeat_key(job))
+            if beat is not None and beat >= limit:  # alive, writing: its transaction holds the database
+                continue
         message = _(
             "The import stopped before it ended (its worker ended); nothing was imported. Import the file again."
         )
@@ -91,7 +122,7 @@ def _beat(job: ImportJob, done: int, steps: int) -> None:
 def run_import(job_id: int) -> None:
     fail_stale_jobs()
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING, heartbeat_at=clock.now()
+        status=ImportStatus.RUNNING, heartbeat_at=clock.now(), worker=this_process()
     )
     if not claimed:  # ended already (found dead before the worker came back)
         return

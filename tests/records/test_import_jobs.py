@@ -4,6 +4,9 @@ the uploaded file never outlives the job."""
 from __future__ import annotations
 
 import io
+import os
+import socket
+import subprocess
 from datetime import timedelta
 from typing import Any
 
@@ -136,3 +139,34 @@ def test_nothing_is_written_when_the_job_ended_before_the_write(world: World, ho
     result = import_rows(kind_of("donations"), hospital_admin, HEADERS_ZH, rows, before_write=lambda: False)
     assert (result.ok, result.created) == (True, 0)
     assert Donation.objects.count() == 0
+
+
+def test_a_job_whose_process_is_gone_from_this_host_fails_at_once_a_live_one_runs_on(
+    world: World, hospital_admin: User
+) -> None:
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    here = socket.gethostname()
+    gone = _job(
+        world, hospital_admin, b"x", status=ImportStatus.RUNNING, heartbeat_at=clock.now(), worker=f"{here}:{ended.pid}"
+    )
+    live = _job(
+        world,
+        hospital_admin,
+        b"x",
+        status=ImportStatus.RUNNING,
+        heartbeat_at=clock.now(),
+        worker=f"{here}:{os.getpid()}",
+    )
+    elsewhere = _job(
+        world,
+        hospital_admin,
+        b"x",
+        status=ImportStatus.RUNNING,
+        heartbeat_at=clock.now(),
+        worker=f"other-host:{ended.pid}",
+    )
+    assert tasks.fail_stale_jobs() == 1
+    assert _ended(gone) == (ImportStatus.FAILED, 0, [{"row": 0, "column": "", "message": DEAD}], b"")
+    assert _ended(live)[0] == ImportStatus.RUNNING
+    assert _ended(elsewhere)[0] == ImportStatus.RUNNING  # another host's process: only its heartbeat tells
