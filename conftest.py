@@ -159,6 +159,17 @@ def fast_password_hashing(settings: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def rate_limits(request: pytest.FixtureRequest, settings: Any) -> dict[str, str | None]:
+    """No rate limit unless a test sets one: ``rate_limits["reveal"] = "3/h"`` (the dict is the setting). The
+    counters are then in a cache of this test's own (not the shared file cache, which outlives the run)."""
+    settings.SHANHAI_RATE_LIMITS = {}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
+    }
+    return settings.SHANHAI_RATE_LIMITS
+
+
+@pytest.fixture(autouse=True)
 def english_by_default(settings: pytest.FixtureRequest) -> Iterator[None]:
     """Tests assert English text unless they ask for zh-hans (the product's default) themselves."""
     settings.LANGUAGE_CODE = "en"

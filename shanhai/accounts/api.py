@@ -1,5 +1,6 @@
 """Token sign-in for API clients. It goes through ``authenticate(request=…)`` so that django-axes
-counts failures and locks the account exactly as on the sign-in page."""
+counts failures and locks the account exactly as on the sign-in page; the token is django-rest-knox's
+(stored as a digest, expiring: ``accounts.api_tokens``)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,17 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.authentication import BaseAuthentication
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shanhai.accounts.api_tokens import api_token_create
 from shanhai.accounts.second_factor import matching_device, requires_second_factor
 from shanhai.accounts.serializers import TokenRequestSerializer, TokenSerializer
+from shanhai.core import limits
 from shanhai.core.api import ERROR_RESPONSES, ErrorSerializer
-from shanhai.core.audit import audit_event
-from shanhai.core.models import AuditAction
 
 
 class TokenObtain(APIView):
@@ -28,7 +28,7 @@ class TokenObtain(APIView):
 
     @extend_schema(
         operation_id="auth_token_create",
-        summary="Exchange a user name and password for an API token",
+        summary="Exchange a user name and password (and second-factor code) for an expiring API token",
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
@@ -38,7 +38,10 @@ class TokenObtain(APIView):
         auth=[],
     )
     def post(self, request: Request) -> Response:
-        """Failed attempts count towards the account lockout, as on the sign-in page."""
+        """Failed attempts count towards the account lockout, as on the sign-in page. The token expires
+        (`expiry`; `SHANHAI_API_TOKEN_HOURS` after it is issued); a user holds at most `SHANHAI_API_TOKENS_PER_USER`
+        live tokens (400 beyond: revoke one). Attempts count towards the address's `sign_in` rate (429 beyond)."""
+        limits.count("sign_in", f"address:{limits.client_address(request)}")
         credentials = TokenRequestSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
         # axes flags the request it is given; flagging DRF's wrapper (not the HttpRequest) keeps
@@ -57,12 +60,5 @@ class TokenObtain(APIView):
                 raise ValidationError({"otp": [_("This account signs in with a second factor: send its code as otp.")]})
             if matching_device(user, otp) is None:
                 raise ValidationError({"otp": [_("This code is wrong or was already used.")]})
-        token, created = Token.objects.get_or_create(user=user)
-        audit_event(
-            actor=user,
-            action=AuditAction.TOKEN_CREATED,
-            object_type="accounts.user",
-            description=user.get_username(),
-            extra={"new_token": created},
-        )
-        return Response({"token": token.key})
+        instance, token = api_token_create(user=user)
+        return Response(TokenSerializer({"token": token, "expiry": instance.expiry}).data)

@@ -12,3 +12,10 @@ class AccountsConfig(AppConfig):
         from shanhai.accounts import signins
 
         signins.connect()
+        # knox registers its tokens in Django's admin, where they would be issued and deleted without an audit entry
+        # (and shown in a message): tokens are issued by the API and revoked by their owner or our services only.
+        from django.contrib import admin
+        from knox.models import AuthToken
+
+        if admin.site.is_registered(AuthToken):
+            admin.site.unregister(AuthToken)

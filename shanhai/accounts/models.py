@@ -24,6 +24,10 @@ WRITER_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.PROGRAMME_OFFICE, Role.INSTITU
 PARTNERSHIP_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.PROGRAMME_OFFICE, Role.INSTITUTION_ADMIN})
 #: Roles that may read the audit trail of their subtree.
 AUDIT_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.PROGRAMME_OFFICE, Role.INSTITUTION_ADMIN})
+#: Roles that may manage users and memberships in their subtree (``accounts.access``), none above their own.
+MANAGER_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.PROGRAMME_OFFICE, Role.INSTITUTION_ADMIN})
+#: How far each role reaches when granting roles: a manager grants roles of their rank or below.
+ROLE_RANK: dict[str, int] = {Role.SYSTEM_ADMIN: 3, Role.PROGRAMME_OFFICE: 2, Role.INSTITUTION_ADMIN: 1}
 
 
 class User(AbstractUser):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
+from shanhai.core import limits
 from shanhai.core.audit import audit_record
 from shanhai.core.models import AuditAction, OrgUnit
 
@@ -46,13 +47,14 @@ def reveal_personal(
     """The clear values of ``fields`` of ``obj`` (ORM-style paths such as ``mother__phone`` allowed).
 
     ``PermissionDenied`` unless the actor may reveal at ``org_unit`` (the refusal is audited);
-    ``ValidationError`` on ``reason`` when it is missing or too short to mean anything. Callers load
+    ``core.limits.RateLimited`` beyond the actor's ``reveal`` rate; ``ValidationError`` on ``reason`` when it is missing or too short to mean anything. Callers load
     ``obj`` through an access function.
     """
     if not fields:
         raise ValueError("no fields to reveal")
     if not can_reveal(actor, org_unit):
         raise reveal_refused(actor=actor, obj=obj, fields=fields, org_unit=org_unit)
+    limits.count("reveal", f"user:{actor.pk}", actor=actor)
     reason = " ".join(reason.split())
     if len(reason) < MIN_REASON_LENGTH:
         raise ValidationError({"reason": _("Give the reason for viewing personal data.")})

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
-from shanhai.accounts.models import AUDIT_ROLES, PARTNERSHIP_ROLES, WRITER_ROLES, Membership, Role, User
+from shanhai.accounts.models import (
+    AUDIT_ROLES,
+    MANAGER_ROLES,
+    PARTNERSHIP_ROLES,
+    WRITER_ROLES,
+    Membership,
+    Role,
+    User,
+)
 from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.core.selectors import in_subtrees
 
@@ -34,6 +42,8 @@ class UserScope:
     roots: tuple[OrgUnit, ...]
     #: Subtrees where the user may view personal data in clear (memberships with ``reveals_personal``).
     reveal_paths: tuple[str, ...] = ()
+    #: (subtree, role) of the memberships that manage users there (``MANAGER_ROLES``; ``accounts.access``).
+    manager_grants: tuple[tuple[str, str], ...] = ()
 
     def read_q(self, field: str = "path") -> Q:
         return Q() if self.is_admin else in_subtrees(list(self.read_paths), field)
@@ -62,6 +72,10 @@ class UserScope:
     @property
     def can_audit(self) -> bool:
         return self.is_admin or bool(self.audit_paths)
+
+    @property
+    def can_manage_users(self) -> bool:
+        return self.is_admin or bool(self.manager_grants)
 
     @property
     def needs_second_factor(self) -> bool:
@@ -105,6 +119,9 @@ def scope_of(user: User | AnonymousUser | None) -> UserScope:
         audit_paths=paths(AUDIT_ROLES),
         roots=tuple(sorted({r.pk: r for r in roots.values()}.values(), key=lambda u: u.path)),
         reveal_paths=paths(None, reveals_personal=True),
+        manager_grants=tuple(
+            sorted({(jurisdiction(m.org_unit).path, m.role) for m in memberships if m.role in MANAGER_ROLES})
+        ),
     )
     setattr(user, SCOPE_CACHE, scope)
     return scope

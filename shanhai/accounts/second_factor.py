@@ -68,6 +68,36 @@ def qr_code_data_url(device: TOTPDevice) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def new_recovery_codes(user: User) -> tuple[StaticDevice, list[str]]:
+    """Replace the user's recovery codes with new ones (the old ones stop working); the codes are returned to be
+    shown once."""
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name=RECOVERY_CODES, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(settings.SHANHAI_RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=recovery, token=token) for token in codes])
+    return recovery, codes
+
+
+def confirmed_authenticator(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, actor: User, code: str) -> list[str] | None:
+    """New recovery codes for the actor, confirmed by a code of their authenticator; the old codes stop working.
+    Audited as a ``create`` of the recovery codes with their number, never the codes. None when the code is wrong
+    (audited as a refusal) or the actor has no authenticator."""
+    device = confirmed_authenticator(actor)
+    if device is None:
+        return None
+    if not device.verify_token(code.replace(" ", "")):
+        audit_refused_sign_in(action=AuditAction.LOGIN_FAILED, user=actor, step="recovery codes")
+        return None
+    recovery, codes = new_recovery_codes(actor)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=recovery, extra={"recovery_codes": len(codes)})
+    return codes
+
+
 @transaction.atomic
 def second_factor_enrol(*, request: HttpRequest, user: User, device: TOTPDevice, code: str) -> list[str] | None:
     """Confirm the authenticator with one of its codes: the session is verified and the user gets new recovery
@@ -78,23 +108,32 @@ def second_factor_enrol(*, request: HttpRequest, user: User, device: TOTPDevice,
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    StaticDevice.objects.filter(user=user).delete()
-    recovery = StaticDevice.objects.create(user=user, name=RECOVERY_CODES, confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(settings.SHANHAI_RECOVERY_CODES)]
-    StaticToken.objects.bulk_create([StaticToken(device=recovery, token=token) for token in codes])
+    _recovery, codes = new_recovery_codes(user)
     audit_record(actor=user, action=AuditAction.CREATE, obj=device, extra={"recovery_codes": len(codes)})
     otp_login(request, device)
     request.session.pop(PENDING_SESSION_KEY, None)
     return codes
 
 
+def device_kind(device: Device) -> str:
+    """Which kind of second factor a device is, for the audit trail: ``authenticator`` or ``recovery code``."""
+    return "recovery code" if isinstance(device, StaticDevice) else AUTHENTICATOR
+
+
 def matching_device(user: User, code: str) -> Device | None:
-    """The user's confirmed device that accepts ``code`` (a recovery code works once), or None; a refusal is
-    audited. Each device throttles its own failures (django-otp)."""
+    """The user's confirmed device that accepts ``code`` (a recovery code works once), or None. Both are audited:
+    an acceptance as a ``login`` naming the kind of device (authenticator or recovery code, never the code), a
+    refusal as a ``login_failed``. Each device throttles its own failures (django-otp)."""
     code = code.replace(" ", "").lower()
     with transaction.atomic():
         for device in devices_for_user(user, confirmed=True, for_verify=True):
             if device.verify_token(code):
+                audit_record(
+                    actor=user,
+                    action=AuditAction.LOGIN,
+                    obj=user,
+                    extra={"step": "second factor", "device": device_kind(device)},
+                )
                 return device
     audit_refused_sign_in(action=AuditAction.LOGIN_FAILED, user=user, step="second factor")
     return None

@@ -1,4 +1,4 @@
-"""API representations for signing in with a token."""
+"""API representations of API tokens: signing in for one, listing and revoking them."""
 
 from __future__ import annotations
 
@@ -21,4 +21,20 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
 
 
 class TokenSerializer(serializers.Serializer[Any]):
-    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+    token = serializers.CharField(
+        help_text="Send as `Authorization: Token <token>`. Shown this once: the server keeps only its digest."
+    )
+    expiry = serializers.DateTimeField(help_text="When the token stops working; ask for a new one then.")
+
+
+class TokenListedSerializer(serializers.Serializer[Any]):
+    """A token as its owner's list shows it: its key (the first characters), never the token or its digest."""
+
+    token_key = serializers.CharField(help_text="The token's first 15 characters: names it to revoke it.")
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField(allow_null=True)
+    current = serializers.BooleanField(help_text="Whether this request was made with this token.")
+
+
+class TokensRevokedSerializer(serializers.Serializer[Any]):
+    revoked = serializers.IntegerField(min_value=0, help_text="How many tokens were revoked.")

@@ -2,7 +2,7 @@
 
 Entries name the account (an existing user) and never the password; a user name that is no account is not
 recorded (it may be a mistyped password or someone's personal data). The entries have no org unit, so the
-audit list shows them to system administrators.
+audit list shows them to system administrators. A web sign-out also revokes every API token of the user.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.http import HttpRequest
 
+from shanhai.accounts.api_tokens import Revocation, api_tokens_revoke_all
 from shanhai.accounts.models import User
 from shanhai.core.audit import audit_event, audit_record
 from shanhai.core.models import AuditAction, AuditEntry
@@ -45,6 +46,7 @@ def on_logged_in(sender: object, request: HttpRequest | None, user: User, **kwar
 def on_logged_out(sender: object, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         audit_record(actor=user, action=AuditAction.LOGOUT, obj=user)
+        api_tokens_revoke_all(actor=user, user=user, reason=Revocation.SIGN_OUT)
 
 
 def on_login_failed(sender: object, credentials: dict[str, Any], request: object = None, **kwargs: Any) -> None:

@@ -31,6 +31,7 @@ from shanhai.accounts.second_factor import (
     session_is_verified,
 )
 from shanhai.accounts.services import user_set_password
+from shanhai.core import limits
 
 
 class LoginView(auth_views.LoginView):
@@ -39,6 +40,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Sign-in attempts count per client address (``core.limits``, ``sign_in``), before the password is
+        checked; django-axes also locks an account after repeated failures."""
+        limits.count("sign_in", f"address:{limits.client_address(request)}")  # beyond it: the 429 page
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
@@ -109,7 +116,7 @@ class SecondFactorEnrolView(auth_views.RedirectURLMixin, FormView[CodeForm]):
             return redirect_to_login(request.get_full_path())
         if user_has_device(request.user, confirmed=True):
             messages.info(request, _("Two-factor sign-in is already on for your account."))
-            return HttpResponseRedirect(self.get_success_url())
+            return redirect("accounts:recovery_codes")
         self.device = enrolment_device(cast(User, request.user))
         return super().dispatch(request, *args, **kwargs)
 

@@ -14,12 +14,14 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import BasePagination, LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from shanhai.core import limits
 
 #: The largest id an id parameter may name (the BigAutoField range): beyond it, a 400 rather than a database overflow.
 MAX_ID = 2**63 - 1
@@ -30,6 +32,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         detail = {("non_field_errors" if k == "__all__" else k): v for k, v in detail.items()}
         exc = ValidationError(detail=detail)
+    if isinstance(exc, limits.RateLimited):
+        exc = Throttled(wait=exc.wait, detail=exc.message)
     response = drf_exception_handler(exc, context)
     if response is not None and response.status_code == 400:
         response.data = field_messages(response.data)
@@ -91,6 +95,30 @@ def declare_unsupported_media_type(result: dict[str, Any], **kwargs: Any) -> dic
                     "415",
                     {
                         "description": "A body of a media type the endpoint does not read.",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"detail": {"type": "string"}},
+                                    "required": ["detail"],
+                                }
+                            }
+                        },
+                    },
+                )
+    return result
+
+
+def declare_rate_limit(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: every operation may answer 429 (``RateLimit``, the sign-in limit)."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["responses"].setdefault(
+                    "429",
+                    {
+                        "description": "Too many requests: wait the seconds in Retry-After.",
+                        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
                         "content": {
                             "application/json": {
                                 "schema": {

@@ -159,6 +159,8 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("Import")
     IMPORT_REFUSED = "import_refused", _("Import refused")
     TOKEN_CREATED = "token_created", _("API token issued")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    RATE_LIMITED = "rate_limited", _("Rate limit reached")
 
 
 class AuditEntry(models.Model):

@@ -4,6 +4,8 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from shanhai.accounts.api import TokenObtain
+from shanhai.accounts.api_tokens import TOKEN_KEY_PATTERN
+from shanhai.accounts.tokens import TokenList, TokenLogout, TokenLogoutAll, TokenRevoke
 from shanhai.core.api import not_found
 from shanhai.partnerships.api import PartnershipDetail, PartnershipListCreate, ProgrammeDetail, ProgrammeListCreate
 from shanhai.portal.indicator_api import IndicatorList, IndicatorValues
@@ -15,6 +17,10 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("auth/token/", TokenObtain.as_view(), name="api-token"),
+    path("auth/logout/", TokenLogout.as_view(), name="api-logout"),
+    path("auth/logout-all/", TokenLogoutAll.as_view(), name="api-logout-all"),
+    path("auth/tokens/", TokenList.as_view(), name="api-tokens"),
+    re_path(rf"^auth/tokens/(?P<token_key>{TOKEN_KEY_PATTERN})/$", TokenRevoke.as_view(), name="api-token-revoke"),
     path("org-units/", OrgUnitListCreate.as_view(), name="api-org-units"),
     path("org-units/<str:code>/", OrgUnitDetail.as_view(), name="api-org-unit"),
     path("people/", PersonListCreate.as_view(), name="api-people"),

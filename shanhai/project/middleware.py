@@ -9,6 +9,7 @@
   do not write to the database. To still end a session after ``SESSION_COOKIE_AGE`` idle seconds, a signed-in
   session's expiry is moved on at most once every ``SHANHAI_SESSION_REFRESH_SECONDS`` (60): it ends between
   29 and 30 idle minutes with the defaults.
+- A page refused by a rate limit answers 429 with its message (``RateLimitMiddleware``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+
+from shanhai.core.limits import RateLimited
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -61,3 +65,21 @@ class SessionRefreshMiddleware:
             if now - int(session.get(REFRESHED_KEY, 0)) >= settings.SHANHAI_SESSION_REFRESH_SECONDS:
                 session[REFRESHED_KEY] = now  # modified: SessionMiddleware saves it with a new expiry
         return self.get_response(request)
+
+
+class RateLimitMiddleware:
+    """A page refused by a rate limit (``core.limits.RateLimited``): 429 with the message, in the layout, and
+    ``Retry-After``. (The API answers its own 429 in JSON: ``core.api.exception_handler``.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, RateLimited):
+            return None
+        response = render(request, "429.html", {"message": exception.message}, status=429)
+        response["Retry-After"] = str(exception.wait)
+        return response

@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "shanhai.project.middleware.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "shanhai.project.urls"
@@ -195,6 +196,16 @@ OTP_TOTP_ISSUER = "Shanhai"
 #: How many recovery codes an enrolment gives (each works once).
 SHANHAI_RECOVERY_CODES = 10
 
+# API tokens (django-rest-knox): stored as SHA-512 digests, sent as "Authorization: Token <token>", expiring this
+# many hours after they are issued; a user holds at most SHANHAI_API_TOKENS_PER_USER live tokens at a time.
+SHANHAI_API_TOKEN_HOURS = int(os.environ.get("SHANHAI_API_TOKEN_HOURS", "10"))
+SHANHAI_API_TOKENS_PER_USER = int(os.environ.get("SHANHAI_API_TOKENS_PER_USER", "10"))
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=SHANHAI_API_TOKEN_HOURS),
+    "TOKEN_LIMIT_PER_USER": SHANHAI_API_TOKENS_PER_USER,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
 # Idle sessions end after 30 minutes. A session is not written on every request (page views would write
 # to the database): its expiry is moved on at most once a minute (shanhai.project.middleware).
 SESSION_COOKIE_AGE = int(os.environ.get("SHANHAI_SESSION_SECONDS", str(30 * 60)))
@@ -247,7 +258,7 @@ STORAGES = {
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "shanhai.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -256,6 +267,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "shanhai.core.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["shanhai.core.throttling.RateLimit"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Shanhai API",
@@ -267,18 +279,41 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # Enums stay inline: many record kinds have a field called "kind" with their own choices, and
-    # the enum-component hook would name them Kind217Enum & co. The one hook declares the 415 of every
-    # operation that takes a body.
-    "POSTPROCESSING_HOOKS": ["shanhai.core.api.declare_unsupported_media_type"],
+    # the enum-component hook would name them Kind217Enum & co. The hooks declare the 415 of every
+    # operation that takes a body and the 429 of every operation.
+    "POSTPROCESSING_HOOKS": [
+        "shanhai.core.api.declare_unsupported_media_type",
+        "shanhai.core.api.declare_rate_limit",
+    ],
 }
 
-# --- cache: shared by the web workers and the task worker (import progress), no daemon needed ---
+# --- cache: shared by the web workers and the task worker (import progress, rate limits) ---------
+# Embedded default: files under var/ (no daemon needed). SHANHAI_CACHE_URL=redis://host:6379/0 uses Redis
+# (Django's own backend), which counts rate limits atomically across hosts.
+_CACHE_URL = os.environ.get("SHANHAI_CACHE_URL", "")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(VAR_DIR / "cache"),
-    }
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+    )
 }
+
+# --- rate limits (core.limits; django-ratelimit's counters in the default cache) -------------------
+RATELIMIT_USE_CACHE = "default"
+#: Per group: "<count>/<s|m|h|d>" or None (no limit). sign_in counts per client address, the others per user. SHANHAI_RATE_<GROUP>=… overrides one (SHANHAI_RATE_REVEAL=none lifts it).
+SHANHAI_RATE_LIMITS: dict[str, str | None] = {
+    group: (None if value.lower() == "none" else value)
+    for group, default in {
+        "sign_in": "60/10m",
+        "api": "600/m",
+        "reveal": "120/h",
+        "import": "30/h",
+    }.items()
+    for value in [os.environ.get(f"SHANHAI_RATE_{group.upper()}", default)]
+}
+# The file cache counts with a read and a write, not atomically: under concurrent requests a limit may let a few
+# more through (django-ratelimit's checks, which would say so, are not installed). Redis makes the counts exact.
 
 # --- background tasks -------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.translation import override as language_override
 
 from shanhai.accounts.models import User
@@ -79,6 +80,8 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
+    #: Rows a service refused with a ``HELD_FOR_REVIEW`` error: reported once, without their row numbers.
+    held: int = 0
 
     @property
     def ok(self) -> bool:
@@ -86,6 +89,12 @@ class ImportResult:
 
     def errors_as_dicts(self) -> list[dict[str, Any]]:
         return [asdict(error) for error in self.errors]
+
+
+#: The code of a service's ``ValidationError`` that must not say which row it is about (an ID number on file
+#: where the user cannot see: naming the row would tell which of many candidate numbers is registered). The
+#: import reports such rows once, as a count, with the error's message.
+HELD_FOR_REVIEW = "held_for_review"
 
 
 def _messages(error: ValidationError) -> list[str]:
@@ -203,6 +212,8 @@ def _import_rows(
             _write_row(kind, actor, item, result)
             if progress and (offset % 25 == 0 or offset == len(parsed) - 1):
                 progress(len(rows) + offset + 1, steps)
+        if result.held:
+            result.errors.append(RowError(0, "", _held_message(result.held)))
         if result.errors:
             transaction.set_rollback(True)
             result.created = result.updated = 0
@@ -271,22 +282,35 @@ def _write_row(kind: RecordKind, actor: User, item: _Parsed, result: ImportResul
     except PermissionDenied:
         result.errors.append(RowError(number, "", _("You may not record this for the organisations given.")))
     except ValidationError as error:
-        result.errors += _service_errors(kind, error, number)
+        result.errors += _service_errors(kind, error, number, result)
 
 
 def _current(kind: RecordKind, record: Any) -> dict[str, Any]:
     return {column.key: column.value(record) for column in kind.importable_columns}
 
 
-def _service_errors(kind: RecordKind, error: ValidationError, number: int) -> list[RowError]:
+def _service_errors(kind: RecordKind, error: ValidationError, number: int, result: ImportResult) -> list[RowError]:
     if not hasattr(error, "error_dict"):
         return [RowError(number, "", m) for m in _messages(error)]
     labels = {column.key: header_of(column) for column in kind.columns}
-    return [
-        RowError(number, labels.get(key, ""), str(message))
-        for key, errors in error.error_dict.items()
-        for message in ValidationError(errors).messages
-    ]
+    found: list[RowError] = []
+    for key, errors in error.error_dict.items():
+        for item in errors:
+            if item.code == HELD_FOR_REVIEW:
+                result.held += 1
+            else:
+                found += [RowError(number, labels.get(key, ""), str(m)) for m in ValidationError(item).messages]
+    return found
+
+
+def _held_message(count: int) -> str:
+    return ngettext(
+        "%(count)d row of this file cannot be completed here: it has been passed to a reviewer, who will contact "
+        "your institution. Nothing was imported.",
+        "%(count)d rows of this file cannot be completed here: they have been passed to a reviewer, who will "
+        "contact your institution. Nothing was imported.",
+        count,
+    ) % {"count": count}
 
 
 # --- export and template ---------------------------------------------------------------------------

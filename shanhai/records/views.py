@@ -28,6 +28,7 @@ from django_tables2 import RequestConfig
 from shanhai.accounts.requests import AuthenticatedHtmxRequest, AuthenticatedHttpRequest
 from shanhai.accounts.reveal import can_reveal, reveal_personal, reveal_refused
 from shanhai.accounts.scoping import scope_of
+from shanhai.core import limits
 from shanhai.records import imports, tabular
 from shanhai.records.access import access_record, require_record_write
 from shanhai.records.columns import RecordRef
@@ -279,6 +280,13 @@ def import_page(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
         if upload is None:
             context["file_error"] = _("Choose a file to import.")
             return render(request, "records/import.html", context, status=400)
+        try:
+            limits.count("import", f"user:{request.user.pk}", actor=request.user)
+        except limits.RateLimited as refused:
+            context["file_error"] = refused.message
+            response = render(request, "records/import.html", context, status=429)
+            response["Retry-After"] = str(refused.wait)
+            return response
         content = upload.read()
         try:
             headers, rows = tabular.read_table(upload.name or "", content)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from axes.models import AccessAttempt
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from shanhai.accounts.models import User
@@ -23,9 +25,13 @@ def test_token_is_issued_and_authenticates_requests(client: APIClient, hospital_
     response = client.post(TOKEN_URL, {"username": "qitai-admin", "password": PASSWORD}, format="json")
 
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=hospital_admin).key}
+    assert set(response.json()) == {"token", "expiry"}
+    token = AuthToken.objects.get(user=hospital_admin)
+    assert response.json()["token"][:15] == token.token_key
+    assert response.json()["expiry"] == token.expiry.astimezone(ZoneInfo("Asia/Shanghai")).isoformat()
     again = client.post(TOKEN_URL, {"username": "qitai-admin", "password": PASSWORD}, format="json")
-    assert again.json() == response.json()
+    assert again.json()["token"] != response.json()["token"]  # a token per client, each revocable on its own
+    assert AuthToken.objects.filter(user=hospital_admin).count() == 2
 
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     listed = client.get("/api/v1/partnerships/")
@@ -38,7 +44,7 @@ def test_wrong_password_gets_400_and_no_token(client: APIClient, hospital_admin:
 
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["The user name or the password is wrong."]}
-    assert Token.objects.count() == 0
+    assert AuthToken.objects.count() == 0
     assert AccessAttempt.objects.get(username="qitai-admin").failures_since_start == 1
 
 
@@ -59,7 +65,7 @@ def test_locked_account_gets_429_even_with_the_right_password(client: APIClient,
     assert response.status_code == 429
     assert response.json()["detail"].startswith("Too many failed sign-ins: this account is locked.")
     assert response["Retry-After"] == "900"
-    assert Token.objects.count() == 0
+    assert AuthToken.objects.count() == 0
 
 
 def test_a_bad_token_is_refused(client: APIClient, hospital_admin: User) -> None:

@@ -158,4 +158,4 @@ def test_the_token_endpoint_asks_for_the_code(admin: User, enrolled: TOTPDevice)
     enrolled.throttle_reset()  # django-otp slows down retries after a failure
     right = api.post(url, {"username": "admin-user", "password": PASSWORD, "otp": current_code(enrolled)})
     assert right.status_code == 200
-    assert set(right.json()) == {"token"}
+    assert set(right.json()) == {"token", "expiry"}

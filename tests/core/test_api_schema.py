@@ -62,6 +62,10 @@ def test_every_endpoint_is_documented(schema: dict[str, Any]) -> None:
             "GET /api/v1/programmes/",
             "GET /api/v1/programmes/{id}/",
             "POST /api/v1/auth/token/",
+            "POST /api/v1/auth/logout/",
+            "POST /api/v1/auth/logout-all/",
+            "GET /api/v1/auth/tokens/",
+            "DELETE /api/v1/auth/tokens/{token_key}/",
             "POST /api/v1/org-units/",
             "POST /api/v1/partnerships/",
             "POST /api/v1/people/",
@@ -74,24 +78,37 @@ def test_error_responses_are_declared(schema: dict[str, Any]) -> None:
     codes = {name: sorted(operation["responses"]) for name, operation in operations(schema).items()}
 
     assert codes["POST /api/v1/auth/token/"] == ["200", "400", "415", "429"]
+    assert codes["POST /api/v1/auth/logout/"] == ["204", "401", "429"]
+    assert codes["POST /api/v1/auth/logout-all/"] == ["200", "401", "429"]
+    assert codes["GET /api/v1/auth/tokens/"] == ["200", "401", "429"]
+    assert codes["DELETE /api/v1/auth/tokens/{token_key}/"] == ["204", "401", "404", "429"]
     for name in [
         "POST /api/v1/org-units/",
         "POST /api/v1/people/",
         "POST /api/v1/programmes/",
         "POST /api/v1/partnerships/",
     ]:
-        assert codes[name] == ["201", "400", "401", "403", "404", "415"], name
+        assert codes[name] == ["201", "400", "401", "403", "404", "415", "429"], name
     for name in [
         "GET /api/v1/org-units/{code}/",
         "GET /api/v1/people/{public_id}/",
         "GET /api/v1/programmes/{id}/",
         "GET /api/v1/partnerships/{id}/",
     ]:
-        assert codes[name] == ["200", "401", "404"], name
-    assert codes["GET /api/v1/indicators/values/"] == ["200", "400", "401", "404"]
-    assert codes["POST /api/v1/records/donations/"] == ["201", "400", "401", "403", "415"]
-    assert codes["PATCH /api/v1/records/donations/{public_id}/"] == ["200", "400", "401", "403", "404", "412", "415"]
-    assert codes["DELETE /api/v1/records/donations/{public_id}/"] == ["204", "400", "401", "403", "404", "412"]
+        assert codes[name] == ["200", "401", "404", "429"], name
+    assert codes["GET /api/v1/indicators/values/"] == ["200", "400", "401", "404", "429"]
+    assert codes["POST /api/v1/records/donations/"] == ["201", "400", "401", "403", "415", "429"]
+    assert codes["PATCH /api/v1/records/donations/{public_id}/"] == [
+        "200",
+        "400",
+        "401",
+        "403",
+        "404",
+        "412",
+        "415",
+        "429",
+    ]
+    assert codes["DELETE /api/v1/records/donations/{public_id}/"] == ["204", "400", "401", "403", "404", "412", "429"]
 
 
 def test_record_lists_document_their_filters(schema: dict[str, Any]) -> None:

@@ -399,7 +399,7 @@ def test_the_reveal_endpoint_is_documented(db: None) -> None:
     operation = schema["paths"]["/api/v1/records/staff/{public_id}/reveal/"]["post"]
 
     assert operation["operationId"] == "staff_reveal"
-    assert sorted(operation["responses"]) == ["200", "400", "401", "403", "404", "415"]
+    assert sorted(operation["responses"]) == ["200", "400", "401", "403", "404", "415", "429"]
     assert operation["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/RevealRequest"
     }

@@ -18,6 +18,7 @@ class Section:
     url_name: str
     label: str | Promise
     needs_audit: bool = False
+    needs_user_management: bool = False
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -32,6 +33,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("maternal:home", _("Maternal & child health")),
     Section("portal:catalogue", _("Indicator catalogue")),
     Section("portal:audit_list", _("Audit log"), needs_audit=True),
+    Section("accounts:user_list", _("Users"), needs_user_management=True),
 )
 
 
@@ -55,6 +57,8 @@ def nav_sections(context: dict[str, Any]) -> list[NavLink]:
     found = []
     for section in SECTIONS:
         if section.needs_audit and not (scope is not None and scope.can_audit):
+            continue
+        if section.needs_user_management and not (scope is not None and scope.can_manage_users):
             continue
         try:
             found.append((reverse(section.url_name), section.label))

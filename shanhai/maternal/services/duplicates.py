@@ -1,7 +1,9 @@
 """ID numbers registered twice. A number already on file for a woman the user sees is refused with a plain
 message; one on file at an institution the user does not see is refused with a message that says only
 that the registration awaits review, and the attempt goes to a reviewer's queue (``DuplicateReview``) and
-the audit trail, even when an import rolls every row back (``records.attempts``)."""
+the audit trail, even when an import rolls every row back (``records.attempts``). An import reports such rows as
+a count without their row numbers (``records.imports.HELD_FOR_REVIEW``): a file of candidate numbers must not
+tell which one is on file."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from shanhai.core.models import AuditAction, OrgUnit
 from shanhai.maternal.identity import id_number_digest, normalise_id_number
 from shanhai.maternal.models import DuplicateReview, Woman
 from shanhai.records.attempts import note_attempt
+from shanhai.records.imports import HELD_FOR_REVIEW
 from shanhai.records.kinds import kind_of
 from shanhai.records.selectors import record_list
 
@@ -42,7 +45,8 @@ def refuse_duplicate(actor: User | None, woman: Woman, unit: OrgUnit | None) -> 
     if actor is None or record_list(kind_of("women"), actor).filter(pk=existing.pk).exists():
         raise ValidationError({"id_number": _("A woman with this ID number is already registered.")})
     note_attempt(partial(_review_open, actor=actor, woman_id=existing.pk, unit_id=unit.pk if unit else None))
-    raise ValidationError({"id_number": str(NEEDS_REVIEW)})
+    # Held for review: an import reports such rows as a count, never by row number.
+    raise ValidationError({"id_number": ValidationError(str(NEEDS_REVIEW), code=HELD_FOR_REVIEW)})
 
 
 def _review_open(*, actor: User, woman_id: int, unit_id: int | None) -> None:
