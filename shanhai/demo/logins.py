@@ -34,6 +34,8 @@ LOGINS: tuple[Login, ...] = (
     Login("baoji", "宝鸡市妇幼保健院数据员（演示）", "宝鸡市妇幼保健院", Role.DATA_CLERK, reveals_personal=True),
     Login("baoji-city", "宝鸡市卫健委妇幼健康科（演示）", "宝鸡市卫生健康委员会", Role.VIEWER),
     Login("baoji-town", "眉县横渠镇中心卫生院公卫医生（演示）", "眉县横渠镇中心卫生院", Role.DATA_CLERK),
+    Login("qitai-doctor", "奇台县人民医院临床医生（演示）", "奇台县人民医院", Role.DATA_CLERK),
+    Login("fuqing-expert", "福清市医院会诊专家（演示）", "福清市医院", Role.EXPERT),
     Login("outsider", "海南省访客（演示）", "460000", Role.VIEWER),
 )
 

@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "shanhai.capacity",
     "shanhai.outreach",
     "shanhai.maternal",
+    "shanhai.imaging",
+    "shanhai.telehealth",
     "shanhai.records",
     "shanhai.reports",
     "shanhai.analytics",
