@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
-from django.db import transaction
+from django.db import connections, transaction
 from django.test import Client
 from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
@@ -304,3 +306,38 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return 1 if item.get_closest_marker("browser") is not None else 0
 
     items.sort(key=rank)
+
+
+# --- the browser (tests marked browser): headless Debian Chromium, no request leaving the server ---------
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def page(live_server, monkeypatch):  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        context = browser.new_context(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-hans"})
+        page = context.new_page()
+        page.outside_requests = []  # type: ignore[attr-defined]
+        server_host = urlparse(live_server.url).netloc
+
+        def guard(route, request):  # type: ignore[no-untyped-def]
+            if urlparse(request.url).netloc != server_host:
+                page.outside_requests.append(request.url)  # type: ignore[attr-defined]
+                return route.abort()
+            return route.continue_()
+
+        page.route("**/*", guard)
+        yield page
+        browser.close()
+        # The test's ORM calls ran inside Playwright's context, on connections of their own: closed here, else one
+        # stays open and PostgreSQL refuses to drop the test database at the end of the run.
+        connections.close_all()

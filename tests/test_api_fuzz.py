@@ -41,6 +41,7 @@ from shanhai.accounts.models import User
 from shanhai.outreach.services import donation_create
 from shanhai.project.wsgi import application
 from shanhai.records.kinds import all_kinds
+from shanhai.telehealth import services as telehealth
 from tests.maternal.factories import mch_places
 from tests.maternal.mch_file import build_file
 
@@ -95,6 +96,15 @@ def records(world: World, admin: User) -> dict[str, str]:
         amount=Decimal("1000"),
         donated_on=date(2023, 9, 1),
         description="专项资金",
+    )
+    pool = telehealth.pool_create(actor=admin, institution=world.fuqing_hospital, name="会诊组")
+    telehealth.response_rule_create(actor=admin, partnership=world.partnership, priority="urgent", hours=4)
+    telehealth.consultation_create(
+        actor=admin,
+        partnership=world.partnership,
+        requesting_unit=world.qitai_hospital,
+        question="是否需要转诊？",
+        pool=pool,
     )
     found = {kind.slug: kind.model._default_manager.order_by("pk").first() for kind in all_kinds()}
     return {slug: str(record.public_id) for slug, record in found.items() if record is not None}

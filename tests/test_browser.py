@@ -4,10 +4,8 @@ and not one request leaving the server (the intranet has no internet)."""
 from __future__ import annotations
 
 import shutil
-from urllib.parse import urlparse
 
 import pytest
-from django.db import connections
 
 from shanhai.accounts.models import Role
 from tests.core.factories import make_user
@@ -19,37 +17,6 @@ pytestmark = [
         shutil.which("chromium") is None, reason="Debian chromium is not installed (.ci/run installs it)"
     ),
 ]
-
-
-@pytest.fixture
-def page(live_server, monkeypatch):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        context = browser.new_context(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-hans"})
-        page = context.new_page()
-        page.outside_requests = []  # type: ignore[attr-defined]
-        server_host = urlparse(live_server.url).netloc
-
-        def guard(route, request):  # type: ignore[no-untyped-def]
-            if urlparse(request.url).netloc != server_host:
-                page.outside_requests.append(request.url)  # type: ignore[attr-defined]
-                return route.abort()
-            return route.continue_()
-
-        page.route("**/*", guard)
-        yield page
-        browser.close()
-        # The test's ORM calls ran inside Playwright's context, on connections of their own: closed here, else one
-        # stays open and PostgreSQL refuses to drop the test database at the end of the run.
-        connections.close_all()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -9,7 +9,7 @@ records. Indicators combine them: numerator / denominator × factor. Apps declar
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
@@ -224,6 +224,22 @@ class Registry:
             raise ValueError(f"indicator {indicator.code} registered twice")
         self.indicators[indicator.code] = indicator
         return indicator
+
+    def add_to_numerator(self, code: str, term: Term, *, also_zh: str, also_en: str) -> Indicator:
+        """Count more records in an indicator of another app: an app above the indicator's own adds ``term`` to its
+        numerator and a sentence to its definitions (telehealth's case-discussion attendance in training
+        person-times). Registered at start-up, after the indicator; adding the same term again changes nothing."""
+        indicator = self.indicators[code]
+        if term in _terms(indicator.numerator):
+            return indicator
+        extended = replace(
+            indicator,
+            numerator=indicator.numerator + term,
+            definition_zh=indicator.definition_zh + also_zh,
+            definition_en=f"{indicator.definition_en} {also_en}".strip(),
+        )
+        self.indicators[code] = extended
+        return extended
 
     def get(self, code: str) -> Indicator:
         return self.indicators[code]

@@ -11,7 +11,7 @@ from shanhai.analytics.registry import registry
 from shanhai.core.periods import Period
 
 #: Apps whose records say what was done; their indicators fill the "What was done" panel.
-RECORD_APPS = ("workforce", "training", "capacity", "outreach")
+RECORD_APPS = ("workforce", "training", "capacity", "outreach", "telehealth")
 #: Apps whose indicators describe an area's residents (妇幼健康), not partnerships: org units only.
 AREA_APPS = ("maternal",)
 

@@ -12,8 +12,11 @@ from shanhai.demo.builder import DemoBuilder
 from shanhai.demo.logins import ADMIN_USERNAME, build_logins, create_admin
 from shanhai.demo.people import build_people
 from shanhai.demo.records_capacity import build_capacity_records
+from shanhai.demo.records_discussions import build_discussion_records
+from shanhai.demo.records_imaging import build_imaging_records
 from shanhai.demo.records_maternal import build_maternal_records
 from shanhai.demo.records_outreach import build_outreach_records
+from shanhai.demo.records_telehealth import build_telehealth_records
 from shanhai.demo.records_training import build_training_records
 from shanhai.demo.records_workforce import build_workforce_records
 from shanhai.demo.regions import build_regions
@@ -58,6 +61,9 @@ def load_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
     # MCH last: its community centres come from the outreach records; its RNG is its own (seeded here).
     build_maternal_records(builder)
     build_logins(builder)
+    build_imaging_records(builder)
+    build_telehealth_records(builder)
+    build_discussion_records(builder)
     # Check the deferred foreign keys now, once. On PostgreSQL they would otherwise stay queued in an
     # enclosing transaction (the test suite's) and be re-checked at the end of every test inside it.
     connection.check_constraints()

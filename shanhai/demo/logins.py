@@ -34,8 +34,10 @@ LOGINS: tuple[Login, ...] = (
     Login("baoji", "宝鸡市妇幼保健院数据员（演示）", "宝鸡市妇幼保健院", Role.DATA_CLERK, reveals_personal=True),
     Login("baoji-city", "宝鸡市卫健委妇幼健康科（演示）", "宝鸡市卫生健康委员会", Role.VIEWER),
     Login("baoji-town", "眉县横渠镇中心卫生院公卫医生（演示）", "眉县横渠镇中心卫生院", Role.DATA_CLERK),
-    Login("qitai-doctor", "奇台县人民医院临床医生（演示）", "奇台县人民医院", Role.DATA_CLERK),
+    Login("qitai-doctor", "奇台县总医院临床医生（演示）", "奇台县总医院人民医院院区", Role.DATA_CLERK),
     Login("fuqing-expert", "福清市医院会诊专家（演示）", "福清市医院", Role.EXPERT),
+    Login("maqin-doctor", "玛沁县人民医院CT车数据员（演示）", "玛沁县人民医院", Role.DATA_CLERK),
+    Login("shanghai_radiologist", "上海市第一人民医院影像科专家（演示）", "上海市第一人民医院", Role.EXPERT),
     Login("outsider", "海南省访客（演示）", "460000", Role.VIEWER),
 )
 

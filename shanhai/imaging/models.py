@@ -59,3 +59,69 @@ class ImagingStudy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_modality_display()} {self.body_part} {self.started_at:%Y-%m-%d}".strip()
+
+
+class ReadingKind(models.TextChoices):
+    AI_PRELIMINARY = "ai_preliminary", _("AI preliminary reading")
+    LOCAL_PRELIMINARY = "local_preliminary", _("Local preliminary reading")
+    REMOTE_FINAL = "remote_final", _("Remote final reading")
+    SECOND_OPINION = "second_opinion", _("Second reading")
+
+
+class ReadingStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    PRELIMINARY = "preliminary", _("Preliminary")
+    FINAL = "final", _("Final")
+
+
+class ImagingReading(models.Model):
+    """One reading of a study (FHIR DiagnosticReport): preliminary (AI or local) → remote final → optional second.
+
+    ``due_at`` is when the reading is due (``SHANHAI_IMAGING_DUE_HOURS`` working hours after ``requested_at``);
+    ``read_on`` is the local date it was signed, the month its figures are counted in."""
+
+    public_id = models.UUIDField(_("record number"), default=uuid.uuid4, unique=True, editable=False)
+    study = models.ForeignKey(
+        ImagingStudy, verbose_name=_("imaging study"), on_delete=models.CASCADE, related_name="readings"
+    )
+    kind = models.CharField(_("reading"), max_length=24, choices=ReadingKind.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReadingStatus.choices, default=ReadingStatus.REQUESTED
+    )
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reader"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imaging_readings",
+    )
+    reader_name = models.CharField(_("reader name"), max_length=120, blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    impression = models.TextField(_("impression"), blank=True)
+    is_critical = models.BooleanField(_("critical finding"), default=False)
+    requested_at = models.DateTimeField(_("requested at"))
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    read_on = models.DateField(_("read on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("imaging reading")
+        verbose_name_plural = _("imaging readings")
+        ordering = ["requested_at", "id"]
+        indexes = [models.Index(fields=["kind", "status", "read_on"], name="imaging_reading_kind_read")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.study}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == ReadingStatus.FINAL
+
+    @property
+    def is_within_due_time(self) -> bool | None:
+        if self.read_at is None or self.due_at is None:
+            return None
+        return self.read_at <= self.due_at

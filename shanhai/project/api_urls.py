@@ -7,10 +7,12 @@ from shanhai.accounts.api import TokenObtain
 from shanhai.accounts.api_tokens import TOKEN_KEY_PATTERN
 from shanhai.accounts.tokens import TokenList, TokenLogout, TokenLogoutAll, TokenRevoke
 from shanhai.core.api import not_found
+from shanhai.imaging.api import StudyUpload
 from shanhai.partnerships.api import PartnershipDetail, PartnershipListCreate, ProgrammeDetail, ProgrammeListCreate
 from shanhai.portal.indicator_api import IndicatorList, IndicatorValues
 from shanhai.portal.org_api import OrgUnitDetail, OrgUnitListCreate
 from shanhai.records.api import urlpatterns as record_urlpatterns
+from shanhai.telehealth.api import ConsultationAction
 from shanhai.workforce.api import PersonDetail, PersonListCreate
 
 urlpatterns = [
@@ -31,6 +33,10 @@ urlpatterns = [
     path("partnerships/<int:pk>/", PartnershipDetail.as_view(), name="api-partnership"),
     path("indicators/", IndicatorList.as_view(), name="api-indicators"),
     path("indicators/values/", IndicatorValues.as_view(), name="api-indicator-values"),
+    path("imaging/studies/", StudyUpload.as_view(), name="api-imaging-upload"),
+]
+urlpatterns += [
+    path("consultations/<uuid:public_id>/<slug:action>/", ConsultationAction.as_view(), name="api-consultation-action"),
 ]
 urlpatterns += record_urlpatterns()
 # Last: an address that names no endpoint gets the API's JSON 404.

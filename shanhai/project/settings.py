@@ -328,7 +328,41 @@ SHANHAI_IMPORT_INLINE_ROWS = int(os.environ.get("SHANHAI_IMPORT_INLINE_ROWS", "2
 #: A running import whose worker has not shown a sign of life for this many seconds is marked failed.
 SHANHAI_IMPORT_STALE_SECONDS = int(os.environ.get("SHANHAI_IMPORT_STALE_SECONDS", "60"))
 
+# --- remote collaboration (telehealth) ---------------------------------------------------------------
+#: Working hours of the response clocks (Beijing time), on China's working days (telehealth.clocks).
+SHANHAI_WORKING_HOURS = os.environ.get("SHANHAI_WORKING_HOURS", "08:30-12:00,14:30-18:00")
+#: Time to answer a consultation, by priority, where a partnership has no response rule of its own:
+#: (hours, counted in working hours?). Emergencies run round the clock.
+SHANHAI_CONSULT_RESPONSE: dict[str, tuple[int, bool]] = {
+    "emergency": (2, False),
+    "urgent": (4, True),
+    "routine": (16, True),
+}
+#: A notice goes out when this share of the time to answer has passed without an answer.
+SHANHAI_CONSULT_REMIND_AT = float(os.environ.get("SHANHAI_CONSULT_REMIND_AT", "0.75"))
+#: Notices are also mailed (Django's email backend: EMAIL_HOST, EMAIL_PORT, … from the environment) when set.
+SHANHAI_NOTICE_EMAIL = env_flag("SHANHAI_NOTICE_EMAIL")
+SHANHAI_SITE_URL = os.environ.get("SHANHAI_SITE_URL", "http://127.0.0.1:8000")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shanhai@localhost")
+
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
+
+# --- remote image review (shanhai/imaging/README.md) ----------------------------------------
+#: ``embedded``: DICOM files under VAR_DIR/dicom; ``orthanc``: an Orthanc server over DICOMweb.
+SHANHAI_DICOM_STORE = os.environ.get("SHANHAI_DICOM_STORE", "embedded")
+SHANHAI_DICOM_DIR = VAR_DIR / "dicom"
+SHANHAI_ORTHANC_URL = os.environ.get("SHANHAI_ORTHANC_URL", "http://127.0.0.1:8042")
+SHANHAI_ORTHANC_USER = os.environ.get("SHANHAI_ORTHANC_USER", "")
+SHANHAI_ORTHANC_PASSWORD = os.environ.get("SHANHAI_ORTHANC_PASSWORD", "")
+SHANHAI_DICOM_MAX_FILE_MB = int(os.environ.get("SHANHAI_DICOM_MAX_FILE_MB", "50"))
+SHANHAI_DICOM_MAX_FILES = int(os.environ.get("SHANHAI_DICOM_MAX_FILES", "100"))
+#: Working hours after the request within which a study's remote reading is due.
+SHANHAI_IMAGING_DUE_HOURS = int(os.environ.get("SHANHAI_IMAGING_DUE_HOURS", "8"))
 
 # --- logging: never personal data; request bodies are not logged ----------------------------
 LOGGING = {

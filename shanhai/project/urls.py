@@ -11,6 +11,8 @@ urlpatterns = [
     path("training/", include("shanhai.training.urls")),
     path("capacity/", include("shanhai.capacity.urls")),
     path("mch/", include("shanhai.maternal.urls")),
+    path("imaging/", include("shanhai.imaging.urls")),
+    path("telehealth/", include("shanhai.telehealth.urls")),
     path("reports/", include("shanhai.reports.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("shanhai.project.api_urls")),

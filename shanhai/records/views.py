@@ -171,6 +171,14 @@ def _detail(
     return render(request, kind.detail_template, context, status=status)
 
 
+def render_detail(
+    request: AuthenticatedHttpRequest, kind: RecordKind, record: Any, *, status: int = 200
+) -> HttpResponse:
+    """A record's page, for an app whose own action on it failed: its ``detail_context`` reads the bound forms the
+    app left on the request, so the page shows what the user typed with the errors."""
+    return _detail(request, kind, record, status=status)
+
+
 def _parent(kind: RecordKind, record: Any) -> dict[str, Any] | None:
     """The record a child record belongs to (a posting for a work-log row), for the way back.
     Kinds in the menu stand on their own, even when they refer to another record (a posting's batch)."""

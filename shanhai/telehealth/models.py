@@ -47,6 +47,7 @@ class ConsultationPool(models.Model):
     """A department's consultation group at a supporting institution (e.g. 福清市医院 妇产科会诊组): its members
     receive the requests routed to it; its head is told when one is overdue."""
 
+    public_id = models.UUIDField(_("record number"), default=uuid.uuid4, unique=True, editable=False)
     institution = models.ForeignKey(
         "core.OrgUnit", verbose_name=_("institution"), on_delete=models.PROTECT, related_name="consultation_pools"
     )
@@ -66,6 +67,7 @@ class ConsultationPool(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="consultation_pools"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("consultation pool")
@@ -79,12 +81,20 @@ class ConsultationPool(models.Model):
 class ResponseRule(models.Model):
     """How long the supporting side of one partnership has to answer a consultation of one priority: ``hours``
     counted round the clock or in working hours (official holidays and 调休 working weekends included:
-    ``telehealth.clocks``). A partnership without a rule for a priority uses ``SHANHAI_CONSULT_RESPONSE``."""
+    ``core.working_time``). A partnership without a rule for a priority uses ``SHANHAI_CONSULT_RESPONSE``."""
 
-    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, related_name="response_rules")
+    public_id = models.UUIDField(_("record number"), default=uuid.uuid4, unique=True, editable=False)
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        verbose_name=_("partnership"),
+        on_delete=models.CASCADE,
+        related_name="response_rules",
+    )
     priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices)
     hours = models.PositiveIntegerField(_("hours to answer"))
     working_hours = models.BooleanField(_("in working hours"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("response time")
@@ -157,9 +167,12 @@ class Consultation(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REQUESTED)
     requested_at = models.DateTimeField(_("asked at"))
+    #: The local (Beijing) dates of asking and answering, stored: facts and period filters count by them.
+    requested_on = models.DateField(_("date asked"), db_index=True)
     due_at = models.DateTimeField(_("answer due"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_on = models.DateField(_("date answered"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decision recorded at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
@@ -182,8 +195,8 @@ class Consultation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("consultation")
-        verbose_name_plural = _("consultations")
+        verbose_name = _("teleconsultation")
+        verbose_name_plural = _("teleconsultations")
         ordering = ["-requested_at", "-id"]
         indexes = [
             models.Index(fields=["status", "due_at"], name="consultation_open_due"),
@@ -235,3 +248,6 @@ class ConsultationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consultation} · {self.get_action_display()}"
+
+
+from shanhai.telehealth.models_discussions import *  # noqa: E402, F403  (case discussions: their own module)

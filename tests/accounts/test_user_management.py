@@ -113,7 +113,7 @@ def test_the_list_shows_memberships_second_factor_state_and_activity(
         make_user(f"clerk-{number}", unit=mch_worker.memberships.get().org_unit, role=Role.DATA_CLERK)
     signed_in(client, commission_user)
     # session, user, scope, the filter's units, users, their memberships; the session's expiry moved (3)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get("/accounts/users/")
     rows = {user.username: user for user in response.context["users"]}
     assert len(rows) == 8

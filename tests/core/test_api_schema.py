@@ -70,6 +70,8 @@ def test_every_endpoint_is_documented(schema: dict[str, Any]) -> None:
             "POST /api/v1/partnerships/",
             "POST /api/v1/people/",
             "POST /api/v1/programmes/",
+            "POST /api/v1/imaging/studies/",
+            "POST /api/v1/consultations/{public_id}/{action}/",
         ]
     )
 

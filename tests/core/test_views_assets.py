@@ -18,7 +18,7 @@ PROTOCOL_RELATIVE_URL = re.compile(r"""(?:src|href|action)\s*=\s*["']?//|url\(\s
 #: XML namespace names are identifiers, never fetched.
 NAMESPACE_HOSTS = {"www.w3.org"}
 #: Hosts the vendored minified files may name besides: their own licence notices.
-VENDOR_ALLOWED_HOSTS = {"www.apache.org", "github.com"}
+VENDOR_ALLOWED_HOSTS = {"www.apache.org", "github.com", "konvajs.org"}
 
 
 def template_and_static_files() -> list[Path]:

@@ -20,7 +20,7 @@ from shanhai.core import clock
 from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.core.periods import month_of, parse_period
 from shanhai.demo import scenarios
-from shanhai.demo.logins import DEMO_PASSWORD
+from shanhai.demo.logins import DEMO_PASSWORD, LOGINS
 from shanhai.partnerships.models import Agreement, Partnership, Programme
 from shanhai.records.kinds import all_kinds
 from shanhai.workforce.models import Person
@@ -62,7 +62,7 @@ class TestLoadedDemo:
             f"{counts['users']} users."
         )
         assert counts["programmes"] == 6
-        assert counts["users"] == 9
+        assert counts["users"] == len(LOGINS) == 13
         assert 1000 <= counts["people"] <= 1400
 
     def test_region_rollup_equals_the_facts_summed_per_region(self):
@@ -234,6 +234,10 @@ class TestLoadedDemo:
             "baoji": (OrgUnit.objects.get(name="宝鸡市妇幼保健院").code, "data_clerk"),
             "baoji-city": ("W610300", "viewer"),
             "baoji-town": (OrgUnit.objects.get(name="眉县横渠镇中心卫生院").code, "data_clerk"),
+            "qitai-doctor": ("H652325001-01", "data_clerk"),
+            "fuqing-expert": ("H350181001", "expert"),
+            "maqin-doctor": ("H632621001", "data_clerk"),
+            "shanghai_radiologist": ("H310000001", "expert"),
             "outsider": ("460000", "viewer"),
         }
         memberships = Membership.objects.values_list("user__username", "org_unit__code", "role")

@@ -52,7 +52,7 @@ def test_anonymous_post_saves_nothing(client, world):
 # --- overview ----------------------------------------------------------------------------------
 def test_home_shows_receiving_side_headlines(client, hospital_admin, world, django_assert_max_num_queries):
     client.force_login(hospital_admin)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get("/")
     assert response.status_code == 200
     [headline] = response.context["headlines"]
@@ -117,7 +117,7 @@ def test_home_sidebar_skips_audit_for_viewers(client, outsider, admin, world):
 # --- tree ------------------------------------------------------------------------------------
 def test_org_tree_of_admin_starts_at_top_level(client, admin, world, django_assert_max_num_queries):
     client.force_login(admin)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         response = client.get("/org/")
     assert response.status_code == 200
     units = list(response.context["units"])
@@ -393,7 +393,7 @@ def test_audit_list_for_admin(client, admin, world, django_assert_max_num_querie
     for number in range(60):
         org_unit_update(actor=admin, unit=world.haikou_hospital, short_name=f"海口{number}")
     client.force_login(admin)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get("/audit/?action=update")
     assert response.status_code == 200
     table = response.context["table"]

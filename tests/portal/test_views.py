@@ -16,7 +16,7 @@ def test_catalogue_needs_login(client, db):
 
 def test_catalogue_lists_every_indicator(client, outsider, django_assert_max_num_queries):
     client.force_login(outsider)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get("/indicators/")
     assert response.status_code == 200
     entries = response.context["entries"]

@@ -7,6 +7,7 @@ from shanhai.core.periods import parse_period
 from shanhai.demo import records_training as demo
 from shanhai.demo.scenarios import S1_PROGRAMME, S3_PROGRAMME, S5_PROGRAMME_BEIJING
 from shanhai.partnerships.models import Partnership, Programme
+from shanhai.telehealth.models import DiscussionAttendance, DiscussionStatus, Side
 from shanhai.training.models import Apprenticeship, Course, MentorshipHandover, SessionKind
 from shanhai.workforce.models import Person
 
@@ -34,7 +35,15 @@ def test_s1_study_course():
     assert course.sessions.filter(kind=SessionKind.SITE_VISIT).count() == demo.S1_SITE_VISITS
     assert {s.kind for s in course.sessions.all()} == set(SessionKind.values)
     programme_scope = Scope(programme=Programme.objects.get(name=S1_PROGRAMME))
-    assert _figures(programme_scope, "2025", ["training_person_times"]) == {"training_person_times": 16}
+    # The programme's person-times also count its hospitals' weekly case discussions (recipient-side attendance).
+    discussions = DiscussionAttendance.objects.filter(
+        discussion__partnership__programme=programme_scope.programme,
+        discussion__status=DiscussionStatus.HELD,
+        discussion__scheduled_on__year=2025,
+        attended=True,
+        side=Side.RECIPIENT,
+    ).count()
+    assert _figures(programme_scope, "2025", ["training_person_times"]) == {"training_person_times": 16 + discussions}
 
 
 def test_s3_short_term_training_in_fujian():

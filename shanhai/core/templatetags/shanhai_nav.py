@@ -19,6 +19,8 @@ class Section:
     label: str | Promise
     needs_audit: bool = False
     needs_user_management: bool = False
+    #: A context value shown as a count beside the link (e.g. unread notices), when not zero.
+    badge: str = ""
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -31,6 +33,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("workforce:person_list", _("People")),
     Section("records:index", _("Assistance records")),
     Section("maternal:home", _("Maternal & child health")),
+    Section("telehealth:inbox", _("Remote collaboration"), badge="unread_notices"),
+    Section("telehealth:discussion_list", _("Case discussions")),
     Section("portal:catalogue", _("Indicator catalogue")),
     Section("portal:audit_list", _("Audit log"), needs_audit=True),
     Section("accounts:user_list", _("Users"), needs_user_management=True),
@@ -42,6 +46,7 @@ class NavLink:
     url: str
     label: str | Promise
     is_active: bool
+    count: int = 0
 
 
 def _is_active(url: str, path: str) -> bool:
@@ -61,13 +66,15 @@ def nav_sections(context: dict[str, Any]) -> list[NavLink]:
         if section.needs_user_management and not (scope is not None and scope.can_manage_users):
             continue
         try:
-            found.append((reverse(section.url_name), section.label))
+            url = reverse(section.url_name)
         except NoReverseMatch:
             continue
+        count = context.get(section.badge, 0) if section.badge else 0
+        found.append((url, section.label, int(count() if callable(count) else count or 0)))
     # The longest matching URL wins: /partnerships/programmes/ is Programmes, not Partnerships.
-    matching = [url for url, _label in found if _is_active(url, path)]
+    matching = [url for url, _label, _count in found if _is_active(url, path)]
     current = max(matching, key=len, default=None)
-    return [NavLink(url, label, url == current) for url, label in found]
+    return [NavLink(url, label, url == current, count) for url, label, count in found]
 
 
 @register.simple_tag

@@ -56,8 +56,8 @@ class Migration(migrations.Migration):
                 ('studies', models.ManyToManyField(blank=True, related_name='consultations', to='imaging.imagingstudy', verbose_name='imaging studies')),
             ],
             options={
-                'verbose_name': 'consultation',
-                'verbose_name_plural': 'consultations',
+                'verbose_name': 'teleconsultation',
+                'verbose_name_plural': 'teleconsultations',
                 'ordering': ['-requested_at', '-id'],
             },
         ),
@@ -65,8 +65,10 @@ class Migration(migrations.Migration):
             name='ConsultationPool',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='record number')),
                 ('name', models.CharField(max_length=120, verbose_name='name')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
                 ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='core.department', verbose_name='department')),
                 ('head', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='headed_pools', to=settings.AUTH_USER_MODEL, verbose_name='head')),
                 ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consultation_pools', to='core.orgunit', verbose_name='institution')),
@@ -110,7 +112,10 @@ class Migration(migrations.Migration):
                 ('priority', models.CharField(choices=[('emergency', 'Emergency'), ('urgent', 'Urgent'), ('routine', 'Routine')], max_length=16, verbose_name='priority')),
                 ('hours', models.PositiveIntegerField(verbose_name='hours to answer')),
                 ('working_hours', models.BooleanField(default=True, verbose_name='in working hours')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='response_rules', to='partnerships.partnership')),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='record number')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='response_rules', to='partnerships.partnership', verbose_name='partnership')),
             ],
             options={
                 'verbose_name': 'response time',

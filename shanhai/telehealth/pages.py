@@ -1,0 +1,95 @@
+"""What a consultation's page shows beyond its fields: where it stands, its clock, what this user may do next (with
+the forms), its history, the studies attached and the MCH file it is about (masked)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from shanhai.accounts.models import User
+from shanhai.core import clock
+from shanhai.imaging.models import ImagingStudy
+from shanhai.maternal.models import Pregnancy
+from shanhai.records.kinds import kind_for_model, kind_of
+from shanhai.records.lookup import Lookup
+from shanhai.records.selectors import record_list
+from shanhai.telehealth.access import is_asking_side, is_supporting_side, may_reassign
+from shanhai.telehealth.columns import experts_for, pools_for
+from shanhai.telehealth.forms import AnswerForm, DecideForm, ReasonForm, ReassignForm
+from shanhai.telehealth.models import AWAITING_ANSWER, Consultation, Status
+
+#: Where a failed action leaves its bound form for the page shown again (``records.views.render_detail``).
+FORMS_ATTRIBUTE = "telehealth_forms"
+
+
+def allowed_actions(user: User, consultation: Consultation) -> list[str]:
+    status = consultation.status
+    actions: list[str] = []
+    if status in AWAITING_ANSWER and is_supporting_side(user, consultation):
+        if status == Status.REQUESTED:
+            actions += ["accept", "decline"]
+        if status in (Status.REQUESTED, Status.ACCEPTED):
+            actions.append("start")
+        actions.append("answer")
+    if status in AWAITING_ANSWER and may_reassign(user, consultation):
+        actions.append("reassign")
+    if is_asking_side(user, consultation):
+        if status == Status.ANSWERED:
+            actions.append("decide")
+        if status in (Status.ANSWERED, Status.DECIDED):
+            actions.append("close")
+        if status in AWAITING_ANSWER:
+            actions.append("cancel")
+    return actions
+
+
+def consultation_page(request: HttpRequest, consultation: Consultation) -> dict[str, Any]:
+    user: User = request.user  # type: ignore[assignment]
+    bound: dict[str, Any] = getattr(request, FORMS_ATTRIBUTE, {})
+    actions = allowed_actions(user, consultation)
+    lookup = Lookup(user)
+    now = clock.now()
+    forms: dict[str, Any] = {
+        "decline": bound.get("decline") or ReasonForm(prefix="decline"),
+        "answer": bound.get("answer") or AnswerForm(prefix="answer"),
+        "decide": bound.get("decide") or DecideForm(prefix="decide"),
+        "cancel": bound.get("cancel") or ReasonForm(prefix="cancel"),
+    }
+    if "reassign" in actions:
+        forms["reassign"] = bound.get("reassign") or ReassignForm(
+            prefix="reassign", pools=pools_for(lookup), experts=experts_for(lookup)
+        )
+    return {
+        "consultation": consultation,
+        "actions": actions,
+        "action_forms": forms,
+        "events": consultation.events.select_related("actor", "pool", "expert"),
+        "is_overdue": consultation.status in AWAITING_ANSWER and consultation.due_at < now,
+        "studies": _studies(user, consultation),
+        "pregnancy": _pregnancy(user, consultation.pregnancy),
+    }
+
+
+def _studies(user: User, consultation: Consultation) -> list[dict[str, Any]]:
+    kind = kind_for_model(ImagingStudy)
+    visible = set(record_list(kind, user).values_list("pk", flat=True)) if kind is not None else set()
+    found = []
+    for study in consultation.studies.select_related("site"):
+        url = ""
+        if kind is not None and study.pk in visible:
+            url = reverse("records:detail", kwargs={"kind": kind.slug, "public_id": study.public_id})
+        found.append({"study": study, "url": url})
+    return found
+
+
+def _pregnancy(user: User, pregnancy: Pregnancy | None) -> dict[str, Any] | None:
+    """Her risk colour and gestation, and a link to her file for those who may open it; never her name."""
+    if pregnancy is None:
+        return None
+    may_open = record_list(kind_of("pregnancies"), user).filter(pk=pregnancy.pk).exists()
+    url = (
+        reverse("records:detail", kwargs={"kind": "pregnancies", "public_id": pregnancy.public_id}) if may_open else ""
+    )
+    return {"pregnancy": pregnancy, "url": url}

@@ -1,0 +1,222 @@
+"""Pages of remote collaboration: each user's inbox and notices, and the actions on a consultation (its page
+itself is the records framework's, with ``telehealth/consultation_detail.html``)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from shanhai.accounts.models import User
+from shanhai.accounts.requests import AuthenticatedHttpRequest
+from shanhai.accounts.scoping import scope_of
+from shanhai.core import clock, notices
+from shanhai.core.form_base import PeriodForm
+from shanhai.core.periods import parse_period
+from shanhai.records.access import access_record
+from shanhai.records.kinds import kind_of
+from shanhai.records.lookup import Lookup
+from shanhai.records.selectors import record_list
+from shanhai.records.views import render_detail
+from shanhai.telehealth import services
+from shanhai.telehealth.columns import experts_for, pools_for
+from shanhai.telehealth.forms import AnswerForm, DecideForm, ReasonForm, ReassignForm
+from shanhai.telehealth.indicators import turnaround_stats
+from shanhai.telehealth.models import AWAITING_ANSWER, Consultation, Status
+from shanhai.telehealth.pages import FORMS_ATTRIBUTE
+
+SWEEP_KEY = "telehealth:last-sweep"
+
+
+def sweep_now_and_then() -> None:
+    """Reminders and escalations without a scheduler: run the sweep when a page asks, at most once a minute."""
+    if cache.add(SWEEP_KEY, 1, 60):
+        services.sweep()
+
+
+def _consultations(user: User) -> QuerySet[Consultation]:
+    return record_list(kind_of("consultations"), user).select_related(
+        "requesting_unit", "partnership__supporter", "pool", "expert", "requested_by"
+    )
+
+
+def inbox_lists(user: User) -> dict[str, list[Consultation]]:
+    """The user's queues: to answer (named expert, or a pool member while nobody has taken it), waiting for my
+    decision (I or my institution asked and it was answered), waiting for an answer (I asked), overdue in the
+    pools I head or at the institutions I administer."""
+    visible = _consultations(user)
+    open_ = visible.filter(status__in=AWAITING_ANSWER)
+    mine = Q(expert=user) | Q(expert__isnull=True, pool__members=user) | Q(expert__isnull=True, pool__head=user)
+    asking = Q(requested_by=user)
+    for path in scope_of(user).write_paths:
+        asking |= Q(requesting_unit__path__startswith=path)
+    supervising = Q(pool__head=user)
+    for path in scope_of(user).write_paths:
+        supervising |= Q(partnership__supporter__path__startswith=path)
+    now = clock.now()
+    lists = {
+        "to_answer": list(open_.filter(mine).distinct().order_by("due_at")[:100]),
+        "to_decide": list(visible.filter(asking, status=Status.ANSWERED).distinct().order_by("answered_at")[:100]),
+        "waiting": list(open_.filter(requested_by=user).order_by("due_at")[:100]),
+        "overdue": list(open_.filter(supervising, due_at__lt=now).distinct().order_by("due_at")[:100]),
+    }
+    for items in lists.values():
+        for consultation in items:
+            consultation.overdue = consultation.status in AWAITING_ANSWER and consultation.due_at < now  # type: ignore[attr-defined]
+    return lists
+
+
+@login_required
+@require_GET
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
+    sweep_now_and_then()
+    lists = inbox_lists(request.user)
+    recent = notices.notices_of(request.user)[:30]
+    return render(
+        request,
+        "telehealth/inbox.html",
+        {**lists, "notices": recent, "unread_count": notices.unread(request.user).count(), "now": clock.now()},
+    )
+
+
+@login_required
+@require_POST
+def notices_read(request: AuthenticatedHttpRequest) -> HttpResponse:
+    notices.mark_read(request.user)
+    return redirect("telehealth:inbox")
+
+
+@login_required
+@require_GET
+def notice_open(request: AuthenticatedHttpRequest, notice_id: int) -> HttpResponse:
+    """Open a notice's page, marking it read (a notice of someone else is 404)."""
+    notice = notices.notices_of(request.user).filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404
+    notices.mark_read(request.user, notice_ids=[notice.pk])
+    return redirect(notice.url or "telehealth:inbox")
+
+
+ACTIONS = ("accept", "decline", "start", "answer", "reassign", "decide", "close", "cancel")
+
+
+@login_required
+@require_POST
+def consultation_action(request: AuthenticatedHttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse:
+    """One step of the workflow; refused steps show the page again with the form as typed and the reason."""
+    if action not in ACTIONS:
+        raise Http404
+    kind = kind_of("consultations")
+    consultation: Consultation = access_record(kind, request.user, public_id)
+    form: Any = None
+    try:
+        if action == "accept":
+            services.consultation_accept(actor=request.user, consultation=consultation)
+        elif action == "start":
+            services.consultation_start(actor=request.user, consultation=consultation)
+        elif action == "close":
+            services.consultation_close(actor=request.user, consultation=consultation)
+        elif action in ("decline", "cancel"):
+            form = ReasonForm(request.POST, prefix=action)
+            if form.is_valid():
+                do = services.consultation_decline if action == "decline" else services.consultation_cancel
+                do(actor=request.user, consultation=consultation, reason=form.cleaned_data["reason"])
+        elif action == "answer":
+            form = AnswerForm(request.POST, prefix="answer")
+            if form.is_valid():
+                services.consultation_answer(
+                    actor=request.user, consultation=consultation, answer=form.cleaned_data["answer"]
+                )
+        elif action == "decide":
+            form = DecideForm(request.POST, prefix="decide")
+            if form.is_valid():
+                services.consultation_decide(
+                    actor=request.user,
+                    consultation=consultation,
+                    decision=form.cleaned_data["decision"],
+                    note=form.cleaned_data["note"],
+                )
+        elif action == "reassign":
+            lookup = Lookup(request.user)
+            form = ReassignForm(request.POST, prefix="reassign", pools=pools_for(lookup), experts=experts_for(lookup))
+            if form.is_valid():
+                services.consultation_reassign(
+                    actor=request.user,
+                    consultation=consultation,
+                    pool=form.cleaned_data["pool"],
+                    expert=form.cleaned_data["expert"],
+                    note=form.cleaned_data["note"],
+                )
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        if form is None:
+            messages.error(request, " ".join(error.messages))
+            return redirect(_page(consultation))
+        form.add_service_errors(error)
+    if form is not None and form.errors:
+        setattr(request, FORMS_ATTRIBUTE, {action: form})
+        consultation.refresh_from_db()
+        return render_detail(request, kind, consultation, status=400)
+    messages.success(request, _("Saved."))
+    return redirect(_page(consultation))
+
+
+def _page(consultation: Consultation) -> str:
+    return reverse("records:detail", kwargs={"kind": "consultations", "public_id": consultation.public_id})
+
+
+@login_required
+@require_GET
+def turnaround(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Turnaround of the consultations answered in a period, by partnership, expert, department and priority:
+    the same definitions as the indicators (``indicators.turnaround_stats``), over the consultations the user
+    sees (optionally one partnership's)."""
+    default = parse_period(f"{clock.today().year}")
+    form = PeriodForm(request.GET if "period" in request.GET else None, initial={"period": default.code})
+    period = form.chosen(default)
+    answered = _consultations(request.user).filter(
+        answered_on__gte=period.start, answered_on__lte=period.end, turnaround_hours__isnull=False
+    )
+    partnership = None
+    if (chosen := request.GET.get("partnership", "")).isdigit():
+        partnership = Lookup(request.user).partnerships().filter(pk=int(chosen)).first()
+        if partnership is None:
+            raise Http404
+        answered = answered.filter(partnership=partnership)
+    groups = {
+        "partnership": ("partnership", lambda c: str(c.partnership)),
+        "expert": ("answered_by", lambda c: str(c.answered_by or "—")),
+        "department": ("department", lambda c: c.department.name if c.department else "—"),
+        "priority": ("priority", lambda c: c.get_priority_display()),
+    }
+    tables = {}
+    for name, (field, label) in groups.items():
+        keys: dict[Any, str] = {}
+        for consultation in answered.select_related("department", "answered_by"):
+            keys.setdefault(
+                getattr(consultation, f"{field}_id", None) or getattr(consultation, field), label(consultation)
+            )
+        rows = []
+        for key, text in sorted(keys.items(), key=lambda item: item[1]):
+            lookup = {f"{field}_id" if field != "priority" else field: key}
+            rows.append((text, turnaround_stats(answered.filter(**lookup))))
+        tables[name] = rows
+    context = {
+        "form": form,
+        "period": period,
+        "partnership": partnership,
+        "total": turnaround_stats(answered),
+        "tables": tables,
+    }
+    return render(request, "telehealth/turnaround.html", context)
