@@ -13,6 +13,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
+	@echo "== installing Shanhai and its dependencies into $(VENV) (a few minutes the first time) =="
 	$(BIN)/pip install --quiet -e .
 	@touch $@
 
@@ -25,8 +26,11 @@ install-dev: $(VENV)/.installed-dev
 
 ## make demo: install, migrate the embedded SQLite database, load the demo scenarios, serve.
 demo: install
+	@echo "== migrating the database (var/shanhai.sqlite3) =="
 	$(BIN)/shanhai migrate --noinput -v 0
+	@echo "== loading the demo scenarios (about a minute the first time) =="
 	$(BIN)/shanhai load_demo --seed $(SEED) --if-empty
+	@echo "== collecting static files =="
 	$(BIN)/shanhai collectstatic --noinput -v 0
 	$(MAKE) --no-print-directory serve
 

@@ -176,7 +176,8 @@ class DemoDatabase:
 
 
 def load_demo() -> str:
-    """Reference data and the demo through ``load_demo``, committed; returns the line it printed (English)."""
+    """Reference data and the demo through ``load_demo``, committed; returns its summary line (English), the last it
+    printed after the steps' progress lines."""
     from django.core.management import call_command
     from django.test import override_settings
     from django.utils import translation
@@ -187,7 +188,7 @@ def load_demo() -> str:
     with override_settings(PASSWORD_HASHERS=_HASHERS), translation.override("en"):
         load_reference_data()  # a browser test's flush may have removed it (idempotent)
         call_command("load_demo", "--seed", str(SEED), stdout=out)
-    return out.getvalue().strip()
+    return out.getvalue().strip().splitlines()[-1]
 
 
 class _Sqlite:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from typing import Any, Literal, NamedTuple
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, F, FloatField, IntegerField, Max, Q, QuerySet, Sum, When
 from django.db.models import Value as V
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,8 +32,9 @@ from shanhai.analytics.registry import (
     registry,
 )
 from shanhai.analytics.registry import Sum as TermSum
+from shanhai.core import clock
 from shanhai.core.models import OrgUnit
-from shanhai.core.periods import Period, parse_period
+from shanhai.core.periods import Period, month_of, parse_period, year_containing
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,23 @@ def fact_source(scope: Scope, units: Sequence[OrgUnit] | None = None) -> FactSou
         where = Q(level__in={level, row_level}) & (Q() if unit is None else Q(**{f"anc_{level}": unit.pk}))
         return FactSource(FactRollup.objects.filter(where & condition), "unit_id", level, row_level)
     return FactSource(Fact.objects.filter(scope.fact_filter()), f"anc_{row_level}")
+
+
+def latest_month_with_data(scope: Scope, *, today: date | None = None) -> int | None:
+    """The last month up to ``today``'s with any fact in the scope (one query, read where :func:`fact_source`
+    says), or None when the scope has none."""
+    last = month_of(today or clock.today())
+    latest: int | None = fact_source(scope).queryset.filter(month__lte=last).aggregate(latest=Max("month"))["latest"]
+    return latest
+
+
+def latest_period_with_data(
+    *scopes: Scope, kind: Literal["year", "mch_year"] = "year", today: date | None = None
+) -> Period:
+    """The year (or MCH year) holding the latest month with facts in any of the scopes — the period a first
+    screen opens on, so that it shows numbers; this year (or MCH year) when none of them has any."""
+    months = [month for scope in scopes if (month := latest_month_with_data(scope, today=today)) is not None]
+    return year_containing(max(months) if months else month_of(today or clock.today()), kind)
 
 
 def _fact_cells(metrics: set[Metric], stocks: set[Metric], scope: Scope, period: Period) -> dict[int, _Cell]:

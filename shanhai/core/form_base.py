@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.core.periods import Period, parse_period
@@ -31,6 +35,9 @@ class ServiceForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
+    """``?period=`` (a code, or a period as people type it: ``2020-2023``, ``2023年3月``), else a range from
+    the picker's ``?period_from=&period_to=`` (months, ``2023-03``)."""
+
     period = forms.CharField(
         label=_("Period"),
         required=False,
@@ -38,12 +45,34 @@ class PeriodForm(forms.Form):
         help_text=_("202305 (month), 2023Q2 (quarter), 2023 (year), 2021Oct (MCH year) or 202001..202305 (range)"),
     )
 
+    period_from = forms.CharField(label=_("From month"), required=False, max_length=20)
+    period_to = forms.CharField(label=_("To month"), required=False, max_length=20)
+
+    @staticmethod
+    def is_asked(query: QueryDict) -> bool:
+        """Whether the query names a period (a code, or both ends of a range)."""
+        return bool(query.get("period") or (query.get("period_from") and query.get("period_to")))
+
     def clean_period(self) -> Period | None:
         code = self.cleaned_data["period"].strip()
         return parse_period(code) if code else None
 
-    def chosen(self, default: Period) -> Period:
-        """The valid period asked for, else ``default`` (an invalid one keeps its error on the form)."""
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, last = (cleaned.get(name, "").strip() for name in ("period_from", "period_to"))
+        if cleaned.get("period") is None and not self.has_error("period") and first and last:
+            try:
+                cleaned["period"] = parse_period(f"{first}..{last}")
+            except ValidationError as error:
+                self.add_error("period", error)
+        return cleaned
+
+    def chosen(self, default: Period | Callable[[], Period]) -> Period:
+        """The valid period asked for, else ``default`` (an invalid one keeps its error on the form); a callable
+        default is called only then (finding the latest period with data costs a query)."""
         if self.is_valid() and self.cleaned_data["period"] is not None:
-            return self.cleaned_data["period"]
-        return default
+            period: Period = self.cleaned_data["period"]
+            return period
+        period = default() if callable(default) else default
+        self.initial.setdefault("period", period.code)  # shown in the input of a form not filled in
+        return period

@@ -4,6 +4,10 @@
 statistical year 1 Oct 2021 – 30 Sep 2022 (DHIS2 "financial year October") · ``A..B`` a
 custom range from the start of A to the end of B (e.g. ``202001..202305``).
 Months are handled as integers ``YYYYMM`` throughout, as the fact table stores them.
+
+People may also type ``2023-03``, ``2023年3月``, ``2023年``, ``2023年第一季度``, ``2020-2023`` or
+``2020年1月至2023年5月``: :func:`parse_period` turns them into the codes above, which stay in URLs
+and the API. :attr:`Period.label` names a period in the user's language (``2021年10月–2022年9月``).
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from shanhai.core import clock
@@ -22,6 +28,14 @@ _MONTH = re.compile(r"^(\d{4})(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
 _MCH_YEAR = re.compile(r"^(\d{4})Oct$")
+#: What people type for the codes above: 2023年 · 2023-03, 2023/3, 2023年3月 · 2023q1, 2023年第一季度.
+_TYPED_YEAR = re.compile(r"^(\d{4})\s*年$")
+_TYPED_MONTH = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?$")
+_TYPED_QUARTER = re.compile(r"^(\d{4})\s*(?:[Qq]|年\s*第?)\s*([1-4一二三四])\s*(?:季度?)?$")
+_TYPED_MCH_YEAR = re.compile(r"^(\d{4})\s*oct$", re.IGNORECASE)
+_CHINESE_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
+#: Between the two ends of a range, besides ``..``: 2020-2023, 2020年1月至2023年5月, 2020–2023.
+_RANGE_SEPARATORS = ("~", "～", "–", "—", "至", "到", "-")
 #: The years a period may name: records and figures of this platform lie well inside them, and the
 #: calendar arithmetic (a month's end, the year after an MCH year) stays within Python's dates.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
@@ -79,20 +93,41 @@ class Period:
 
     @property
     def label(self) -> str:
+        """The period in words, in the active language: 2023年 · 2023年第1季度 · 2023年3月 ·
+        2021年10月–2022年9月 (an MCH year) · 2020年1月 至 2023年5月 (a range)."""
         first, last = self.first_month, self.last_month
         if self.kind == "month":
-            return _("%(year)s-%(month)02d") % {"year": first // 100, "month": first % 100}
+            return month_label(first)
         if self.kind == "quarter":
             return _("%(year)s Q%(quarter)s") % {"year": first // 100, "quarter": (first % 100 + 2) // 3}
         if self.kind == "year":
             return _("Year %(year)s") % {"year": first // 100}
         if self.kind == "mch_year":
-            return _("MCH year %(start)s–%(end)s (Oct–Sep)") % {"start": first // 100, "end": last // 100}
-        month = _("%(year)s-%(month)02d")
-        return _("%(first)s to %(last)s") % {
-            "first": month % {"year": first // 100, "month": first % 100},
-            "last": month % {"year": last // 100, "month": last % 100},
-        }
+            return f"{month_label(first)}–{month_label(last)}"
+        return _("%(first)s to %(last)s") % {"first": month_label(first), "last": month_label(last)}
+
+
+def month_label(month: int) -> str:
+    """A month in words: 2023年3月, March 2023."""
+    return date_format(month_start(month), "YEAR_MONTH_FORMAT")
+
+
+def short_month_label(month: int) -> str:
+    """A month in few characters, for chart axes: 2023年03月, 2023-03."""
+    return _("%(year)s-%(month)02d") % {"year": month // 100, "month": month % 100}
+
+
+def mch_year_label(start_year: int) -> str:
+    """An MCH year by its two calendar years, as a picker offers it."""
+    return _("MCH year %(start)s–%(end)s (Oct–Sep)") % {"start": start_year, "end": start_year + 1}
+
+
+def period_label(period: Period, language: str | None = None) -> str:
+    """``period.label`` in ``language`` (a language code), or in the active language."""
+    if language is None:
+        return period.label
+    with translation.override(language):
+        return period.label
 
 
 def _single(code: str) -> Period:
@@ -129,18 +164,77 @@ def _matched(code: str) -> Period:
     )
 
 
+def _typed(text: str) -> str:
+    """A single period as people type it → its code (``2023年3月`` → ``202303``); other text unchanged."""
+    text = text.strip()
+    if m := _TYPED_YEAR.match(text):
+        return m[1]
+    if (m := _TYPED_MONTH.match(text)) and 1 <= int(m[2]) <= 12:
+        return f"{m[1]}{int(m[2]):02d}"
+    if m := _TYPED_QUARTER.match(text):
+        return f"{m[1]}Q{_CHINESE_DIGITS.get(m[2], m[2])}"
+    if m := _TYPED_MCH_YEAR.match(text):
+        return f"{m[1]}Oct"
+    return text
+
+
+def _range(first_code: str, last_code: str, code: str) -> Period:
+    first, last = _single(_typed(first_code)), _single(_typed(last_code))
+    if first.first_month > last.last_month:
+        raise ValidationError(
+            _("The range %(code)s ends before it starts."), code="invalid_period", params={"code": code}
+        )
+    return Period(f"{first.code}..{last.code}", "range", first.first_month, last.last_month)
+
+
+def _typed_range(code: str) -> Period | None:
+    """``2020-2023``, ``2020年1月至2023年5月``, ``2020-01–2023-05``: the first split whose two ends are periods."""
+    for separator in _RANGE_SEPARATORS:
+        parts = code.split(separator)
+        for cut in range(1, len(parts)):
+            try:
+                return _range(separator.join(parts[:cut]), separator.join(parts[cut:]), code)
+            except ValidationError:
+                continue
+    return None
+
+
 def parse_period(code: str) -> Period:
-    """Parse a DHIS2-style period identifier; raise ValidationError with a readable message."""
+    """Parse a DHIS2-style period identifier, or a period as people type it (module docstring);
+    raise ValidationError with a readable message. The result carries the canonical code."""
     code = (code or "").strip()
     if ".." in code:
         first_code, _sep, last_code = code.partition("..")
-        first, last = _single(first_code.strip()), _single(last_code.strip())
-        if first.first_month > last.last_month:
-            raise ValidationError(
-                _("The range %(code)s ends before it starts."), code="invalid_period", params={"code": code}
-            )
-        return Period(code, "range", first.first_month, last.last_month)
-    return _single(code)
+        return _range(first_code, last_code, code)
+    typed = _typed(code)
+    try:
+        return _single(typed)
+    except ValidationError:
+        if (period := _typed_range(code)) is not None:
+            return period
+        raise
+
+
+def same_period_last_year(period: Period) -> Period:
+    """The same kind of period one year earlier: 2023Q1 → 2022Q1, 2021Oct → 2020Oct, a range shifted by 12 months."""
+    first, last = add_months(period.first_month, -12), add_months(period.last_month, -12)
+    if period.kind == "month":
+        return parse_period(str(first))
+    if period.kind == "quarter":
+        return parse_period(f"{first // 100}Q{(first % 100 + 2) // 3}")
+    if period.kind == "year":
+        return parse_period(str(first // 100))
+    if period.kind == "mch_year":
+        return parse_period(f"{first // 100}Oct")
+    return parse_period(f"{first}..{last}")
+
+
+def year_containing(month: int, kind: str = "year") -> Period:
+    """The calendar year (``kind="year"``) or MCH year (``"mch_year"``, October–September) a month falls in."""
+    year = month // 100
+    if kind == "mch_year":
+        return parse_period(f"{year if month % 100 >= 10 else year - 1}Oct")
+    return parse_period(str(year))
 
 
 def period_for_dates(start: date, end: date) -> Period:

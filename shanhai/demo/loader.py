@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from shanhai.accounts.models import User
 from shanhai.demo.builder import DemoBuilder
@@ -42,25 +44,34 @@ def demo_is_loaded() -> bool:
 
 
 @transaction.atomic
-def load_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
+def load_demo(*, seed: int = DEFAULT_SEED, progress: Callable[[str], None] | None = None) -> DemoSummary:
     """Build regions, the scenarios' institutions and partnerships, staff, assistance records and logins.
 
     The same seed gives the same records (names, phones, departments, titles of the staff);
-    the organisations and partnerships do not depend on the seed.
+    the organisations and partnerships do not depend on the seed. ``progress`` hears the name of each step as it
+    starts (the command prints them: a load takes tens of seconds).
     """
+    say = progress or (lambda step: None)
     builder = DemoBuilder(actor=create_admin(), rng=random.Random(seed))  # noqa: S311 (demo data, not secrets)
+    say(_("regions"))
     build_regions(builder)
+    say(_("scenarios S1–S5: institutions, programmes, partnerships"))
     for build_scenario in SCENARIOS:
         build_scenario(builder)
+    say(_("people"))
     build_people(builder)
     # Record-level data of S1 to S5; postings first: techniques and mentorships look at them.
+    say(_("assistance records: postings, training, capacity, outreach"))
     build_workforce_records(builder)
     build_training_records(builder)
     build_capacity_records(builder)
     build_outreach_records(builder)
     # MCH last: its community centres come from the outreach records; its RNG is its own (seeded here).
+    say(_("maternal and child health"))
     build_maternal_records(builder)
+    say(_("logins"))
     build_logins(builder)
+    say(_("remote collaboration: imaging studies, consultations, case discussions"))
     build_imaging_records(builder)
     build_telehealth_records(builder)
     build_discussion_records(builder)

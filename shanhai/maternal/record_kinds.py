@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.core.personal import mask_id_number, mask_name, mask_phone
@@ -85,7 +85,7 @@ register(
         unit_field="registered_at",
         partnership_field=None,
         columns=(
-            Personal("name", _("Name"), max_length=60, masker=mask_name),
+            Personal("name", pgettext_lazy("person", "Name"), max_length=60, masker=mask_name),
             Personal(
                 "id_number",
                 _("ID number"),
@@ -111,7 +111,7 @@ register(
                 validator=normalise_phone,
                 in_list=False,
             ),
-            UnitRef("residence", _("Residence (county or township)"), regions=True, example="652325"),
+            UnitRef("residence", _("Residence (county or township)"), only_regions=True, example="652325"),
             UnitRef("registered_at", _("Registering institution (code or name)"), example="H652325002"),
         ),
         create=services.woman_create,
@@ -135,7 +135,7 @@ register(
 
 PREGNANCY_COLUMNS = (
     WomanRef("woman", _("Woman (record number or ID number)"), help=WOMAN_HELP),
-    Personal("woman__name", _("Name"), importable=False, in_list=False, masker=mask_name),
+    Personal("woman__name", pgettext_lazy("person", "Name"), importable=False, in_list=False, masker=mask_name),
     Personal("woman__id_number", _("ID number"), importable=False, in_list=False, masker=mask_id_number),
     Personal("woman__phone", _("Phone"), importable=False, in_list=False, masker=mask_phone),
     Date("registered_on", _("Registration date"), example="2024-03-05"),
@@ -454,7 +454,7 @@ register(
         unit_field="registered_at",
         partnership_field=None,
         columns=(
-            Personal("name", _("Name"), required=False, max_length=60, masker=mask_name),
+            Personal("name", pgettext_lazy("person", "Name"), required=False, max_length=60, masker=mask_name),
             Choice("sex", _("Sex"), choices=Sex),
             Date("birth_date", _("Date of birth"), example="2024-10-12"),
             PregnancyRef(
@@ -466,7 +466,7 @@ register(
             ),
             Integer("birth_weight_grams", _("Birth weight (g)"), required=False, in_list=False, example="3200"),
             Integer("gestation_weeks", _("Gestation at birth (weeks)"), required=False, in_list=False, example="39"),
-            UnitRef("residence", _("Residence (county or township)"), regions=True),
+            UnitRef("residence", _("Residence (county or township)"), only_regions=True),
             UnitRef("registered_at", _("Registering institution (code or name)")),
             Column("high_risk_reasons", _("High-risk reasons"), required=False, in_list=False, max_length=200),
             Date("newborn_screened_on", _("Newborn screening (PKU, CH)"), required=False, in_list=False),

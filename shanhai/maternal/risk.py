@@ -204,6 +204,12 @@ class RiskCatalogue:
     def __contains__(self, code: object) -> bool:
         return code in self._by_code
 
+    def wording(self, code: str) -> str:
+        """The Chinese wording of a factor or a screening item, as the 评估表 prints it (the code if unknown)."""
+        if code in self._by_code:
+            return self._by_code[code].text_zh
+        return next((item.text_zh for item in self.screening_items if item.code == code), code)
+
     def factors_of(self, colour: Colour) -> tuple[RiskFactor, ...]:
         return tuple(factor for factor in self.factors if factor.colour is colour)
 

@@ -18,7 +18,7 @@ systematic management); counted maternal deaths; children (high-risk infants, ag
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -170,6 +170,30 @@ def assessment_result(catalogue: risk.RiskCatalogue, kind: str, codes: Sequence[
         raise ValidationError({"factor_codes": _("Unknown risk factors: %(codes)s") % {"codes": "、".join(unknown)}})
     grading = risk.grade(catalogue, codes)
     return AssessmentResult(colour=grading.colour.value, is_purple=grading.purple)
+
+
+def age_on(born: date, day: date) -> int:
+    """Whole years of age on ``day`` (the age the 筛查表 and the 评估表 ask about: ≥35 or ≤18, ≥40)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+#: The factors and screening items that state the woman's age, as the whole years that fit them (35号
+#: 附件1 1.1 and 附件2 yellow 1.1 "年龄≥35岁或≤18岁", orange 1 "年龄≥40岁"; domain.md §1).
+AGE_FACTORS: dict[str, Callable[[int], bool]] = {
+    "screening.1.1": lambda age: age >= 35 or age <= 18,
+    "yellow.1.1": lambda age: age >= 35 or age <= 18,
+    "orange.1.age_40": lambda age: age >= 40,
+}
+
+
+def factors_against_facts(born: date | None, assessed_on: date, codes: Iterable[str]) -> list[str]:
+    """The ticked codes that contradict the woman's recorded date of birth on the assessment date (her age
+    is a fact, not the assessor's judgement: domain.md names no override, so the service refuses them).
+    BMI factors are not checked: Shanhai records no height or weight for the woman."""
+    if born is None:
+        return []
+    age = age_on(born, assessed_on)
+    return [code for code in codes if code in AGE_FACTORS and not AGE_FACTORS[code](age)]
 
 
 # --- high risk and the 专案 ------------------------------------------------------------------------------------------

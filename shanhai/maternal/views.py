@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +23,7 @@ from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.accounts.scoping import scope_of
 from shanhai.analytics.registry import registry
 from shanhai.core.form_base import ServiceForm
-from shanhai.maternal import selectors, services
+from shanhai.maternal import selectors, services, worklist_reveal
 from shanhai.maternal.access import access_case, access_pregnancy, access_referral
 from shanhai.maternal.forms import (
     AssessmentForm,
@@ -34,10 +35,11 @@ from shanhai.maternal.forms import (
     WorklistFilterForm,
     may_grade,
 )
-from shanhai.maternal.models import AssessmentKind, CaseStatus, Pregnancy, Referral, ReferralStatus, RiskCase
-from shanhai.maternal.rules import catalogue_for
+from shanhai.maternal.models import AssessmentKind, CaseStatus, Colour, Pregnancy, Referral, ReferralStatus, RiskCase
+from shanhai.maternal.rules import catalogue_for, factors_against_facts
 from shanhai.partnerships.access import access_org_unit
 from shanhai.records.access import require_record_write
+from shanhai.records.forms import RevealForm
 from shanhai.records.kinds import kind_of
 
 MCH_KINDS = (
@@ -85,7 +87,36 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     chosen = form.chosen()
     unit = access_org_unit(request.user, chosen["unit"]) if chosen["unit"] else None
     work = selectors.worklist(request.user, unit=unit, section=chosen["section"], colour=chosen["colour"])
-    return render(request, "maternal/worklist.html", {"form": form, "worklist": work, "unit": unit})
+    work = worklist_reveal.worklist_reveal(work, actor=request.user, session=request.session)
+    context = {
+        "form": form,
+        "worklist": work,
+        "unit": unit,
+        "revealing": worklist_reveal.session_active(request.session),
+        "reveal_form": RevealForm() if worklist_reveal.may_start(request.user) else None,
+    }
+    return render(request, "maternal/worklist.html", context)
+
+
+@login_required
+@require_POST
+def worklist_reveal_start(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Names and phones in clear on the worklist for this work session, for one reason: 403 without the
+    permission anywhere (audited); the reason's error as a message."""
+    form = RevealForm(request.POST)
+    form.is_valid()
+    try:
+        worklist_reveal.session_start(request.session, actor=request.user, reason=form.cleaned_data.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("maternal:worklist")
+
+
+@login_required
+@require_POST
+def worklist_reveal_stop(request: AuthenticatedHttpRequest) -> HttpResponse:
+    worklist_reveal.session_stop(request.session)
+    return redirect("maternal:worklist")
 
 
 @login_required
@@ -160,6 +191,7 @@ def _grading_context(pregnancy: Pregnancy, form: AssessmentForm, grading_allowed
     catalogue = catalogue_for(pregnancy.registered_at)
     kind = form.data.get("kind") if form.is_bound else form.initial.get("kind")
     ticked = form.data.getlist("factor_codes") if form.is_bound else []  # type: ignore[attr-defined]
+    result = selectors.grading_result(catalogue, kind or "", ticked)
     return {
         "pregnancy": pregnancy,
         "form": form,
@@ -170,7 +202,11 @@ def _grading_context(pregnancy: Pregnancy, form: AssessmentForm, grading_allowed
         "factor_groups": selectors.factor_groups(catalogue),
         "screening_groups": selectors.screening_groups(catalogue),
         "ticked": set(ticked),
-        "result": selectors.grading_result(catalogue, kind or "", ticked),
+        "result": result,
+        # What the user chose stays chosen after an error; otherwise the colour the ticked factors give.
+        "chosen_colour": (form.data.get("confirmed_colour") if form.is_bound else "") or result.colour,
+        "colours": Colour.choices,
+        "against_facts": _against_facts(pregnancy, form.data.get("assessed_on"), ticked),
         "pregnancy_url": reverse("records:detail", kwargs={"kind": "pregnancies", "public_id": pregnancy.public_id}),
     }
 
@@ -181,8 +217,27 @@ def assessment_grade(request: AuthenticatedHttpRequest, public_id: uuid.UUID) ->
     """htmx: the colour (or the screening result) the ticked items give, computed by ``risk.grade``."""
     pregnancy = _pregnancy_to_assess(request.user, public_id)
     catalogue = catalogue_for(pregnancy.registered_at)
-    result = selectors.grading_result(catalogue, request.POST.get("kind", ""), request.POST.getlist("factor_codes"))
-    return render(request, "maternal/assessment_form.html#result", {"result": result})
+    ticked = request.POST.getlist("factor_codes")
+    result = selectors.grading_result(catalogue, request.POST.get("kind", ""), ticked)
+    context = {
+        "result": result,
+        "chosen_colour": result.colour,
+        "colours": Colour.choices,
+        "against_facts": _against_facts(pregnancy, request.POST.get("assessed_on"), ticked),
+        "swap_out_of_band": True,
+    }
+    return render(request, "maternal/assessment_form.html#graded", context)
+
+
+def _against_facts(pregnancy: Pregnancy, assessed_on: Any, ticked: list[str]) -> dict[str, str]:
+    """The ticked factors that contradict her recorded date of birth on the date typed (none while it is unreadable)."""
+    try:
+        day = forms.DateField().clean(assessed_on)
+    except ValidationError:
+        return {}
+    catalogue = catalogue_for(pregnancy.registered_at)
+    wrong = factors_against_facts(pregnancy.woman.birth_date, day, ticked)
+    return {code: catalogue.wording(code) for code in wrong}
 
 
 # --- 专案 and referral actions ---------------------------------------------------------------------------------------

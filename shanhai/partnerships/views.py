@@ -47,7 +47,7 @@ PARTNERSHIP_INDICATORS = ("agreements_signed",)
 
 def chosen_period(request: AuthenticatedHttpRequest, default: Period) -> tuple[PeriodForm, Period]:
     """The ``?period=`` the user picked, or ``default`` (also when the input is invalid: the form shows why)."""
-    form = PeriodForm(request.GET if "period" in request.GET else None, initial={"period": default.code})
+    form = PeriodForm(request.GET if PeriodForm.is_asked(request.GET) else None, initial={"period": default.code})
     return form, form.chosen(default)
 
 

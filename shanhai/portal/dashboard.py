@@ -21,11 +21,11 @@ from django.views.decorators.http import require_GET
 from shanhai.accounts.models import User
 from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.accounts.scoping import scope_of
-from shanhai.analytics.engine import Grid, GridRow, IndicatorValue, Scope, evaluate_grid
+from shanhai.analytics.engine import Grid, GridRow, IndicatorValue, Scope, evaluate_grid, latest_period_with_data
 from shanhai.analytics.registry import Indicator, registry
 from shanhai.core.form_base import PeriodForm
 from shanhai.core.models import OrgUnit, OrgUnitKind
-from shanhai.core.periods import Period, add_months, month_of, parse_period
+from shanhai.core.periods import Period, add_months, month_of, parse_period, short_month_label
 from shanhai.partnerships.models import Partnership
 from shanhai.portal.access import access_scope, can_see_org_numbers
 
@@ -106,11 +106,10 @@ def dashboard_scope(actor: User, query: QueryDict) -> Scope:
     return scope
 
 
-def chosen_period(query: QueryDict, today: date | None = None) -> tuple[PeriodForm, Period]:
-    """``?period=``, or the current year (an invalid code keeps its error on the form)."""
-    default = parse_period(str((today or date.today()).year))
-    form = PeriodForm(query if query.get("period") else None, initial={"period": default.code})
-    return form, form.chosen(default)
+def chosen_period(query: QueryDict, scope: Scope, today: date | None = None) -> tuple[PeriodForm, Period]:
+    """``?period=``, or the year of the scope's latest data (an invalid code keeps its error on the form)."""
+    form = PeriodForm(query if PeriodForm.is_asked(query) else None)
+    return form, form.chosen(lambda: latest_period_with_data(scope, today=today))
 
 
 @dataclass(frozen=True)
@@ -149,10 +148,6 @@ def chosen_indicators(codes: tuple[str, ...], side: Side) -> list[str]:
 
 
 # --- chart data (json_script → charts.js) ---------------------------------------------------------------
-def month_label(month: int) -> str:
-    return f"{month // 100}-{month % 100:02d}"
-
-
 def chart_number(value: IndicatorValue) -> float | None:
     """A chart point: ``None`` (a gap) when nothing was reported, never zero."""
     return value.value if value.is_reported else None
@@ -167,7 +162,7 @@ def line_chart(grid: Grid, code: str) -> dict[str, Any]:
         "kind": "line",
         "title": indicator.name(),
         "unit": indicator.unit(),
-        "categories": [month_label(m) for m in grid.months],
+        "categories": [short_month_label(m) for m in grid.months],
         "series": [{"name": indicator.name(), "data": [chart_number(v) for v in series]}],
     }
 
@@ -331,7 +326,7 @@ def _page_context(request: AuthenticatedHttpRequest, scope: Scope, form: PeriodF
 @require_GET
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = dashboard_scope(request.user, request.GET)
-    form, period = chosen_period(request.GET)
+    form, period = chosen_period(request.GET, scope)
     is_fragment = bool(getattr(request, "htmx", False))
     overview = None if is_fragment else dashboard_overview(scope, period)
     indicator = chosen_breakdown(request.GET.get("indicator"), scope.side, overview.tiles if overview else None)
@@ -347,7 +342,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = access_scope(request.user, org_code=request.GET.get("org") or default_org_unit(request.user).code)
-    form, period = chosen_period(request.GET)
+    form, period = chosen_period(request.GET, scope)
     choices = ranking_choices()
     code = request.GET.get("indicator") or RANKING_DEFAULT
     indicator = next((i for i in choices if i.code == code), None) or registry.get(RANKING_DEFAULT)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shanhai.portal import catalogue, dashboard, evidence, scorecards, views
+from shanhai.portal import catalogue, dashboard, evidence, scorecards, search, views
 
 app_name = "portal"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("org/<str:code>/edit/", views.org_edit, name="org_edit"),
     path("org/<str:code>/move/", views.org_move, name="org_move"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("search/", search.search, name="search"),
     path("indicators/", catalogue.catalogue, name="catalogue"),
     path("indicators/dashboard/", dashboard.dashboard, name="dashboard"),
     path("indicators/ranking/", dashboard.ranking, name="ranking"),

@@ -17,12 +17,12 @@ from shanhai.accounts.models import User
 from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.accounts.scoping import scope_of
 from shanhai.analytics import engine
-from shanhai.analytics.engine import IndicatorValue, Scope
+from shanhai.analytics.engine import IndicatorValue, Scope, latest_period_with_data
 from shanhai.analytics.tiles import record_tile_groups
 from shanhai.core import selectors
 from shanhai.core.form_base import PeriodForm
 from shanhai.core.models import OrgUnit
-from shanhai.core.periods import Period, current_year
+from shanhai.core.periods import Period
 from shanhai.core.services import org_unit_create, org_unit_move, org_unit_update
 from shanhai.partnerships.access import access_org_unit, require_org_write, visible_org_units
 from shanhai.partnerships.selectors import partnership_list, partnerships_in_subtree
@@ -51,6 +51,14 @@ def headline(unit: OrgUnit, period: Period) -> Headline:
     return Headline(unit, engine.evaluate(HEADLINE_INDICATORS, Scope(org_unit=unit), period), supporting)
 
 
+def headline_scopes(units: list[OrgUnit], *, everything: bool = False) -> list[Scope]:
+    """The scopes whose latest data sets the default period of the units' headlines: each unit as receiving and as
+    supporting side (everything at once for a system administrator)."""
+    if everything:
+        return [Scope()]
+    return [Scope(org_unit=unit) for unit in units] + [Scope(org_unit=unit, side="supporter") for unit in units]
+
+
 def tree_nodes(units: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
     """Units as tree nodes: with their grade and whether they have children to expand."""
     return units.select_related("grade").annotate(has_children=Exists(OrgUnit.objects.filter(parent=OuterRef("pk"))))
@@ -62,10 +70,10 @@ def visible_children(user: User, unit: OrgUnit) -> QuerySet[OrgUnit]:
 
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    period_form = PeriodForm(request.GET)
-    period = period_form.chosen(current_year())
     scope = scope_of(request.user)
     roots = list(scope.roots) or (list(selectors.children(None)) if scope.is_admin else [])
+    period_form = PeriodForm(request.GET if PeriodForm.is_asked(request.GET) else None)
+    period = period_form.chosen(lambda: latest_period_with_data(*headline_scopes(roots, everything=scope.is_admin)))
     context = {"period_form": period_form, "period": period, "headlines": [headline(u, period) for u in roots]}
     return render(request, "portal/home.html", context)
 
@@ -90,8 +98,8 @@ def org_children(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 def org_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     unit = access_org_unit(request.user, code)
     scope = scope_of(request.user)
-    period_form = PeriodForm(request.GET)
-    period = period_form.chosen(current_year())
+    period_form = PeriodForm(request.GET if PeriodForm.is_asked(request.GET) else None)
+    period = period_form.chosen(lambda: latest_period_with_data(*headline_scopes([unit])))
     in_subtree = Q(supporter__path__startswith=unit.path) | Q(recipient__path__startswith=unit.path)
     partnerships = list(partnership_list(request.user).filter(in_subtree)[: PARTNERSHIPS_SHOWN + 1])
     numbers = can_see_org_numbers(request.user, unit)

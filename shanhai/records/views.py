@@ -197,6 +197,7 @@ def _after_save(kind: RecordKind, record: Any) -> HttpResponse:
     return redirect(parent["url"] if parent else detail_url(kind, record))
 
 
+@sensitive_post_parameters()  # personal columns are posted in clear: never in an error report
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
@@ -217,9 +218,10 @@ def create(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
         else:
             messages.success(request, _("%(kind)s saved.") % {"kind": record_kind.name.capitalize()})
             return _after_save(record_kind, record)
-    return render(request, "records/form.html", {"kind": record_kind, "form": form, "record": None})
+    return _form_page(request, record_kind, form, None)
 
 
+@sensitive_post_parameters()  # personal columns are posted in clear: never in an error report
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
@@ -253,7 +255,16 @@ def edit(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.UUID) -> 
         else:
             messages.success(request, _("Saved."))
             return _after_save(record_kind, record)
-    return render(request, "records/form.html", {"kind": record_kind, "form": form, "record": record})
+    return _form_page(request, record_kind, form, record)
+
+
+def _form_page(request: AuthenticatedHttpRequest, kind: RecordKind, form: RecordForm, record: Any) -> HttpResponse:
+    """The form; refused, it is a 400 that echoes what was typed (personal values too), so it is never cached."""
+    context = {"kind": kind, "form": form, "record": record}
+    response = render(request, "records/form.html", context, status=400 if form.errors else 200)
+    if form.is_bound:
+        add_never_cache_headers(response)
+    return response
 
 
 @login_required

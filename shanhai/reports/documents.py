@@ -103,16 +103,21 @@ def _table(document: Any, headers: list[str], rows: list[list[str]]) -> None:
 
 
 def _picture(document: Any, png: bytes, caption: str) -> None:
-    from docx.shared import Cm
+    from docx.shared import Mm
 
-    document.add_picture(io.BytesIO(png), width=Cm(16))
+    document.add_picture(io.BytesIO(png), width=Mm(150))  # within A4's text width (210 − 2 × 26 mm)
     _paragraph(document, caption, "Caption")
 
 
 def build_docx(content: ReportContent) -> bytes:
     from docx import Document
+    from docx.shared import Mm
 
     document = Document()
+    for page in document.sections:  # A4 (GB/T 9704 official documents), not python-docx's US Letter default
+        page.page_width, page.page_height = Mm(210), Mm(297)
+        page.left_margin = page.right_margin = Mm(26)
+        page.top_margin, page.bottom_margin = Mm(37), Mm(35)
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Caption"):
         _set_fonts(document.styles[name])
     title = document.add_heading(level=0)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.core import clock
@@ -112,7 +113,9 @@ register(
         app="telehealth",
         unit_field="recipient",
         columns=(
-            Column("title", _("Title"), max_length=120, example="福清—奇台妇产科病例讨论（周四）"),
+            Column(
+                "title", pgettext_lazy("discussion", "Title"), max_length=120, example="福清—奇台妇产科病例讨论（周四）"
+            ),
             PartnershipRef(),
             UnitRef("host", _("Hosting institution (code or name)"), required=False, help=_("Default: the supporter.")),
             UnitRef(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from rest_framework import serializers
 
 from shanhai.accounts.requests import AuthenticatedHttpRequest
@@ -131,7 +131,7 @@ COURSE = register(
         unit_field="recipient",
         partnership_field="partnership",
         columns=(
-            Column("title", gettext_lazy("Title"), example="妇幼保健业务骨干研修班"),
+            Column("title", pgettext_lazy("course", "Title"), example="妇幼保健业务骨干研修班"),
             Choice("kind", gettext_lazy("Kind"), choices=CourseKind),
             Date("started_on", gettext_lazy("Start date")),
             Date("ended_on", gettext_lazy("End date"), required=False, in_list=False),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shanhai.accounts.models import User
 from shanhai.accounts.requests import AuthenticatedHttpRequest
@@ -67,7 +68,7 @@ PEOPLE = register(
         unit_field="institution",
         partnership_field=None,
         columns=(
-            Column("name", _("Name"), max_length=40, example="李建华"),
+            Column("name", pgettext_lazy("person", "Name"), max_length=40, example="李建华"),
             Choice("gender", _("Gender"), choices=Gender),
             UnitRef("institution", _("Institution"), help=_("The institution's code or full name.")),
             CodeRef("department", _("Department"), model=Department, required=False),

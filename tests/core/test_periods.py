@@ -30,7 +30,9 @@ def test_mch_year_dates():
     assert len(period.months) == 12
 
 
-@pytest.mark.parametrize("code", ["", "2023-05", "202313", "2023Q5", "2023oct", "202305..202301", "abc"])
+@pytest.mark.parametrize(
+    "code", ["", "2023-13", "202313", "2023Q5", "2023Oktober", "202305..202301", "2023-2020", "abc"]
+)
 def test_bad_periods_are_refused_with_a_message(code):
     with pytest.raises(ValidationError) as error:
         parse_period(code)

@@ -16,12 +16,13 @@ from shanhai.core.models import AuditEntry
 from shanhai.maternal import services
 from shanhai.maternal.models import CaseStatus, Pregnancy, RiskAssessment, RiskCase
 from tests.core.factories import make_user
-from tests.maternal.factories import ASSESSOR, make_mother, make_pregnancy, mch_places
+from tests.maternal.factories import ASSESSOR, make_mother, make_pregnancy, make_woman, mch_places
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LMP = D(2022, 1, 3)  # registered on day 60: 2022-03-04
 ON = D(2022, 3, 10)
 NOON = datetime(2022, 3, 10, 12, 0, tzinfo=SHANGHAI)
+BORN_1980 = D(1980, 3, 1)
 
 
 @pytest.fixture
@@ -31,7 +32,9 @@ def places(world):
 
 @pytest.fixture
 def pregnancy(world, places):
-    return make_pregnancy(registered_at=places.township_centre, residence=places.township, lmp=LMP)
+    """Her age fits every age factor (41 in 2022: ≥35 and ≥40)."""
+    woman = make_woman(residence=places.township, registered_at=places.township_centre, born=BORN_1980)
+    return make_pregnancy(registered_at=places.township_centre, woman=woman, lmp=LMP)
 
 
 def assess(pregnancy, institution, codes, confirmed="", *, kind="grading", on=ON, assessor=ASSESSOR, actor=None):

@@ -3,6 +3,7 @@ the 专案, another colour or a grading below level 2 is refused with the servic
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.urls import reverse
@@ -11,6 +12,7 @@ from conftest import World
 from shanhai.accounts.models import Role, User
 from shanhai.core import clock
 from shanhai.maternal.models import Pregnancy, RiskAssessment, RiskCase
+from shanhai.maternal.rules import factors_against_facts
 from tests.core.factories import make_user
 from tests.maternal.factories import Places
 from tests.maternal.mch_file import client_for, detail_url
@@ -73,7 +75,7 @@ def test_confirming_the_computed_colour_records_the_grading_and_opens_the_case(
         "kind": "grading",
         "assessed_on": clock.today().isoformat(),
         "institution": world.qitai_hospital.pk,
-        "factor_codes": ["orange.2.2", "yellow.1.1"],
+        "factor_codes": ["orange.2.2", "yellow.1.2"],
         "confirmed_colour": "orange",
         "assessor_name": "马医生",
     }
@@ -84,7 +86,7 @@ def test_confirming_the_computed_colour_records_the_grading_and_opens_the_case(
     assessment = RiskAssessment.objects.get(pregnancy=ongoing)
     assert (assessment.colour, assessment.factor_codes, assessment.assessor_name) == (
         "orange",
-        ["orange.2.2", "yellow.1.1"],
+        ["orange.2.2", "yellow.1.2"],
         "马医生",
     )
     assert RiskCase.objects.get(pregnancy=ongoing).colour == "orange"
@@ -132,11 +134,11 @@ def test_a_township_centre_sees_only_screening_and_is_refused_a_grading(
             "kind": "screening",
             "assessed_on": clock.today().isoformat(),
             "institution": places.township_centre.pk,
-            "factor_codes": ["screening.1.1"],
+            "factor_codes": ["screening.1.3"],
         },
     )
 
-    assert 'value="screening.1.1"' in page
+    assert 'value="screening.1.3"' in page
     assert 'value="red.blood.leukaemia"' not in page
     assert 'href="?kind=grading"' not in page
     assert graded.status_code == 400
@@ -150,3 +152,88 @@ def test_a_reader_may_not_open_the_grading_page(ongoing: Pregnancy, world: World
 
     assert client_for(viewer).get(grading_url(ongoing)).status_code == 403
     assert client_for(viewer).post(grading_url(ongoing, "assessment_grade"), {"kind": "grading"}).status_code == 403
+
+
+# --- the colour pre-selected, errors at the top, factors against her recorded age ----------------------------------
+def test_the_computed_colour_is_pre_selected_on_the_page_and_after_each_tick(
+    ongoing: Pregnancy, hospital_admin: User
+) -> None:
+    client = client_for(hospital_admin)
+    page = client.get(grading_url(ongoing) + "?kind=grading").content.decode()
+    ticked = client.post(
+        grading_url(ongoing, "assessment_grade"), {"kind": "grading", "factor_codes": ["orange.2.2"]}
+    ).content.decode()
+
+    assert 'name="confirmed_colour" value="green" id="id_confirmed_colour_0" checked' in page
+    assert 'id="confirm-colour"' in ticked and 'hx-swap-oob="true"' in ticked
+    assert [c for c in ("green", "yellow", "orange", "red") if f'value="{c}" id="id_confirmed_colour_' in ticked] == [
+        "green",
+        "yellow",
+        "orange",
+        "red",
+    ]
+    assert (
+        ticked.count(" checked") == 1
+        and 'name="confirmed_colour" value="orange" id="id_confirmed_colour_2" checked' in ticked
+    )
+
+
+def test_a_refused_grading_keeps_the_chosen_colour_and_lists_the_errors_at_the_top(
+    ongoing: Pregnancy, hospital_admin: User, world: World
+) -> None:
+    data = {
+        "kind": "grading",
+        "assessed_on": clock.today().isoformat(),
+        "institution": world.qitai_hospital.pk,
+        "factor_codes": ["orange.2.2"],
+        "confirmed_colour": "yellow",
+    }
+    page = client_for(hospital_admin).post(grading_url(ongoing), data).content.decode()
+
+    summary = page.index('class="form-errors" role="alert"')
+    assert summary < page.index('name="factor_codes"')
+    assert '<a href="#id_confirmed_colour">' in page[summary:]
+    assert 'value="yellow" id="id_confirmed_colour_1" checked' in page
+    assert 'id="id_confirmed_colour"' in page
+
+
+def test_an_age_factor_her_recorded_birth_date_contradicts_is_refused_and_nothing_written(
+    ongoing: Pregnancy, hospital_admin: User, world: World
+) -> None:
+    """She was born on 1995-03-01 (the factories' default): neither ≥40 nor ≥35 or ≤18 today."""
+    client = client_for(hospital_admin)
+    data = {
+        "kind": "grading",
+        "assessed_on": clock.today().isoformat(),
+        "institution": world.qitai_hospital.pk,
+        "factor_codes": ["orange.1.age_40", "yellow.1.1", "orange.2.2"],
+        "confirmed_colour": "orange",
+    }
+    response = client.post(grading_url(ongoing), data)
+    live = client.post(grading_url(ongoing, "assessment_grade"), data).content.decode()
+
+    expected = [
+        "“年龄≥40岁” does not fit the woman&#x27;s age on the assessment date (from her recorded date of birth).",
+        "“年龄≥35岁或≤18岁” does not fit the woman&#x27;s age on the assessment date (from her recorded date of birth).",
+    ]
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert all(message in page for message in expected)
+    assert (
+        '<li class="has-error"><label><input type="checkbox" name="factor_codes" value="orange.1.age_40" checked>'
+        in page
+    )
+    assert all(message.replace("&#x27;", "'") in live for message in expected)
+    assert "orange.2.2" not in live and "does not fit" in live
+    assert (RiskAssessment.objects.count(), RiskCase.objects.count()) == (0, 0)
+
+
+def test_age_factors_follow_her_age_on_the_assessment_date() -> None:
+    born = date(1985, 6, 15)
+
+    assert factors_against_facts(born, date(2025, 6, 14), ["orange.1.age_40", "yellow.1.1"]) == ["orange.1.age_40"]
+    assert factors_against_facts(born, date(2025, 6, 15), ["orange.1.age_40", "yellow.1.1"]) == []
+    assert factors_against_facts(date(2006, 1, 1), date(2024, 12, 31), ["screening.1.1", "yellow.1.1"]) == []
+    assert factors_against_facts(date(2005, 1, 1), date(2024, 1, 1), ["screening.1.1", "yellow.1.2"]) == [
+        "screening.1.1"
+    ]

@@ -103,7 +103,7 @@ def build_cohort(world, places):
     c["H"] = mother(D(2022, 7, 1), postpartum_after=(28,))
     c["I"] = mother(D(2022, 7, 2), postpartum_after=(29,))
     c["J"] = mother(D(2022, 8, 8), delivered_at=world.fuqing_hospital)
-    c["K"] = mother(D(2022, 9, 10), gradings=[(62, ["yellow.1.1"])])
+    c["K"] = mother(D(2022, 9, 10), gradings=[(62, ["yellow.1.2"])])
     c["L"] = mother(D(2021, 12, 1), gradings=[(62, ["orange.1.bmi_28"])])
     c["M"] = mother(D(2022, 9, 20), gradings=[(270, ["orange.3.7"])], postpartum_after=())
     c["N"] = mother(D(2022, 2, 20), gradings=[(62, ["red.1.1.1"])])

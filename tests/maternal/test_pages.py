@@ -96,11 +96,12 @@ def test_registering_the_same_id_number_twice_is_refused_on_the_form(
         },
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "A woman with this ID number is already registered." in response.content.decode()
-    assert f'value="{"*" * 16}{ID_NUMBER[-2:]}"' in response.content.decode()
+    # What she typed comes back as typed (in this POST's answer only); nothing of the woman on file does.
+    assert f'value="{ID_NUMBER}"' in response.content.decode()
     assert Woman.objects.count() == 1
-    assert_masked(response.content.decode())
+    assert_masked(response.content.decode().replace(ID_NUMBER, ""))
 
 
 def test_the_mch_pages_are_in_the_menu(mch_worker: User) -> None:
@@ -108,3 +109,30 @@ def test_the_mch_pages_are_in_the_menu(mch_worker: User) -> None:
 
     assert '<a href="/mch/"' in content
     assert "/indicators/dashboard/?indicator=mch.early_registration_rate" in content
+
+
+def test_a_refused_new_woman_keeps_what_was_typed_and_saves_once_the_error_is_fixed(
+    mch: MchFile, mch_worker: User, places: Places
+) -> None:
+    client, url = client_for(mch_worker), reverse("records:create", kwargs={"kind": "women"})
+    typed_id = make_id(date(1991, 4, 2), 31)
+    data = {
+        "name": "赵丽华",
+        "id_number": typed_id,
+        "phone": "13900001111",
+        "residence": "no-such-region",
+        "registered_at": mch.woman.registered_at_id,
+    }
+    refused = client.post(url, data)
+    saved = client.post(url, data | {"residence": places.township.pk})
+
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert "no-store" in refused["Cache-Control"]
+    for key in ("name", "id_number", "phone"):
+        assert f'name="{key}" value="{data[key]}"' in page
+    summary = page.index('class="form-errors" role="alert"')
+    assert summary < page.index('name="name"') and '<a href="#id_residence">' in page[summary:]
+    assert "This value is masked" not in saved.content.decode()
+    assert saved.status_code == 302
+    assert Woman.objects.filter(id_number_digest__isnull=False).count() == 2

@@ -154,7 +154,7 @@ def build_variety(world, places):
         residence=world.qitai,
         institution=world.qitai_hospital,
         lmp=date(2022, 2, 1),
-        gradings=[(70, ["red.1.1.1", "purple.syphilis"]), (120, ["yellow.1.1"])],
+        gradings=[(70, ["red.1.1.1", "purple.syphilis"]), (120, ["yellow.1.2"])],
         visit_days=(100, 150),
         place="home",
         postpartum_after=(29,),
@@ -175,7 +175,7 @@ def build_variety(world, places):
         kind="screening",
         assessed_on=on_day(ongoing, 61),
         institution=places.township_centre,
-        factor_codes=["screening.1.1"],
+        factor_codes=["screening.1.3"],
         assessor_name="李医生",
     )
 

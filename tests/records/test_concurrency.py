@@ -70,7 +70,7 @@ def test_a_save_after_someone_elses_is_refused_and_changes_nothing(
 
     second = _client(hospital_admin).post(url, _form(world, "999000", opened_on))
 
-    assert second.status_code == 200
+    assert second.status_code == 400
     assert "Someone else saved this record after you opened it. Nothing was saved" in second.content.decode()
     donation.refresh_from_db()
     assert donation.amount == Decimal("210000")

@@ -174,7 +174,7 @@ def test_service_errors_land_on_the_form_and_nothing_is_saved(world: World, hosp
             "donated_on": "2023-05-04",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert Donation.objects.count() == 0
 
 

@@ -218,7 +218,7 @@ def test_a_masked_phone_cannot_create_through_the_form_or_the_api(world: World, 
         format="json",
     )
 
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert page.context["form"].errors == {"phone": [MASKED_MESSAGE]}
     assert (api.status_code, api.json()) == (400, {"phone": [MASKED_MESSAGE]})
     assert Person.objects.count() == 0
@@ -245,6 +245,21 @@ def test_the_edit_form_starts_masked_and_keeps_the_phone_unless_a_new_one_is_typ
         {"gender": ["female", "male"]},
         {"phone": [MASKED, "139****5678"]},
     ]
+
+
+def test_a_refused_edit_shows_the_untouched_phone_masked_and_a_newly_typed_one_as_typed(
+    world: World, doctor: Person, hospital_admin: User
+) -> None:
+    client = _client(hospital_admin)
+
+    untouched = client.post(_url("edit", doctor), _form(doctor, gender="nope"))
+    retyped = client.post(_url("edit", doctor), _form(doctor, gender="nope", phone="13900002222"))
+    doctor.refresh_from_db()
+
+    assert (untouched.status_code, retyped.status_code) == (400, 400)
+    assert f'name="phone" value="{MASKED}"' in untouched.content.decode() and PHONE not in untouched.content.decode()
+    assert 'name="phone" value="13900002222"' in retyped.content.decode()
+    assert (doctor.gender, doctor.phone) == ("female", PHONE)
 
 
 def test_an_api_patch_with_the_masked_phone_changes_nothing(world: World, doctor: Person, hospital_admin: User) -> None:

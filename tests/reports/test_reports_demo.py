@@ -110,8 +110,14 @@ class TestProgrammeReports:
         assert document.paragraphs[0].text == zh("%(programme)s: programme report") % {
             "programme": scenarios.S3_PROGRAMME
         }
-        assert "133" in text and "175" in text and "184" in text and "2020年05月" in text
+        assert "133" in text and "175" in text and "184" in text and "2020年5月" in text
         assert len(document.inline_shapes) == 3
+        section = document.sections[0]
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4, not US Letter
+        assert all(
+            shape.width <= section.page_width - section.left_margin - section.right_margin
+            for shape in document.inline_shapes
+        )
         fonts = {r.element.rPr.rFonts.get(qn("w:eastAsia")) for p in document.paragraphs for r in p.runs if r.text}
         assert fonts == {DOCX_EAST_ASIA_FONT}
 
@@ -142,7 +148,7 @@ class TestProgrammeReports:
         with translation.override("zh-hans"):
             labels = [p.label for p in columns[:-1]]
         assert rows[0] == ("指标", "代码", "单位", "帮扶关系", *labels, zh("Whole period"))
-        assert labels == ["2020年05月 至 2020年12月", "2021年", "2022年", "2023年01月 至 2023年05月"]
+        assert labels == ["2020年5月 至 2020年12月", "2021年", "2022年", "2023年1月 至 2023年5月"]
         programme_rows = {row[1]: row for row in rows[1:] if row[3] == zh("Whole programme")}
         chosen = report_indicators()
         assert list(programme_rows) == [i.code for i in chosen]

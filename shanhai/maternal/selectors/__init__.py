@@ -17,6 +17,7 @@ visibility), by sub-domain:
 
 from __future__ import annotations
 
+from shanhai.maternal.rules import age_on
 from shanhai.maternal.selectors.children import (
     ScheduledCheck,
     child_page,
@@ -48,7 +49,6 @@ from shanhai.maternal.selectors.referrals import (
     referral_entry,
 )
 from shanhai.maternal.selectors.registry import (
-    age_on,
     find_woman,
     pregnancy_page,
     woman_page,

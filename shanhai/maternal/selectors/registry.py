@@ -14,6 +14,7 @@ from shanhai.maternal.access import pregnancy_personal_unit
 from shanhai.maternal.conditions import related_or_none
 from shanhai.maternal.identity import id_number_digest
 from shanhai.maternal.models import AssessmentKind, PostpartumKind, Pregnancy, PregnancyStatus, Woman
+from shanhai.maternal.rules import age_on
 from shanhai.maternal.selectors.grading import assessment_entry
 from shanhai.maternal.selectors.links import create_url
 from shanhai.maternal.selectors.outcomes import postpartum_status
@@ -22,11 +23,6 @@ from shanhai.maternal.selectors.states import gestation_label, moment
 from shanhai.maternal.selectors.visits import antenatal_contacts, schedule_end
 from shanhai.records.kinds import kind_of
 from shanhai.records.selectors import can_write_record, record_list
-
-
-def age_on(born: date, day: date) -> int:
-    """Whole years of age on ``day`` (the age the 筛查表 asks about: ≥35 or ≤18)."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def find_woman(user: User, id_number: str) -> Woman | None:

@@ -27,6 +27,7 @@ from shanhai.maternal.models import (
     Pregnancy,
     PregnancyStatus,
     ReferralStatus,
+    Woman,
     case_report_overdue,
     months_after,
 )
@@ -86,6 +87,11 @@ class WorkItem:
     is_purple: bool = False
     note: str = ""
     is_late: bool = False
+    #: The woman of a pregnancy's item (never shown: ``worklist_reveal`` reads it); none for a child.
+    woman: Woman | None = field(default=None, repr=False, compare=False)
+    #: Her phone, and ``subject`` her clear name, once ``worklist_reveal`` revealed them.
+    phone: str = ""
+    is_revealed: bool = False
 
     @property
     def state_label(self) -> str:
@@ -114,6 +120,14 @@ class Section:
     @property
     def overdue_count(self) -> int:
         return sum(1 for item in self.items if item.state == OVERDUE)
+
+    @property
+    def cards(self) -> list[list[WorkItem]]:
+        """The items by woman or child (one card each on a narrow screen), in the order of their first item."""
+        grouped: dict[uuid.UUID, list[WorkItem]] = {}
+        for item in self.items:
+            grouped.setdefault(item.subject_id, []).append(item)
+        return list(grouped.values())
 
     @property
     def colour_counts(self) -> list[tuple[str, int]]:
@@ -169,6 +183,7 @@ def _pregnancy_item(pregnancy: Pregnancy, section: str, state: str, code: str, w
         what=what,
         colour=pregnancy.current_colour,
         is_purple=pregnancy.is_purple,
+        woman=pregnancy.woman,
         **extra,
     )
 

@@ -12,8 +12,16 @@ from django.utils.translation import gettext as _
 from shanhai.accounts.models import User
 from shanhai.core import clock
 from shanhai.core.models import OrgUnit
+from shanhai.maternal import risk
 from shanhai.maternal.models import AssessmentKind, Colour, Pregnancy, RiskAssessment
-from shanhai.maternal.rules import assessment_result, can_grade, catalogue_for, mch_rules, pregnancy_end_date
+from shanhai.maternal.rules import (
+    assessment_result,
+    can_grade,
+    catalogue_for,
+    factors_against_facts,
+    mch_rules,
+    pregnancy_end_date,
+)
 from shanhai.maternal.services.cases import case_open_or_escalate
 from shanhai.maternal.services.checks import has_name, not_future, require_institution
 from shanhai.maternal.services.registry import tracking
@@ -39,6 +47,25 @@ def _check_assessment_date(pregnancy: Pregnancy, kind: str, assessed_on: date) -
     elif end is not None and assessed_on > end:
         raise ValidationError(
             {"kind": _("The pregnancy ended before this date: record a postpartum assessment instead.")}
+        )
+
+
+def _check_against_facts(
+    catalogue: risk.RiskCatalogue, pregnancy: Pregnancy, assessed_on: date, codes: list[str]
+) -> None:
+    """A ticked age factor must fit her age on the assessment date, from her recorded date of birth
+    (``rules.factors_against_facts``); the message names the factor, never the date or the age."""
+    if wrong := factors_against_facts(pregnancy.woman.birth_date, assessed_on, codes):
+        raise ValidationError(
+            {
+                "factor_codes": [
+                    _(
+                        "“%(factor)s” does not fit the woman's age on the assessment date (from her recorded date of birth)."
+                    )
+                    % {"factor": catalogue.wording(code)}
+                    for code in wrong
+                ]
+            }
         )
 
 
@@ -106,6 +133,7 @@ def assessment_create(
         assessment.confirmed_at = clock.now()
     with tracking(pregnancy=pregnancy):
         _check_assessment_date(pregnancy, kind, assessed_on)
+        _check_against_facts(catalogue, pregnancy, assessed_on, codes)
         assessment.pregnancy = pregnancy
         record_create(actor=actor, record=assessment, validate=lambda _record: None)
         if assessment.kind != AssessmentKind.SCREENING:

@@ -93,7 +93,7 @@ class Personal(Column):
             required=self.required,
             max_length=self.max_length,
             help_text=help_text,
-            widget=MaskedEchoInput(self.masker),
+            widget=MaskedEchoInput(),
         )
 
     def api_field(self) -> ApiField:
@@ -108,16 +108,13 @@ class Personal(Column):
 
 
 class MaskedEchoInput(forms.TextInput):
-    """A text input that never sends personal data back to the browser: a value typed and refused (a
-    duplicate ID number, a bad phone) is shown masked on the re-rendered form, like a stored value."""
+    """The text input of a personal column. Unbound, it shows the form's initial value: masked on the edit
+    form (``Personal.initial``), nothing on the create form. Bound, it echoes what this POST sent, in the
+    response to that POST only: a value the user typed comes back as typed, so a refused form is fixed
+    without retyping it, and a masked value left as it was comes back masked (``KEEP``)."""
 
-    def __init__(self, masker: Callable[[str | None], str]) -> None:
-        self.masker = masker
+    def __init__(self) -> None:
         super().__init__(attrs={"autocomplete": "off"})
-
-    def format_value(self, value: Any) -> str | None:
-        text = super().format_value(value)
-        return self.masker(text) if text and "*" not in text else text
 
 
 class PersonalField(forms.CharField):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from shanhai.core.models import OrgUnitKind
 from shanhai.records.columns.base import ApiField, CellValue, Column, Label, blank, text_of
 
 if TYPE_CHECKING:
@@ -96,12 +97,15 @@ class Reference(Column):
 
 @dataclass(frozen=True)
 class UnitRef(Reference):
-    """An org unit by code. ``regions``: regions (e.g. a township) are allowed, not only institutions."""
+    """An org unit by code. ``regions``: regions (e.g. a township) are allowed, not only institutions;
+    ``only_regions``: regions only (a residence), so a picker never offers an institution the service refuses."""
 
     regions: bool = False
+    only_regions: bool = False
 
     def target_queryset(self, lookup: Lookup) -> QuerySet[Any]:
-        return lookup.units(regions=self.regions)
+        units = lookup.units(regions=self.regions or self.only_regions)
+        return units.filter(kind__in=OrgUnitKind.region_kinds()) if self.only_regions else units
 
     def code_of(self, obj: Any) -> str:
         return str(obj.code)
@@ -114,6 +118,10 @@ class UnitRef(Reference):
         return units.filter(code=text).first() or _unique(units.filter(Q(name=text) | Q(short_name=text)))
 
     def not_found(self, text: str) -> str:
+        if self.only_regions:
+            return _("No county or township with the code or name “%(value)s” among those you can see.") % {
+                "value": text
+            }
         return _("No organisation with the code or name “%(value)s” among those you can see.") % {"value": text}
 
 

@@ -31,7 +31,7 @@ class Command(BaseCommand):
                 self.stdout.write(_("The demo is already loaded; nothing to do."))
                 return
             raise CommandError(_("The demo is already loaded (the user “admin” exists). Use a fresh database."))
-        summary = load_demo(seed=seed)
+        summary = load_demo(seed=seed, progress=lambda step: self.stdout.write(f"… {step}"))
         self.stdout.write(
             _(
                 "Demo loaded (seed %(seed)s): %(units)s organisation units, %(programmes)s programmes, "
