@@ -29,9 +29,10 @@ S5_INDICATORS = ["supporting_institutions", "recipient_institutions", "supporter
 
 
 def _load(*args: str) -> str:
+    """The command's last line: its summary, after the "… step" progress lines of a load."""
     out = io.StringIO()
     call_command("load_demo", *args, stdout=out)
-    return out.getvalue().strip()
+    return out.getvalue().strip().splitlines()[-1]
 
 
 def _counts() -> dict[str, int]:
