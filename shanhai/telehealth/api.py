@@ -24,7 +24,8 @@ from shanhai.telehealth import services
 from shanhai.telehealth.columns import experts_for, pools_for
 from shanhai.telehealth.models import Consultation, Decision, Status
 
-ACTIONS = ("accept", "decline", "start", "answer", "reassign", "decide", "close", "cancel")
+ACTIONS = services.ACTIONS
+NOT_FOUND = "“%(value)s” was not found among the records you can see."
 
 
 class ActionRequest(serializers.Serializer[Any]):
@@ -66,41 +67,22 @@ class ConsultationAction(ApiView):
         body = ActionRequest(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        actor = request.user
-        if action == "accept":
-            done = services.consultation_accept(actor=actor, consultation=consultation)
-        elif action == "start":
-            done = services.consultation_start(actor=actor, consultation=consultation)
-        elif action == "close":
-            done = services.consultation_close(actor=actor, consultation=consultation)
-        elif action == "decline":
-            done = services.consultation_decline(actor=actor, consultation=consultation, reason=data.get("reason", ""))
-        elif action == "cancel":
-            done = services.consultation_cancel(actor=actor, consultation=consultation, reason=data.get("reason", ""))
-        elif action == "answer":
-            done = services.consultation_answer(actor=actor, consultation=consultation, answer=data.get("answer", ""))
-        elif action == "decide":
-            if "decision" not in data:
-                raise DjangoValidationError({"decision": _("This is required.")})
-            done = services.consultation_decide(
-                actor=actor, consultation=consultation, decision=data["decision"], note=data.get("note", "")
-            )
-        else:
-            lookup = Lookup(actor)
-            pool = pools_for(lookup).filter(pk=data["pool"]).first() if data.get("pool") else None
-            expert = experts_for(lookup).filter(username=data["expert"]).first() if data.get("expert") else None
-            if data.get("pool") and pool is None:
-                raise DjangoValidationError(
-                    {"pool": _("“%(value)s” was not found among the records you can see.") % {"value": data["pool"]}}
-                )
-            if data.get("expert") and expert is None:
-                raise DjangoValidationError(
-                    {
-                        "expert": _("“%(value)s” was not found among the records you can see.")
-                        % {"value": data["expert"]}
-                    }
-                )
-            done = services.consultation_reassign(
-                actor=actor, consultation=consultation, pool=pool, expert=expert, note=data.get("note", "")
-            )
+        lookup = Lookup(request.user)
+        pool = pools_for(lookup).filter(pk=data["pool"]).first() if data.get("pool") else None
+        expert = experts_for(lookup).filter(username=data["expert"]).first() if data.get("expert") else None
+        if data.get("pool") and pool is None:
+            raise DjangoValidationError({"pool": _(NOT_FOUND) % {"value": data["pool"]}})
+        if data.get("expert") and expert is None:
+            raise DjangoValidationError({"expert": _(NOT_FOUND) % {"value": data["expert"]}})
+        done = services.consultation_act(
+            actor=request.user,
+            consultation=consultation,
+            action=action,
+            reason=data.get("reason", ""),
+            answer=data.get("answer", ""),
+            decision=data.get("decision", ""),
+            note=data.get("note", ""),
+            pool=pool,
+            expert=expert,
+        )
         return Response({"number": done.number, "status": done.status})

@@ -74,9 +74,14 @@ def consultation_page(request: HttpRequest, consultation: Consultation) -> dict[
 
 def _studies(user: User, consultation: Consultation) -> list[dict[str, Any]]:
     kind = kind_for_model(ImagingStudy)
-    visible = set(record_list(kind, user).values_list("pk", flat=True)) if kind is not None else set()
+    studies = list(consultation.studies.select_related("site"))
+    visible = (
+        set(record_list(kind, user).filter(pk__in=[s.pk for s in studies]).values_list("pk", flat=True))
+        if kind is not None and studies
+        else set()
+    )
     found = []
-    for study in consultation.studies.select_related("site"):
+    for study in studies:
         url = ""
         if kind is not None and study.pk in visible:
             url = reverse("records:detail", kwargs={"kind": kind.slug, "public_id": study.public_id})

@@ -6,7 +6,7 @@ actor sees the consultation (``records.access``); these services check what the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -49,6 +49,10 @@ def response_rule(partnership: Partnership, priority: str) -> tuple[float, bool]
     rule = ResponseRule.objects.filter(partnership=partnership, priority=priority).first()
     if rule is not None:
         return float(rule.hours), rule.working_hours
+    return _default_rule(priority)
+
+
+def _default_rule(priority: str) -> tuple[float, bool]:
     hours, working = settings.SHANHAI_CONSULT_RESPONSE[priority]
     return float(hours), bool(working)
 
@@ -325,8 +329,10 @@ def _transition(
     changes: dict[str, Any] | None = None,
     note: str = "",
     at: datetime | None = None,
+    validate: Callable[[Consultation], None] = lambda c: None,
 ) -> Consultation:
-    """Move the consultation on, under a row lock (a state changed meanwhile by someone else is refused)."""
+    """Move the consultation on, under a row lock (a state changed meanwhile by someone else is refused);
+    ``validate`` checks the consultation as changed, before it is saved."""
     at = at or clock.now()
     with transaction.atomic():
         current = Consultation.objects.select_for_update().get(pk=consultation.pk)
@@ -344,7 +350,7 @@ def _transition(
             record=current,
             changes=changes,
             editable=list(changes),
-            validate=lambda c: None,
+            validate=validate,
         )
         _event(current, actor, action, from_status, current.status, at=at, note=note)
     return current
@@ -439,18 +445,15 @@ def consultation_reassign(
     require(may_reassign(actor, consultation))
     if pool is None and expert is None:
         raise ValidationError({"expert": _("Choose the pool or the expert the request goes to.")})
-    changes: dict[str, Any] = {"pool": pool or consultation.pool, "expert": expert}
-    probe = Consultation(**{f.attname: getattr(consultation, f.attname) for f in Consultation._meta.concrete_fields})
-    probe.pool, probe.expert = changes["pool"], expert
-    _validate(probe)
     done = _transition(
         actor,
         consultation,
         allowed_from=AWAITING_ANSWER,
         action=EventAction.REASSIGN,
         to_status=Status.REQUESTED,
-        changes=changes | {"accepted_at": None},
+        changes={"pool": pool or consultation.pool, "expert": expert, "accepted_at": None},
         note=note,
+        validate=_validate,
     )
     _tell(
         _supporting_people(done),
@@ -568,11 +571,17 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     most once a minute)."""
     now = now or clock.now()
     counts = {"reminded": 0, "escalated": 0}
-    open_ = Consultation.objects.filter(status__in=AWAITING_ANSWER).select_related(
+    open_ = Consultation.objects.filter(status__in=AWAITING_ANSWER, escalated_at__isnull=True).select_related(
         "partnership__supporter", "pool__head", "expert", "requested_by"
     )
-    for consultation in open_.filter(escalated_at__isnull=True):
-        hours, working = _timing(consultation)
+    rules = {
+        (r.partnership_id, r.priority): (float(r.hours), r.working_hours)
+        for r in ResponseRule.objects.filter(partnership__in=open_.values("partnership"))
+    }
+    for consultation in open_:
+        hours, working = rules.get(
+            (consultation.partnership_id, consultation.priority), _default_rule(consultation.priority)
+        )
         if consultation.due_at <= now:
             with transaction.atomic():
                 updated = Consultation.objects.filter(pk=consultation.pk, escalated_at__isnull=True).update(
@@ -636,3 +645,39 @@ def _tell(
     url = reverse("records:detail", kwargs={"kind": "consultations", "public_id": consultation.public_id})
     text = _(title) % {"number": consultation.number}
     return notify(users, kind=kind, title=text, url=url, obj=consultation, key=key)
+
+
+# --- one entry for the workflow's actions (pages and API) ------------------------------------------
+ACTIONS = ("accept", "decline", "start", "answer", "reassign", "decide", "close", "cancel")
+
+
+def consultation_act(
+    *,
+    actor: User,
+    consultation: Consultation,
+    action: str,
+    reason: str = "",
+    answer: str = "",
+    decision: str = "",
+    note: str = "",
+    pool: ConsultationPool | None = None,
+    expert: User | None = None,
+) -> Consultation:
+    """Do one of ``ACTIONS`` with the fields it takes (the others are ignored)."""
+    if action == "accept":
+        return consultation_accept(actor=actor, consultation=consultation)
+    if action == "start":
+        return consultation_start(actor=actor, consultation=consultation)
+    if action == "close":
+        return consultation_close(actor=actor, consultation=consultation)
+    if action == "decline":
+        return consultation_decline(actor=actor, consultation=consultation, reason=reason)
+    if action == "cancel":
+        return consultation_cancel(actor=actor, consultation=consultation, reason=reason)
+    if action == "answer":
+        return consultation_answer(actor=actor, consultation=consultation, answer=answer)
+    if action == "decide":
+        return consultation_decide(actor=actor, consultation=consultation, decision=decision, note=note)
+    if action == "reassign":
+        return consultation_reassign(actor=actor, consultation=consultation, pool=pool, expert=expert, note=note)
+    raise ValueError(f"unknown action {action!r}")

@@ -4,12 +4,13 @@ itself is the records framework's, with ``telehealth/consultation_detail.html``)
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +22,7 @@ from shanhai.accounts.models import User
 from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.accounts.scoping import scope_of
 from shanhai.core import clock, notices
-from shanhai.core.form_base import PeriodForm
+from shanhai.core.form_base import PeriodForm, ServiceForm
 from shanhai.core.periods import parse_period
 from shanhai.records.access import access_record
 from shanhai.records.kinds import kind_of
@@ -31,7 +32,7 @@ from shanhai.records.views import render_detail
 from shanhai.telehealth import services
 from shanhai.telehealth.columns import experts_for, pools_for
 from shanhai.telehealth.forms import AnswerForm, DecideForm, ReasonForm, ReassignForm
-from shanhai.telehealth.indicators import turnaround_stats
+from shanhai.telehealth.indicators import turnaround_of
 from shanhai.telehealth.models import AWAITING_ANSWER, Consultation, Status
 from shanhai.telehealth.pages import FORMS_ATTRIBUTE
 
@@ -107,58 +108,35 @@ def notice_open(request: AuthenticatedHttpRequest, notice_id: int) -> HttpRespon
     return redirect(notice.url or "telehealth:inbox")
 
 
-ACTIONS = ("accept", "decline", "start", "answer", "reassign", "decide", "close", "cancel")
+#: The form each action posts (prefixed with the action's name); actions without one post nothing.
+ACTION_FORMS: dict[str, type[ServiceForm]] = {
+    "decline": ReasonForm,
+    "cancel": ReasonForm,
+    "answer": AnswerForm,
+    "decide": DecideForm,
+    "reassign": ReassignForm,
+}
 
 
 @login_required
 @require_POST
 def consultation_action(request: AuthenticatedHttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse:
     """One step of the workflow; refused steps show the page again with the form as typed and the reason."""
-    if action not in ACTIONS:
+    if action not in services.ACTIONS:
         raise Http404
     kind = kind_of("consultations")
     consultation: Consultation = access_record(kind, request.user, public_id)
-    form: Any = None
-    try:
-        if action == "accept":
-            services.consultation_accept(actor=request.user, consultation=consultation)
-        elif action == "start":
-            services.consultation_start(actor=request.user, consultation=consultation)
-        elif action == "close":
-            services.consultation_close(actor=request.user, consultation=consultation)
-        elif action in ("decline", "cancel"):
-            form = ReasonForm(request.POST, prefix=action)
-            if form.is_valid():
-                do = services.consultation_decline if action == "decline" else services.consultation_cancel
-                do(actor=request.user, consultation=consultation, reason=form.cleaned_data["reason"])
-        elif action == "answer":
-            form = AnswerForm(request.POST, prefix="answer")
-            if form.is_valid():
-                services.consultation_answer(
-                    actor=request.user, consultation=consultation, answer=form.cleaned_data["answer"]
-                )
-        elif action == "decide":
-            form = DecideForm(request.POST, prefix="decide")
-            if form.is_valid():
-                services.consultation_decide(
-                    actor=request.user,
-                    consultation=consultation,
-                    decision=form.cleaned_data["decision"],
-                    note=form.cleaned_data["note"],
-                )
-        elif action == "reassign":
+    form: ServiceForm | None = None
+    if action in ACTION_FORMS:
+        extra: dict[str, Any] = {}
+        if action == "reassign":
             lookup = Lookup(request.user)
-            form = ReassignForm(request.POST, prefix="reassign", pools=pools_for(lookup), experts=experts_for(lookup))
-            if form.is_valid():
-                services.consultation_reassign(
-                    actor=request.user,
-                    consultation=consultation,
-                    pool=form.cleaned_data["pool"],
-                    expert=form.cleaned_data["expert"],
-                    note=form.cleaned_data["note"],
-                )
-    except PermissionDenied:
-        raise
+            extra = {"pools": pools_for(lookup), "experts": experts_for(lookup)}
+        form = ACTION_FORMS[action](request.POST, prefix=action, **extra)
+    try:
+        if form is None or form.is_valid():
+            fields = form.cleaned_data if form is not None else {}
+            services.consultation_act(actor=request.user, consultation=consultation, action=action, **fields)
     except ValidationError as error:
         if form is None:
             messages.error(request, " ".join(error.messages))
@@ -194,29 +172,26 @@ def turnaround(request: AuthenticatedHttpRequest) -> HttpResponse:
         if partnership is None:
             raise Http404
         answered = answered.filter(partnership=partnership)
-    groups = {
-        "partnership": ("partnership", lambda c: str(c.partnership)),
-        "expert": ("answered_by", lambda c: str(c.answered_by or "—")),
-        "department": ("department", lambda c: c.department.name if c.department else "—"),
-        "priority": ("priority", lambda c: c.get_priority_display()),
+    rows = list(
+        answered.select_related("partnership__supporter", "partnership__recipient", "department", "answered_by")
+    )
+    labels: dict[str, Callable[[Consultation], str]] = {
+        "partnership": lambda c: str(c.partnership),
+        "expert": lambda c: str(c.answered_by or "—"),
+        "department": lambda c: c.department.name if c.department else "—",
+        "priority": lambda c: c.get_priority_display(),
     }
     tables = {}
-    for name, (field, label) in groups.items():
-        keys: dict[Any, str] = {}
-        for consultation in answered.select_related("department", "answered_by"):
-            keys.setdefault(
-                getattr(consultation, f"{field}_id", None) or getattr(consultation, field), label(consultation)
-            )
-        rows = []
-        for key, text in sorted(keys.items(), key=lambda item: item[1]):
-            lookup = {f"{field}_id" if field != "priority" else field: key}
-            rows.append((text, turnaround_stats(answered.filter(**lookup))))
-        tables[name] = rows
+    for name, label in labels.items():
+        grouped: dict[str, list[Consultation]] = {}
+        for consultation in rows:
+            grouped.setdefault(label(consultation), []).append(consultation)
+        tables[name] = [(text, turnaround_of(items)) for text, items in sorted(grouped.items())]
     context = {
         "form": form,
         "period": period,
         "partnership": partnership,
-        "total": turnaround_stats(answered),
+        "total": turnaround_of(rows),
         "tables": tables,
     }
     return render(request, "telehealth/turnaround.html", context)
