@@ -24,14 +24,18 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## make demo: install, migrate the embedded SQLite database, load the demo scenarios, serve.
+## make demo: install, migrate the embedded SQLite database, load the demo scenarios, serve. Static files are
+## collected and compressed meanwhile, in the background (the load uses one core); their summary line comes when done.
 demo: install
-	@echo "== migrating the database (var/shanhai.sqlite3) =="
-	$(BIN)/shanhai migrate --noinput -v 0
-	@echo "== loading the demo scenarios (about a minute the first time) =="
-	$(BIN)/shanhai load_demo --seed $(SEED) --if-empty
-	@echo "== collecting static files =="
-	$(BIN)/shanhai collectstatic --noinput -v 0
+	@set -e; \
+	echo "== collecting and compressing static files in the background (var/static) =="; \
+	$(BIN)/shanhai collectstatic --noinput -v 1 & static=$$!; \
+	echo "== migrating the database (var/shanhai.sqlite3) =="; \
+	$(BIN)/shanhai migrate --noinput -v 0; \
+	echo "== loading the demo scenarios (about a minute the first time; each step is printed as it starts) =="; \
+	$(BIN)/shanhai load_demo --seed $(SEED) --if-empty; \
+	echo "== waiting for the static files =="; \
+	wait $$static
 	$(MAKE) --no-print-directory serve
 
 ## make serve: the web server and, beside it, the background task worker (restarted whenever it ends).
@@ -76,6 +80,11 @@ bench: install-dev
 .PHONY: bench-mch
 bench-mch: install-dev
 	$(BIN)/python bench/mch.py --size $(or $(SIZE),200000) --db $(or $(DB),both) --runs $(or $(RUNS),7)
+
+## make bench-pages [RUNS=3] [CAP=150]: server time of every demo page per demo login, on a fresh demo (bench/README.md).
+.PHONY: bench-pages
+bench-pages: install-dev
+	$(BIN)/python bench/pages.py --runs $(or $(RUNS),3) --cap $(or $(CAP),150)
 
 clean:
 	rm -rf var $(VENV)

@@ -189,6 +189,7 @@ class Generator:
         self.schedule = mch_rules().antenatal_schedule
         self.grades: dict[tuple[str, ...], tuple[str, bool]] = {}
         self.ids: set[str] = set()
+        self.sequences: dict[str, int] = {}
         self.delivery_days = (today - FIRST_DELIVERY).days
 
     # --- small draws -------------------------------------------------------------------------------------
@@ -206,6 +207,13 @@ class Generator:
                 self.ids.add(number)
                 return number
         raise RuntimeError("no free ID number")
+
+    def number(self, letters: str, unit_id: int, day: date) -> str:
+        """A record number as ``services.numbers`` gives them: per institution and year, in order
+        (``YC-…`` pregnancies, ``ET-…`` children; the unit's id stands for its code)."""
+        prefix = f"{letters}-B{unit_id}-{day.year}"
+        self.sequences[prefix] = self.sequences.get(prefix, 0) + 1
+        return f"{prefix}-{self.sequences[prefix]:05d}"
 
     def colour(self) -> tuple[str, bool]:
         roll, total = self.rng.random(), 0.0
@@ -290,6 +298,7 @@ class Generator:
             gravidity=rng.randint(1, 3),
             parity=rng.choice((0, 0, 1)),
         )
+        pregnancy.number = self.number("YC", registered_at, pregnancy.registered_on)
         if ended_day is not None:
             pregnancy.status = PregnancyStatus.ENDED
             pregnancy.ended_on = lmp + timedelta(days=ended_day)
@@ -579,6 +588,7 @@ class Generator:
             hearing_screened_on=born + timedelta(days=2) if born + timedelta(days=2) <= today else None,
             died_on=died,
         )
+        child.number = self.number("ET", child.registered_at_id, born)
         for name, value in derive_child(child).items():
             setattr(child, name, value)
         c.children.append(child)
@@ -627,9 +637,12 @@ def make_users(t: Tree) -> dict[str, Any]:
         ("bench-county", county.commission_id, Role.VIEWER),
         ("bench-mch", county.mch_id, Role.DATA_CLERK),
         ("bench-township", centre, Role.DATA_CLERK),
+        ("bench-province", t.units[0]["id"], Role.VIEWER),
     ):
-        user = User.objects.create_user(username=username, password=None, full_name=username)
-        membership_grant(actor=None, user=user, org_unit=OrgUnit.objects.get(pk=unit_id), role=role)
+        user = User.objects.filter(username=username).first()  # --reuse of a build made before this user
+        if user is None:
+            user = User.objects.create_user(username=username, password=None, full_name=username)
+            membership_grant(actor=None, user=user, org_unit=OrgUnit.objects.get(pk=unit_id), role=role)
         users[username] = user
     return users
 
@@ -756,22 +769,26 @@ def measure(t: Tree, users: dict[str, Any], runs: int, period_code: str, out: di
     from shanhai.core.models import OrgUnit
     from shanhai.core.periods import parse_period
     from shanhai.maternal import selectors
+    from shanhai.maternal.views import WORKLIST_SHOWN_PER_SECTION
 
     m: dict[str, Any] = {}
-    for label, username in (
-        ("worklist county", "bench-county"),
-        ("worklist mch", "bench-mch"),
-        ("worklist township", "bench-township"),
+    # As the page asks: every section counted whole, its first WORKLIST_SHOWN_PER_SECTION items made;
+    # and, for the county, every item made (what the selector did before it took a limit).
+    for label, username, limit in (
+        ("worklist county", "bench-county", WORKLIST_SHOWN_PER_SECTION),
+        ("worklist county, every item made", "bench-county", None),
+        ("worklist mch", "bench-mch", WORKLIST_SHOWN_PER_SECTION),
+        ("worklist township", "bench-township", WORKLIST_SHOWN_PER_SECTION),
     ):
         user = users[username]
-        median, times, work = timed(lambda user=user: selectors.worklist(user), runs)
-        count, slowest = queries_of(lambda user=user: selectors.worklist(user))
+        median, times, work = timed(lambda user=user, limit=limit: selectors.worklist(user, limit=limit), runs)
+        count, slowest = queries_of(lambda user=user, limit=limit: selectors.worklist(user, limit=limit))
         m[label] = {
             "ms": median,
             "runs": times,
             "queries": count,
             "slowest": slowest,
-            "items": {s.code: len(s.items) for s in work.sections},
+            "items": {s.code: s.count for s in work.sections},
             "total": work.total,
         }
         print(f"  {label}: {median:.0f} ms, {count} queries, {work.total:,} items", flush=True)
@@ -783,15 +800,21 @@ def measure(t: Tree, users: dict[str, Any], runs: int, period_code: str, out: di
     tracemalloc.stop()
     out["worklist_traced_mib"] = traced / 2**20
 
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans", HTTP_HOST="127.0.0.1")
-    client.force_login(county_user)
-    for label, url in (
-        ("worklist page", reverse("maternal:worklist")),
-        ("pregnancies list page", reverse("records:list", kwargs={"kind": "pregnancies"})),
+    county_client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans", HTTP_HOST="127.0.0.1")
+    county_client.force_login(county_user)
+    province_client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans", HTTP_HOST="127.0.0.1")
+    province_client.force_login(users["bench-province"])
+    client = county_client
+    for label, url, page_client in (
+        ("worklist page", reverse("maternal:worklist"), county_client),
+        ("worklist page, antenatal, page 2", reverse("maternal:worklist") + "?section=antenatal&page=2", county_client),
+        ("pregnancies list page", reverse("records:list", kwargs={"kind": "pregnancies"}), county_client),
+        ("MCH home, county user", reverse("maternal:home"), county_client),
+        ("MCH home, province user", reverse("maternal:home"), province_client),
     ):
 
-        def get(url: str = url) -> int:
-            response = client.get(url)
+        def get(url: str = url, page_client: Any = page_client) -> int:
+            response = page_client.get(url)
             assert response.status_code == 200, (url, response.status_code)
             return len(response.content)
 
@@ -835,12 +858,17 @@ def measure(t: Tree, users: dict[str, Any], runs: int, period_code: str, out: di
 
 def reuse(kept: Path, out: dict[str, Any]) -> tuple[Tree, dict[str, Any]]:
     """The tree and users of a database built earlier with ``--keep``, and that build's figures."""
+    from django.db import transaction
+
     from shanhai.accounts.models import User
     from shanhai.core.models import HospitalGrade
 
     out.update(json.loads(kept.read_text()))
+    t = tree(HospitalGrade.objects.get(code="2A").pk)
+    with transaction.atomic():
+        make_users(t)  # the users a build made before a user was added lack it
     users = {user.username: user for user in User.objects.filter(username__startswith="bench-")}
-    return tree(HospitalGrade.objects.get(code="2A").pk), users
+    return t, users
 
 
 def worker_main(size: int, seed: int, runs: int, period_code: str, result: Path) -> None:
@@ -855,8 +883,23 @@ def worker_main(size: int, seed: int, runs: int, period_code: str, result: Path)
     out: dict[str, Any] = {"vendor": connection.vendor}
     kept = Path(os.environ["SHANHAI_VAR_DIR"]) / "bench-mch-build.json"
     if os.environ.get("BENCH_MCH_REUSE"):
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)  # indexes added since the build
+        migrated = time.perf_counter() - started
         t, users = reuse(kept, out)
+        out["reuse_migrate_s"] = migrated
         print(f"  reusing the database built {out['built_at']} ({out['size']:,} pregnancies)", flush=True)
+        print(f"  pending migrations applied in {migrated:.1f} s", flush=True)
+        if os.environ.get("BENCH_MCH_REBUILD_FACTS"):
+            from django.db import transaction
+
+            from shanhai.analytics import facts
+
+            started = time.perf_counter()
+            with transaction.atomic():
+                count = facts.rebuild()
+            out["reuse_facts_s"], out["reuse_facts_rows"] = time.perf_counter() - started, count
+            print(f"  facts.rebuild: {count:,} facts in {out['reuse_facts_s']:.1f} s", flush=True)
     else:
         started = time.perf_counter()
         call_command("migrate", verbosity=0)
@@ -899,6 +942,11 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="measure again on the databases an earlier --keep run left here (no build; its build figures are shown)",
     )
+    parser.add_argument(
+        "--rebuild-facts",
+        action="store_true",
+        help="with --reuse: run facts.rebuild() first (metrics added since the build), timed apart",
+    )
     parser.add_argument("--worker", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     period = args.period or last_mch_year(date.today())
@@ -926,6 +974,8 @@ def main(argv: list[str] | None = None) -> int:
             env = {"SHANHAI_VAR_DIR": str(var), "SHANHAI_PLAIN_STATIC": "1"}
             if args.reuse:
                 env["BENCH_MCH_REUSE"] = "1"
+                if args.rebuild_facts:
+                    env["BENCH_MCH_REBUILD_FACTS"] = "1"
                 database = var / "bench-mch.sqlite3"
                 env["DATABASE_URL"] = f"sqlite:///{database}" if vendor == "sqlite" else f"{PGURL}/{PG_DB}"
             elif vendor == "sqlite":
@@ -998,6 +1048,21 @@ def report(command: str, args: Any, period: str, results: dict[str, dict[str, An
         + " |"
     )
     lines.append("| **build total** | " + " | ".join(f"**{results[v]['build_s']:.0f} s**" for v in vendors) + " |")
+    if any("reuse_facts_s" in results[v] for v in vendors):
+        lines.append(
+            "| --reuse: facts.rebuild() again (rows) | "
+            + " | ".join(
+                f"{results[v].get('reuse_facts_s', 0):.1f} s ({results[v].get('reuse_facts_rows', 0):,})"
+                for v in vendors
+            )
+            + " |"
+        )
+    if any("reuse_migrate_s" in results[v] for v in vendors):
+        lines.append(
+            "| --reuse: pending migrations | "
+            + " | ".join(f"{results[v].get('reuse_migrate_s', 0):.1f} s" for v in vendors)
+            + " |"
+        )
     lines.append(
         "| peak memory: after inserts / after refresh / build | "
         + " | ".join(

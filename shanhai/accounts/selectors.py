@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shanhai.accounts.access import managed_users
@@ -44,3 +47,40 @@ def user_list(actor: User, *, org_unit: OrgUnit | None = None, role: str = "", s
 def user_detail(user: User) -> User:
     """One user (already accessed) with their memberships and whether they enrolled a second factor."""
     return with_second_factor(User.objects.filter(pk=user.pk)).prefetch_related(memberships_of_users()).get()
+
+
+@dataclass(frozen=True)
+class ProfileMembership:
+    membership: Membership
+    #: Names of the unit's ancestors from the root down, without the unit itself.
+    unit_path: list[str]
+
+
+@dataclass(frozen=True)
+class Profile:
+    user: User
+    memberships: list[ProfileMembership]
+    has_second_factor: bool
+    #: Unused recovery codes the user holds.
+    recovery_codes_left: int
+
+
+def own_profile(user: User) -> Profile:
+    """The signed-in user's own profile: their memberships with the path of each unit, whether they enrolled an
+    authenticator and how many unused recovery codes they hold. A constant number of queries."""
+    person = user_detail(user)
+    memberships: list[Membership] = getattr(person, "membership_list", [])
+    ancestor_ids = {pk for membership in memberships for pk in membership.org_unit.ancestor_ids[:-1]}
+    names = dict(OrgUnit.objects.filter(pk__in=ancestor_ids).values_list("pk", "name"))
+    return Profile(
+        user=person,
+        memberships=[
+            ProfileMembership(
+                membership=membership,
+                unit_path=[names[pk] for pk in membership.org_unit.ancestor_ids[:-1] if pk in names],
+            )
+            for membership in memberships
+        ],
+        has_second_factor=bool(getattr(person, "has_second_factor", False)),
+        recovery_codes_left=StaticToken.objects.filter(device__user=user, device__confirmed=True).count(),
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("two-factor/", views.SecondFactorView.as_view(), name="second_factor"),
     path("two-factor/enrol/", views.SecondFactorEnrolView.as_view(), name="second_factor_enrol"),
+    path("profile/", user_views.profile, name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("two-factor/recovery-codes/", user_views.recovery_codes, name="recovery_codes"),
     path("users/", user_views.user_list, name="user_list"),

@@ -193,3 +193,9 @@ def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
         form.add_error("code", _("This code is wrong: check the time on your phone and try the next one."))
     return render(request, "accounts/recovery_codes_regenerate.html", {"form": form})
+
+
+@login_required
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The signed-in user's own page: name, memberships, second factor, and links to what they manage themselves."""
+    return render(request, "accounts/profile.html", {"profile": selectors.own_profile(request.user)})

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, Literal, NamedTuple
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, F, FloatField, IntegerField, Max, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, F, FloatField, IntegerField, Max, Min, Q, QuerySet, Sum, When
 from django.db.models import Value as V
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -163,6 +163,13 @@ class _Cell:
     flow_rows: int = 0
     opening_rows: int = 0
     closing_rows: int = 0
+    #: The first month the scope kept records of the metric's kind (``Metric.source``), when it matters:
+    #: from then on a month without facts is 0, not "not reported".
+    kept_since: int | None = None
+
+    def known(self, rows: int, *, before: int) -> bool:
+        """Whether a sum over ``rows`` fact rows is known: it has rows, or records were kept before ``before``."""
+        return rows > 0 or (self.kept_since is not None and self.kept_since < before)
 
 
 def _metrics(term: Term) -> set[Metric]:
@@ -252,6 +259,11 @@ def fact_source(scope: Scope, units: Sequence[OrgUnit] | None = None) -> FactSou
     return FactSource(Fact.objects.filter(scope.fact_filter()), f"anc_{row_level}")
 
 
+def keeps_records(scope: Scope, kind: str) -> bool:
+    """Whether the scope has any fact from records of the kind (``Metric.source``): it keeps such records."""
+    return fact_source(scope).queryset.filter(metric__in=registry.source_metric_ids(kind)).exists()
+
+
 def latest_month_with_data(scope: Scope, *, today: date | None = None) -> int | None:
     """The last month up to ``today``'s with any fact in the scope (one query, read where :func:`fact_source`
     says), or None when the scope has none."""
@@ -273,9 +285,9 @@ def _fact_cells(metrics: set[Metric], stocks: set[Metric], scope: Scope, period:
     if not metrics:
         return {}
     first = period.first_month
+    source = fact_source(scope)
     rows = (
-        fact_source(scope)
-        .queryset.filter(_history(metrics, stocks, period))
+        source.queryset.filter(_history(metrics, stocks, period))
         .values("metric")
         .annotate(
             flow=Sum(Case(When(month__gte=first, then="value"), default=V(0.0), output_field=FloatField())),
@@ -287,19 +299,78 @@ def _fact_cells(metrics: set[Metric], stocks: set[Metric], scope: Scope, period:
         )
         .order_by()
     )
-    return {row.pop("metric"): _Cell(**row) for row in rows}
+    cells = {row.pop("metric"): _Cell(**row) for row in rows}
+    missing = {m for m in metrics if m.absent_means_zero and not cells.get(m.id, _Cell()).flow_rows}
+    # A metric of the same record kind read with facts already shows the kind is kept: no query needed.
+    seen: dict[str | None, int] = {}
+    for metric in metrics:
+        cell = cells.get(metric.id)
+        if cell is not None and metric.source is not None and cell.closing_rows:
+            month = first - 1 if cell.opening_rows else period.last_month
+            seen[metric.source] = min(seen.get(metric.source, month), month)
+    unknown = {m for m in missing if m.source not in seen}
+    since = _kept_since(unknown, source, period) if unknown else {}
+    for metric in missing:
+        cells.setdefault(metric.id, _Cell()).kept_since = seen.get(metric.source, since.get((metric.source, None)))
+    return cells
+
+
+def _kept_seen(
+    metrics: set[Metric], sums: dict[tuple[int, GridKey, int], tuple[float, int]], period: Period
+) -> dict[tuple[str | None, GridKey], int]:
+    """What the sums already read show of :func:`_kept_since`: the first month bucket with facts of each record
+    kind, per row (a month before the period counts as the month before it)."""
+    by_id = {m.id: m.source for m in metrics if m.source is not None}
+    seen: dict[tuple[str | None, GridKey], int] = {}
+    for (metric_id, key, bucket), (_total, count) in sums.items():
+        if count and metric_id in by_id:
+            month = bucket or period.first_month - 1
+            at = (by_id[metric_id], key)
+            seen[at] = min(seen.get(at, month), month)
+    return seen
+
+
+def _kept_since(metrics: set[Metric], source: FactSource, period: Period) -> dict[tuple[str | None, GridKey], int]:
+    """(record kind, row key) → the first month up to the period's end with a fact of that kind (any metric
+    whose ``source`` it is) in the scope (key None) and each row of ``source`` — from then on the scope keeps
+    such records, so a month without facts of ``metrics`` is 0. One grouped query, read like the sums."""
+    kinds = {m.source for m in metrics if m.source is not None}
+    by_metric = {metric_id: kind for kind in kinds for metric_id in registry.source_metric_ids(kind)}
+    if not by_metric:
+        return {}
+    column, total_level, row_level = source.column, source.total_level, source.row_level
+    levels = total_level is not None
+    fields = ["metric", *([column] if column else []), *(["level"] if levels else [])]
+    rows = (
+        source.queryset.filter(metric__in=sorted(by_metric), month__lte=period.last_month)
+        .values(*fields)
+        .annotate(first=Min("month"))
+        .order_by()
+    )
+    since: dict[tuple[str | None, GridKey], int] = {}
+    for row in rows:
+        targets: list[GridKey] = []
+        if not levels or row["level"] == total_level:
+            targets.append(None)
+        if column and row[column] and (not levels or row["level"] == row_level):
+            targets.append(row[column])
+        for key in targets:
+            at = (by_metric[row["metric"]], key)
+            since[at] = min(since.get(at, row["first"]), row["first"])
+    return since
 
 
 def _evaluate(term: Term, cells: dict[int, _Cell], scope: Scope, period: Period) -> tuple[float, bool]:
+    after_end = period.last_month + 1
     if isinstance(term, Flow):
         cell = cells.get(term.metric.id, _Cell())
-        return cell.flow, cell.flow_rows > 0
+        return cell.flow, cell.known(cell.flow_rows, before=after_end)
     if isinstance(term, Opening):
         cell = cells.get(term.metric.id, _Cell())
-        return cell.opening, cell.opening_rows > 0
+        return cell.opening, cell.known(cell.opening_rows, before=period.first_month)
     if isinstance(term, Closing):
         cell = cells.get(term.metric.id, _Cell())
-        return cell.closing, cell.closing_rows > 0
+        return cell.closing, cell.known(cell.closing_rows, before=after_end)
     if isinstance(term, Negate):
         value, has_data = _evaluate(term.term, cells, scope, period)
         return -value, has_data
@@ -411,26 +482,46 @@ def evaluate_grid(
 
     ``group="unit"`` rows are ``units`` if given (any levels), else the units at ``unit_level``
     (default: one below the scope's org unit) in the scope's subtree — with no data they show as
-    not reported, never zero. Unit rows break down the recipient side only.
+    not reported — or 0 where they keep records of the kind a metric counts (``Metric.periodic``). Unit rows
+    break down the recipient side only.
     """
     chosen, metrics = _chosen(indicators)
     stocks = _stocks(chosen)
     rows, row_scopes, groups = _grid_rows(scope, group, unit_level, units)
     months = period.months if monthly else []
     sums: dict[tuple[int, GridKey, int], tuple[float, int]] = {}
+    sources = []
     for group_rows in groups:
         # One query per unit level (or for the programme/partnership rows, or the scope alone).
         if isinstance(group_rows, list):
             source = fact_source(scope, group_rows)
         else:
             source = fact_source(scope)._replace(column=group_rows)
+        sources.append(source)
         sums |= _grouped_sums(metrics, stocks, source, period, monthly=monthly)
+    keys: list[GridKey] = [None, *(row.key for row in rows)]
+    # Zero versus unknown: where a metric counting records has no facts in some cell, when did the scope (and
+    # each row) start keeping such records? One more query per row group, only then.
+    zeroable = {m for m in metrics if m.absent_means_zero}
+    kept = _kept_seen(metrics, sums, period)
+    buckets = months or [period.first_month]
+    if any(
+        (m.id, key, b) not in sums and kept.get((m.source, key), b + 1) > b
+        for m in zeroable
+        for key in keys
+        for b in buckets
+    ):
+        for source in sources:
+            for at, first in _kept_since(zeroable, source, period).items():
+                kept[at] = min(kept.get(at, first), first)
     values: dict[tuple[str, GridKey, int | None], IndicatorValue] = {}
-    for key in [None, *(row.key for row in rows)]:
+    for key in keys:
         row_scope = scope if key is None else row_scopes[key]
         for month in [None, *months]:
             cell_period = period if month is None else parse_period(str(month))
             cells = _cells_from_sums(metrics, sums, key, cell_period, period)
+            for metric in zeroable:
+                cells[metric.id].kept_since = kept.get((metric.source, key))
             for indicator in chosen:
                 values[(indicator.code, key, month)] = _value(indicator, cells, row_scope, cell_period)
     return Grid(chosen, rows, months, values)

@@ -73,13 +73,31 @@ class RecordSet:
 class Metric:
     """An additive monthly series. ``flow``: summed over the period. ``delta``: a stock kept as
     +/- changes by month, so its value at a date is the sum of all changes up to it.
-    ``evidence`` says which records its facts come from (not part of its identity)."""
+    ``evidence`` says which records its facts come from (not part of its identity).
+
+    Zero versus unknown (``periodic``): a metric that counts records kept in Shanhai is **0** in a scope
+    and month with no facts once the scope keeps records of that kind (a fact of its record kind in that
+    month or before: :attr:`source`); before that, or with no evidence, it is not reported. A
+    ``periodic`` metric comes from a report due each month (a posting's work log, a workload report, a
+    technique's monthly cases): a missing report is **not reported**, never 0."""
 
     id: int
     code: str
     name: Label
     kind: Literal["flow", "delta"] = "flow"
     evidence: Evidence | None = field(default=None, compare=False, hash=False, repr=False)
+    periodic: bool = field(default=False, compare=False, hash=False, repr=False)
+
+    @property
+    def source(self) -> str | None:
+        """The record kind whose facts say the scope keeps such records (None: absent data is unknown)."""
+        if self.periodic or self.evidence is None:
+            return None
+        return self.evidence.kind
+
+    @property
+    def absent_means_zero(self) -> bool:
+        return self.source is not None
 
 
 # --- terms of an indicator's numerator / denominator ---------------------------------------------
@@ -185,12 +203,43 @@ class Credit:
     objects: Callable[[Literal["programme", "partnership"], QuerySet[Model, Any]], Iterable[Credited]]
 
 
+@dataclass(frozen=True)
+class Due:
+    """One report due for a month: who owes it (``reporter``, e.g. an expert's posting), where (``unit``, the
+    institution's name), whether it came in, and the page where it is entered or seen (``url``, no personal data)."""
+
+    reporter: str
+    unit: str
+    received: bool
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class PeriodicReport:
+    """A report due every month (the source of ``periodic`` metrics), for reporting completeness (上报及时完整).
+
+    ``due(path, side, month)``: the reports due for ``month`` in the subtree at ``path`` (None: everywhere) on
+    the receiving side or, with ``side="supporter"``, from the partnerships supported from it. ``rule`` says in
+    words who owes the report."""
+
+    code: str
+    name: Label
+    rule: Label
+    due: Callable[[str | None, Literal["recipient", "supporter"], int], list[Due]] = field(compare=False)
+
+
 class Registry:
     def __init__(self) -> None:
         self.metrics: dict[str, Metric] = {}
         self.metrics_by_id: dict[int, Metric] = {}
         self.indicators: dict[str, Indicator] = {}
+        self.reports: dict[str, PeriodicReport] = {}
         self._credit: Credit | None = None
+
+    def periodic_report(self, report: PeriodicReport) -> PeriodicReport:
+        """Register a monthly report (its app's ``indicators.py``) for the reporting-completeness page."""
+        self.reports[report.code] = report
+        return report
 
     def register_credit(self, credit: Credit) -> None:
         self._credit = credit
@@ -209,8 +258,9 @@ class Registry:
         kind: Literal["flow", "delta"] = "flow",
         *,
         evidence: Evidence | None = None,
+        periodic: bool = False,
     ) -> Metric:
-        metric = Metric(id=id, code=code, name=name, kind=kind, evidence=evidence)
+        metric = Metric(id=id, code=code, name=name, kind=kind, evidence=evidence, periodic=periodic)
         if self.metrics_by_id.get(id, metric) != metric or self.metrics.get(code, metric) != metric:
             raise ValueError(f"metric id {id} or code {code} registered twice")
         self.metrics[code] = metric
@@ -243,6 +293,10 @@ class Registry:
 
     def get(self, code: str) -> Indicator:
         return self.indicators[code]
+
+    def source_metric_ids(self, source: str) -> list[int]:
+        """The ids of the metrics whose facts show that a scope keeps records of the kind ``source``."""
+        return sorted(m.id for m in self.metrics.values() if m.source == source)
 
 
 registry = Registry()

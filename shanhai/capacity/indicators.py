@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 
 from django.db.models import F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -10,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from shanhai.analytics.engine import Scope
 from shanhai.analytics.facts import FactRow, MonthNumber, credit, metric_value, rebuild_credit, register_source
+from shanhai.analytics.memo import memo
 from shanhai.analytics.models import Fact
-from shanhai.analytics.registry import Evidence, Flow, Measure, Metric, RecordSet, registry
+from shanhai.analytics.registry import Due, Evidence, Flow, Measure, Metric, PeriodicReport, RecordSet, registry
 from shanhai.capacity.models import (
     GapLevel,
     SpecialtyKind,
@@ -73,19 +75,25 @@ GAP_METRICS: dict[str, Metric] = {
     for level, id, code, name in _GAP_NAMES_METRIC
 }
 CASES_EXPERT = registry.metric(
-    406, "technique.cases_expert", _("Technique cases by supporting experts"), evidence=_cases("expert_cases")
+    406,
+    "technique.cases_expert",
+    _("Technique cases by supporting experts"),
+    evidence=_cases("expert_cases"),
+    periodic=True,
 )
 CASES_SUPERVISED = registry.metric(
     407,
     "technique.cases_supervised",
     _("Technique cases by local staff, supervised"),
     evidence=_cases("supervised_cases"),
+    periodic=True,
 )
 CASES_INDEPENDENT = registry.metric(
     408,
     "technique.cases_independent",
     _("Technique cases by local staff, independently"),
     evidence=_cases("independent_cases"),
+    periodic=True,
 )
 _SPECIALTY_NAMES = (
     (SpecialtyKind.NEW_DEPARTMENT, 421, "specialty.new_department", _("New departments established")),
@@ -107,7 +115,8 @@ _WORKLOAD_NAMES = (
     ("referrals_out", 448, _("Referrals out of the county")),
 )
 WORKLOAD_METRICS: dict[str, Metric] = {
-    field: registry.metric(id, f"workload.{field}", name, evidence=_workload(field))
+    # A monthly report: a figure left empty or a month not reported is unknown, never 0.
+    field: registry.metric(id, f"workload.{field}", name, evidence=_workload(field), periodic=True)
     for field, id, name in _WORKLOAD_NAMES
 }
 OPERATION_METRICS = tuple(WORKLOAD_METRICS[f"operations_grade_{g}"] for g in (1, 2, 3, 4))
@@ -200,16 +209,29 @@ register_source(WorkloadReport, rows=_workload_rows, rebuild=_workload_rebuild)
 
 
 # --- measures: technique status as of the period end ------------------------------------------------
+def _statuses_at(scope: Scope, on: date) -> dict[int, str]:
+    """The status on ``on`` of each technique of the scope approved by then (read once per scope and day inside
+    ``analytics.memo.records_memo()``: the three status measures of one cell share them)."""
+    kept = memo()
+    key = ("capacity.statuses", scope, on)
+    if kept is not None and key in kept:
+        return kept[key]
+    techniques = list(
+        Technique.objects.filter(scope.record_filter(unit="host"), approved_on__lte=on).select_related(
+            "department", "partnership"
+        )
+    )
+    found = technique_statuses(techniques, on=on) if techniques else {}
+    if kept is not None:
+        kept[key] = found
+    return found
+
+
 def _status_count(statuses: set[str]) -> Callable[[Scope, Period], tuple[float, bool]]:
     def query(scope: Scope, period: Period) -> tuple[float, bool]:
-        techniques = list(
-            Technique.objects.filter(scope.record_filter(unit="host"), approved_on__lte=period.end).select_related(
-                "department", "partnership"
-            )
-        )
-        if not techniques:
+        found = _statuses_at(scope, period.end)
+        if not found:
             return 0.0, False
-        found = technique_statuses(techniques, on=period.end)
         return float(sum(1 for status in found.values() if status in statuses)), True
 
     return query
@@ -588,4 +610,43 @@ registry.indicator(
     source=WORKLOAD_SOURCE,
     scopes=_ORG,
     app=APP,
+)
+
+
+# --- reporting completeness: the monthly workload report ----------------------------------------------
+#: An institution owes the month's workload report once it has sent one in the twelve months before.
+WORKLOAD_ROSTER_MONTHS = 12
+
+
+def _workload_due(path: str | None, side: str, month: int) -> list[Due]:
+    from django.urls import reverse
+
+    if side == "supporter":
+        return []  # an institution's own statistics: the receiving side's report
+    reports = WorkloadReport.objects.all()
+    if path is not None:
+        reports = reports.filter(institution__path__startswith=path)
+    roster = reports.filter(month__gte=add_months(month, -WORKLOAD_ROSTER_MONTHS), month__lt=month)
+    received = {r.institution_id: r for r in reports.filter(month=month)}
+    units = OrgUnit.objects.filter(pk__in=roster.values("institution_id")) | OrgUnit.objects.filter(pk__in=received)
+    return [
+        Due(
+            reporter=unit.display_name,
+            unit=unit.display_name,
+            received=unit.pk in received,
+            url=reverse("records:detail", args=["workload-reports", received[unit.pk].public_id])
+            if unit.pk in received
+            else reverse("records:create", args=["workload-reports"]),
+        )
+        for unit in units.distinct().order_by("path")
+    ]
+
+
+WORKLOAD_REPORTS = registry.periodic_report(
+    PeriodicReport(
+        code="workload-reports",
+        name=_("Monthly workload reports"),
+        rule=_("An institution that sent a workload report in the twelve months before owes one for every month."),
+        due=_workload_due,
+    )
 )

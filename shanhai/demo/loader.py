@@ -61,10 +61,13 @@ def load_demo(*, seed: int = DEFAULT_SEED, progress: Callable[[str], None] | Non
     say(_("people"))
     build_people(builder)
     # Record-level data of S1 to S5; postings first: techniques and mentorships look at them.
-    say(_("assistance records: postings, training, capacity, outreach"))
+    say(_("assistance records: postings"))
     build_workforce_records(builder)
+    say(_("assistance records: training"))
     build_training_records(builder)
+    say(_("assistance records: capacity building"))
     build_capacity_records(builder)
+    say(_("assistance records: outreach"))
     build_outreach_records(builder)
     # MCH last: its community centres come from the outreach records; its RNG is its own (seeded here).
     say(_("maternal and child health"))

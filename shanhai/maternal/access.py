@@ -76,10 +76,24 @@ def pregnancy_record_visibility(*institution_fields: str) -> Any:
     return visibility
 
 
-def child_condition(user: User) -> Q:
+def visible_children_ids(user: User) -> Any:
+    """Children in the user's subtrees: residence, registering institution, or their mother's file seen (one
+    UNION, each part on an index; an OR of the three scanned every child at a million pregnancies)."""
     units = visible_unit_ids(user)
     mothers = Pregnancy.objects.filter(woman_id__in=visible_women_ids(user)).values("pk")
-    return Q(residence_id__in=units) | Q(registered_at_id__in=units) | Q(mother_id__in=mothers)
+    return (
+        Child.objects.filter(residence_id__in=units)
+        .values("pk")
+        .order_by()
+        .union(
+            Child.objects.filter(registered_at_id__in=units).values("pk").order_by(),
+            Child.objects.filter(mother_id__in=mothers).values("pk").order_by(),
+        )
+    )
+
+
+def child_condition(user: User) -> Q:
+    return Q(pk__in=visible_children_ids(user))
 
 
 def child_visibility(user: User) -> Q:
@@ -87,8 +101,7 @@ def child_visibility(user: User) -> Q:
 
 
 def child_check_visibility(user: User) -> Q:
-    visible_children = Child.objects.filter(child_condition(user)).values("pk")
-    return Q(child_id__in=visible_children) | Q(institution_id__in=visible_unit_ids(user))
+    return Q(child_id__in=visible_children_ids(user)) | Q(institution_id__in=visible_unit_ids(user))
 
 
 # --- where a user may write ---------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ from shanhai.maternal.rules import (
     needs_case,
     noon,
 )
+from shanhai.maternal.services.numbers import CHILD_LETTERS, PREGNANCY_LETTERS, number_all, number_prefix
 
 #: Values per ``IN (…)`` lookup, and rows per ``executemany`` call (``INSERT_CHUNK``).
 BATCH_SIZE = 400
@@ -303,6 +304,15 @@ def _derive_pregnancies(batch: MaternalBatch, now: datetime) -> None:
     _update(Pregnancy, batch.pregnancies, sorted(names), now)
 
 
+def _number(batch: MaternalBatch) -> None:
+    """Numbers for the batch's pregnancies and children that bring none, as the services give them
+    (``services.numbers``), in the order they were registered or born."""
+    pregnancies = sorted((p for p in batch.pregnancies if not p.number), key=lambda p: p.registered_on)
+    number_all(Pregnancy, pregnancies, lambda p: number_prefix(PREGNANCY_LETTERS, p.registered_at, p.registered_on))
+    children = sorted((c for c in batch.children if not c.number), key=lambda c: c.birth_date)
+    number_all(Child, children, lambda c: number_prefix(CHILD_LETTERS, c.registered_at, c.birth_date))
+
+
 # --- the load ---------------------------------------------------------------------------------------------------
 #: Saved in this order (each model's foreign keys point to models before it).
 ORDER = (
@@ -334,6 +344,7 @@ def bulk_load(*, actor: User, batch: MaternalBatch, org_unit: OrgUnit, note: str
     for child in batch.children:
         for name, value in derive_child(child).items():
             setattr(child, name, value)
+    _number(batch)
     now = clock.now()
     for name, model in ORDER:
         _insert(model, getattr(batch, name), now)

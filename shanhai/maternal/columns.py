@@ -1,8 +1,9 @@
 """Column types the MCH record kinds need beyond ``records.columns``.
 
-- :class:`WomanRef` / :class:`PregnancyRef`: a woman, or a pregnancy, named by its record number or by
-  the woman's 居民身份证 number, which is looked up by its digest among the records the user sees and
-  never shown, stored or repeated in a message.
+- :class:`WomanRef` / :class:`PregnancyRef` / :class:`ChildRef`: a woman, a pregnancy or a child, named by its
+  number (建册号, child number) or record number, or by the (mother's) 居民身份证 number, which is looked up by
+  its digest among the records the user sees and never shown, stored or repeated in a message. Forms type
+  them with a picker (``records.columns.picker``).
 - :class:`FactorCodes`: the factor codes of a screening or grading; pages show the catalogue's text.
 - :class:`DateTime`, :class:`Decimal1`, :class:`OptionalBoolean`, :class:`ConfirmedColour`,
   :class:`NearbyInstitutionRef` (a referral's receiving institution).
@@ -26,10 +27,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shanhai.core.models import OrgUnit, OrgUnitKind
+from shanhai.core.personal import mask_id_number
 from shanhai.core.selectors import ancestors, in_subtrees
 from shanhai.maternal import risk
 from shanhai.maternal.identity import id_number_digest, normalise_id_number
 from shanhai.maternal.models import Colour, Pregnancy, PregnancyStatus
+from shanhai.maternal.services.numbers import CHILD_LETTERS, PREGNANCY_LETTERS
 from shanhai.partnerships.access import visible_org_units
 from shanhai.records.columns import (
     SEPARATORS,
@@ -54,33 +57,49 @@ def _as_uuid(text: str) -> uuid.UUID | None:
         return None
 
 
-class ReferenceTextField(forms.CharField):
-    """A reference typed as text (a record number or an ID number) and read by its column's parser.
+def _digest_or_none(text: str) -> str | None:
+    """The keyed digest of an ID number, or ``None`` when ``text`` is not one (nothing is repeated)."""
+    try:
+        return id_number_digest(normalise_id_number(text))
+    except ValidationError:
+        return None
 
-    A select of every visible woman would list masked names nobody can tell apart; ``?pregnancy=<number>``
-    still preselects the record (its number is the initial value)."""
 
-    def __init__(self, column: RecordRef, lookup: Lookup, **kwargs: Any) -> None:
-        self.column, self.lookup = column, lookup
-        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off", "size": 40}))
-        super().__init__(**kwargs)
+def _looks_numbered(text: str, letters: str) -> bool:
+    return text.upper().startswith(f"{letters}-")
 
-    def prepare_value(self, value: Any) -> Any:
-        return self.column.code_of(value) if hasattr(value, "public_id") else value
 
-    def clean(self, value: Any) -> Any:
-        text = super().clean(value)
-        return self.column.parse(text, self.lookup) if text else None
+def _numbered(records: QuerySet[Any], text: str) -> Any:
+    """The record with this number, as written or in capitals (each an indexed lookup, unlike ``iexact``)."""
+    return records.filter(number=text).first() or records.filter(number=text.upper()).first()
 
 
 @dataclass(frozen=True)
 class WomanRef(RecordRef):
-    """A woman by record number or by her ID number (matched on its digest within the user's sight)."""
+    """A woman by record number or by her ID number (matched on its digest within the user's sight).
+
+    Forms type her (a ``<select>`` of masked names would list names nobody can tell apart): the picker's
+    suggestions match her ID number exactly, never a part of it, and show her name masked."""
 
     kind: str = "women"
 
+    def target_queryset(self, lookup: Lookup) -> QuerySet[Any]:
+        return super().target_queryset(lookup).select_related("residence")
+
     def name_of(self, obj: Any) -> str:
         return str(obj)  # the masked name
+
+    def detail_of(self, obj: Any) -> str:
+        return f"{mask_id_number(obj.id_number)} · {obj.residence.name}"
+
+    def search_q(self, text: str) -> Q | None:
+        if (number := _as_uuid(text)) is not None:
+            return Q(public_id=number)
+        digest = _digest_or_none(text)
+        return Q(id_number_digest=digest) if digest else Q(pk__in=[])
+
+    def uses_picker(self, lookup: Lookup) -> bool:
+        return True
 
     def find(self, text: str, lookup: Lookup) -> Any:
         women = self.target_queryset(lookup)
@@ -102,19 +121,37 @@ class WomanRef(RecordRef):
             return _("No woman with this ID number among the records you can see.")
         return super().not_found(text)
 
-    def form_field(self, lookup: Lookup) -> forms.Field:
-        return ReferenceTextField(self, lookup, label=self.label, required=self.required, help_text=self.help)
-
 
 @dataclass(frozen=True)
 class PregnancyRef(WomanRef):
-    """A pregnancy by its record number, or by the woman's record number or ID number: her ongoing
-    pregnancy, else her latest."""
+    """A pregnancy by its 建册号 (``YC-…``) or record number, or by the woman's record number or ID number: her
+    ongoing pregnancy, else her latest. Cells and pickers write its 建册号."""
 
     kind: str = "pregnancies"
 
+    def target_queryset(self, lookup: Lookup) -> QuerySet[Any]:
+        return lookup.records(self.kind).select_related("woman", "registered_at")
+
+    def code_of(self, obj: Any) -> str:
+        return str(obj.number or obj.public_id)
+
+    def detail_of(self, obj: Any) -> str:
+        return str(obj.registered_at.name)  # the name shows her masked name and the registration date
+
+    def search_q(self, text: str) -> Q | None:
+        if _looks_numbered(text, PREGNANCY_LETTERS):
+            return Q(number__startswith=text.upper())  # the unique index answers a prefix
+        if (number := _as_uuid(text)) is not None:
+            return Q(public_id=number) | Q(woman__public_id=number)
+        digest = _digest_or_none(text)
+        if digest is not None:
+            return Q(woman__id_number_digest=digest)
+        return Q(number__icontains=text) if len(text) >= 3 else Q(pk__in=[])
+
     def find(self, text: str, lookup: Lookup) -> Any:
         pregnancies: QuerySet[Pregnancy] = self.target_queryset(lookup)
+        if _looks_numbered(text, PREGNANCY_LETTERS):
+            return _numbered(pregnancies, text)
         if (number := _as_uuid(text)) is not None:
             found = pregnancies.filter(public_id=number).first()
             return found or _current(pregnancies.filter(woman__public_id=number))
@@ -122,9 +159,62 @@ class PregnancyRef(WomanRef):
         return _current(pregnancies.filter(woman__id_number_digest=digest))
 
     def not_found(self, text: str) -> str:
-        if _as_uuid(text) is None:
+        if _as_uuid(text) is None and not _looks_numbered(text, PREGNANCY_LETTERS):
             return _("No pregnancy of a woman with this ID number among the records you can see.")
         return _("“%(value)s” was not found among the records you can see.") % {"value": text}
+
+
+@dataclass(frozen=True)
+class ChildRef(RecordRef):
+    """A child by its number (``ET-…``) or record number, or by the mother's ID number when she has one child
+    on file that the user sees. Cells and pickers write its number; forms always type it (a county's
+    children make a ``<select>`` of hundreds of kilobytes)."""
+
+    kind: str = "children"
+
+    def target_queryset(self, lookup: Lookup) -> QuerySet[Any]:
+        return lookup.records(self.kind).select_related("registered_at")
+
+    def code_of(self, obj: Any) -> str:
+        return str(obj.number or obj.public_id)
+
+    def name_of(self, obj: Any) -> str:
+        return str(obj)  # the masked name and the date of birth
+
+    def detail_of(self, obj: Any) -> str:
+        return str(obj.registered_at.name)
+
+    def uses_picker(self, lookup: Lookup) -> bool:
+        return True
+
+    def search_q(self, text: str) -> Q | None:
+        if _looks_numbered(text, CHILD_LETTERS):
+            return Q(number__startswith=text.upper())  # the unique index answers a prefix
+        if (number := _as_uuid(text)) is not None:
+            return Q(public_id=number)
+        digest = _digest_or_none(text)
+        if digest is not None:
+            return Q(mother__woman__id_number_digest=digest)
+        return Q(number__icontains=text) if len(text) >= 3 else Q(pk__in=[])
+
+    def find(self, text: str, lookup: Lookup) -> Any:
+        children = self.target_queryset(lookup)
+        if _looks_numbered(text, CHILD_LETTERS):
+            return _numbered(children, text)
+        if (number := _as_uuid(text)) is not None:
+            return children.filter(public_id=number).first()
+        digest = _digest_or_none(text)
+        if digest is None:
+            return None
+        found = list(children.filter(mother__woman__id_number_digest=digest)[:2])
+        if len(found) > 1:
+            raise ValidationError(_("This mother has more than one child on file: write the child's number instead."))
+        return found[0] if found else None
+
+    def not_found(self, text: str) -> str:
+        if _as_uuid(text) is None and not _looks_numbered(text, CHILD_LETTERS):  # never repeat an ID number
+            return _("No child with this number, or of a mother with this ID number, among the records you can see.")
+        return super().not_found(text)
 
 
 def _current(pregnancies: QuerySet[Pregnancy]) -> Pregnancy | None:
@@ -133,13 +223,14 @@ def _current(pregnancies: QuerySet[Pregnancy]) -> Pregnancy | None:
 
 
 def factor_text(code: str, catalogue: risk.RiskCatalogue | None = None) -> str:
-    """``1.1 年龄≥35岁或≤18岁`` for a grading factor or a screening item; the code if unknown."""
+    """``1.1 年龄≥35岁或≤18岁`` (in English: ``1.1 Age ≥ 35 or ≤ 18``) for a grading factor or a screening item;
+    the code if unknown."""
     catalogue = catalogue or risk.RiskCatalogue.load()
     if code in catalogue:
         factor = catalogue.factor(code)
-        return f"{factor.item} {factor.text_zh}" if factor.item else factor.text_zh
+        return f"{factor.item} {factor.name}" if factor.item else factor.name
     item = next((i for i in catalogue.screening_items if i.code == code), None)
-    return item.text_zh if item else code
+    return item.name if item else code
 
 
 def _catalogue_of(record: Any) -> risk.RiskCatalogue:
@@ -191,7 +282,7 @@ class FactorCodes(Column):
             (str(label), [(f.code, factor_text(f.code, catalogue)) for f in catalogue.factors_of(risk.Colour(colour))])
             for colour, label in (*Colour.choices, ("purple", gettext_lazy("Purple (infectious disease)")))
         ]
-        groups.append((str(gettext_lazy("Screening items")), [(i.code, i.text_zh) for i in catalogue.screening_items]))
+        groups.append((str(gettext_lazy("Screening items")), [(i.code, i.name) for i in catalogue.screening_items]))
         return forms.MultipleChoiceField(
             label=self.label,
             required=False,

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from encrypted_fields.fields import EncryptedCharField
 
 from shanhai.core import clock
@@ -64,7 +65,7 @@ class Woman(models.Model):
     }
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = EncryptedCharField(_("name"), max_length=60)
+    name = EncryptedCharField(pgettext_lazy("person", "name"), max_length=60)
     id_number = EncryptedCharField(_("ID number"), max_length=18)
     id_number_digest = models.CharField(max_length=64, unique=True, editable=False)
     birth_date = models.DateField(_("date of birth"))
@@ -117,6 +118,9 @@ class Pregnancy(models.Model):
     """One pregnancy from registration (建册) to 42 days after it ends."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    #: 建册号 ``YC-<registering institution's code>-<year of registration>-<5 digits>``, given once at creation
+    #: (``services.numbers``); it never changes, whatever is corrected later.
+    number = models.CharField(_("registration number"), max_length=48, unique=True, editable=False)
     woman = models.ForeignKey(Woman, verbose_name=_("woman"), on_delete=models.PROTECT, related_name="pregnancies")
     registered_on = models.DateField(_("registration date"))
     registered_at = models.ForeignKey(
@@ -480,6 +484,8 @@ class Child(models.Model):
     PERSONAL_FIELDS = {"name": mask_name}
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    #: ``ET-<registering institution's code>-<year of birth>-<5 digits>``, given once at creation (``services.numbers``).
+    number = models.CharField(_("child number"), max_length=48, unique=True, editable=False)
     mother = models.ForeignKey(
         Pregnancy,
         verbose_name=_("mother's pregnancy"),
@@ -488,7 +494,7 @@ class Child(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    name = EncryptedCharField(_("name"), max_length=60, blank=True, null=True)
+    name = EncryptedCharField(pgettext_lazy("person", "name"), max_length=60, blank=True, null=True)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
     birth_date = models.DateField(_("date of birth"))
     birth_weight_grams = models.PositiveIntegerField(_("birth weight (g)"), null=True, blank=True)

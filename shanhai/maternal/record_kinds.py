@@ -19,6 +19,7 @@ from shanhai.core.personal import mask_id_number, mask_name, mask_phone
 from shanhai.maternal import access, selectors, services
 from shanhai.maternal import record_writes as writes
 from shanhai.maternal.columns import (
+    ChildRef,
     ConfirmedColour,
     DateTime,
     Decimal1,
@@ -63,12 +64,15 @@ from shanhai.records.columns import (
     Derived,
     Integer,
     Personal,
-    RecordRef,
     UnitRef,
 )
 from shanhai.records.kinds import RecordKind, register
 
-PREGNANCY_HELP = _("The pregnancy's record number, or the woman's ID number (her ongoing or latest pregnancy).")
+PREGNANCY_HELP = _(
+    "The pregnancy's registration number (YC-…) or record number, or the woman's ID number (her ongoing or latest "
+    "pregnancy)."
+)
+CHILD_HELP = _("The child's number (ET-…) or record number, or the mother's ID number when she has one child on file.")
 WOMAN_HELP = _("The woman's record number, or her ID number.")
 
 
@@ -134,6 +138,7 @@ register(
 
 
 PREGNANCY_COLUMNS = (
+    Column("number", _("Registration number"), importable=False),
     WomanRef("woman", _("Woman (record number or ID number)"), help=WOMAN_HELP),
     Personal("woman__name", pgettext_lazy("person", "Name"), importable=False, in_list=False, masker=mask_name),
     Personal("woman__id_number", _("ID number"), importable=False, in_list=False, masker=mask_id_number),
@@ -184,7 +189,7 @@ register(
         create=writes.pregnancy_create,
         update=writes.pregnancy_update,
         delete=services.pregnancy_delete,
-        search_fields=("woman__residence__name", "registered_at__name"),
+        search_fields=("number", "woman__residence__name", "registered_at__name"),
         date_field="registered_on",
         filter_keys=("status", "current_colour"),
         ordering=("-registered_on",),
@@ -454,6 +459,7 @@ register(
         unit_field="registered_at",
         partnership_field=None,
         columns=(
+            Column("number", _("Child number"), importable=False),
             Personal("name", pgettext_lazy("person", "Name"), required=False, max_length=60, masker=mask_name),
             Choice("sex", _("Sex"), choices=Sex),
             Date("birth_date", _("Date of birth"), example="2024-10-12"),
@@ -477,7 +483,7 @@ register(
         create=services.child_create,
         update=services.child_update,
         delete=services.child_delete,
-        search_fields=("residence__name", "registered_at__name"),
+        search_fields=("number", "residence__name", "registered_at__name"),
         date_field="birth_date",
         filter_keys=("sex",),
         ordering=("-birth_date",),
@@ -499,7 +505,7 @@ register(
         unit_field="institution",
         partnership_field=None,
         columns=(
-            RecordRef("child", _("Child (record number)"), kind="children"),
+            ChildRef("child", _("Child (record number)"), help=CHILD_HELP),
             Choice("kind", _("Check"), choices=ChildCheckKind),
             Date("checked_on", _("Date")),
             UnitRef("institution", _("Institution (code or name)")),
@@ -509,7 +515,7 @@ register(
         create=services.child_check_create,
         update=writes.check_update,
         delete=services.child_check_delete,
-        search_fields=("institution__name",),
+        search_fields=("child__number", "institution__name"),
         date_field="checked_on",
         filter_keys=("kind",),
         ordering=("-checked_on",),

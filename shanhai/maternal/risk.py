@@ -15,8 +15,38 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import get_language
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NATIONAL_VERSION = "cn-2017"
+
+#: English names of the 评估表's categories and the 筛查表's sections (the catalogue names them in Chinese and
+#: by key); an entry's own ``category_en`` / ``section_en`` wins, a key not listed shows the Chinese name.
+CATEGORY_EN = {
+    "overview": "Overall condition",
+    "basic": "Basic condition",
+    "comorbidity": "Comorbidities in pregnancy",
+    "complication": "Complications of pregnancy",
+    "infectious": "Infectious diseases in pregnancy",
+}
+SECTION_EN = {
+    "1": "Basic condition",
+    "2": "History of abnormal pregnancy and delivery",
+    "3": "Gynaecological diseases and operations",
+    "4": "Family history",
+    "5": "Past diseases and operations",
+    "6": "Ancillary tests",
+    "7": "Signs and history needing attention",
+}
+
+
+def in_english() -> bool:
+    """Whether the active language is English: then factors show ``text_en``; Chinese is the default."""
+    return (get_language() or "").startswith("en")
+
+
+def localised(zh: str, en: str) -> str:
+    return en if en and in_english() else zh
 
 
 class Colour(Enum):
@@ -90,6 +120,16 @@ class RiskFactor:
     status: Status
     source: str
     note: str = ""
+    category_en: str = ""
+
+    @property
+    def name(self) -> str:
+        """The factor's wording in the active language (English when active and given, else Chinese)."""
+        return localised(self.text_zh, self.text_en)
+
+    @property
+    def category_name(self) -> str:
+        return localised(self.category_zh or self.category, self.category_en)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RiskFactor:
@@ -110,6 +150,7 @@ class RiskFactor:
                 status=status,
                 source=data.get("source", ""),
                 note=data.get("note", ""),
+                category_en=data.get("category_en") or CATEGORY_EN.get(data["category"], ""),
             )
         except KeyError as missing:
             raise ValueError(f"risk factor {code!r} lacks the field {missing}") from None
@@ -130,6 +171,16 @@ class ScreeningItem:
     source: str
     is_marked_with_asterisk: bool = False
     note: str = ""
+    section_en: str = ""
+
+    @property
+    def name(self) -> str:
+        """The item's wording in the active language (English when active and given, else Chinese)."""
+        return localised(self.text_zh, self.text_en)
+
+    @property
+    def section_name(self) -> str:
+        return localised(self.section_zh, self.section_en)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ScreeningItem:
@@ -144,6 +195,7 @@ class ScreeningItem:
                 source=data.get("source", ""),
                 is_marked_with_asterisk=bool(data.get("is_marked_with_asterisk", False)),
                 note=data.get("note", ""),
+                section_en=data.get("section_en") or SECTION_EN.get(str(data["section"]), ""),
             )
         except KeyError as missing:
             raise ValueError(f"screening item {data.get('code')!r} lacks the field {missing}") from None
@@ -205,10 +257,11 @@ class RiskCatalogue:
         return code in self._by_code
 
     def wording(self, code: str) -> str:
-        """The Chinese wording of a factor or a screening item, as the 评估表 prints it (the code if unknown)."""
+        """The wording of a factor or a screening item in the active language: Chinese as the 评估表 prints it,
+        or the English text when English is active (the code if unknown)."""
         if code in self._by_code:
-            return self._by_code[code].text_zh
-        return next((item.text_zh for item in self.screening_items if item.code == code), code)
+            return self._by_code[code].name
+        return next((item.name for item in self.screening_items if item.code == code), code)
 
     def factors_of(self, colour: Colour) -> tuple[RiskFactor, ...]:
         return tuple(factor for factor in self.factors if factor.colour is colour)

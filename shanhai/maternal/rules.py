@@ -5,7 +5,7 @@ indicators alike (for a query, as a :class:`~shanhai.maternal.conditions.Conditi
 domain.md, overridable per deployment through ``settings.SHANHAI_MCH_RULES`` (a dict of the names of
 :class:`MchRules`). A dict rule is merged over its default (``{"report_hours": {"orange": 48}}`` keeps
 red's 24 h); the antenatal schedule is replaced as a whole and may be given as tuples ``(code,
-label_zh, first_day, last_day)``. An unknown name is a configuration error, not a silent no-op.
+label_zh, first_day, last_day[, label_en])``. An unknown name is a configuration error, not a silent no-op.
 Pregnancies and children store fields derived with these rules (``derived.py``): after changing
 ``SHANHAI_MCH_RULES``, run ``shanhai refresh_mch`` to re-derive them and rebuild the facts.
 
@@ -60,6 +60,13 @@ class AntenatalWindow:
     label_zh: str
     first_day: int
     last_day: int
+    #: The name shown when English is active (``label``); without one, the Chinese name shows.
+    label_en: str = ""
+
+    @property
+    def label(self) -> str:
+        """The contact's name in the active language: Chinese by default, English when active and given."""
+        return risk.localised(self.label_zh, self.label_en)
 
 
 @dataclass(frozen=True)
@@ -79,11 +86,11 @@ class MchRules:
     referral_follow_up_days: int = 14
     #: The 基本公卫 schedule of five antenatal contacts, in days of gestation (domain.md §3.3).
     antenatal_schedule: tuple[AntenatalWindow, ...] = (
-        AntenatalWindow("early", "孕早期（13周前）", 0, 90),
-        AntenatalWindow("mid_1", "孕16–20周", 112, 146),
-        AntenatalWindow("mid_2", "孕21–24周", 147, 174),
-        AntenatalWindow("late_1", "孕28–36周", 196, 258),
-        AntenatalWindow("late_2", "孕37–40周", 259, 286),
+        AntenatalWindow("early", "孕早期（13周前）", 0, 90, "Early pregnancy (before week 13)"),
+        AntenatalWindow("mid_1", "孕16–20周", 112, 146, "Weeks 16–20"),
+        AntenatalWindow("mid_2", "孕21–24周", 147, 174, "Weeks 21–24"),
+        AntenatalWindow("late_1", "孕28–36周", 196, 258, "Weeks 28–36"),
+        AntenatalWindow("late_2", "孕37–40周", 259, 286, "Weeks 37–40"),
     )
     #: Days after the pregnancy ends within which a maternal death counts and postpartum assessments
     #: are made; the 42-day check is due then (domain.md §1.1, §3.2).

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -79,6 +80,18 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "maternal/home.html", context)
 
 
+#: Items shown per section on the whole worklist, and per page of one section (``?section=``).
+WORKLIST_SHOWN_PER_SECTION = 25
+WORKLIST_PAGE_SIZE = 100
+
+
+def _page_number(value: str | None) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
+
+
 @login_required
 @require_GET
 def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -86,12 +99,33 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = WorklistFilterForm(request.GET or None, user=request.user)
     chosen = form.chosen()
     unit = access_org_unit(request.user, chosen["unit"]) if chosen["unit"] else None
-    work = selectors.worklist(request.user, unit=unit, section=chosen["section"], colour=chosen["colour"])
+    # Every section is counted whole; its first items are shown, and one section is shown page by page.
+    limit = WORKLIST_PAGE_SIZE if chosen["section"] else WORKLIST_SHOWN_PER_SECTION
+    page = _page_number(request.GET.get("page")) if chosen["section"] else 1
+    work = selectors.worklist(
+        request.user,
+        unit=unit,
+        section=chosen["section"],
+        colour=chosen["colour"],
+        limit=limit,
+        offset=(page - 1) * limit,
+    )
     work = worklist_reveal.worklist_reveal(work, actor=request.user, session=request.session)
+    filters = {name: value for name, value in chosen.items() if value and name != "section"}
+    for section in work.sections:
+        pages = max(1, -(-section.count // limit))
+        section.links = {
+            "all": "?" + urlencode({**filters, "section": section.code}),
+            "page": page,
+            "pages": pages,
+            "previous": "?" + urlencode({**filters, "section": section.code, "page": page - 1}) if page > 1 else "",
+            "next": "?" + urlencode({**filters, "section": section.code, "page": page + 1}) if page < pages else "",
+        }
     context = {
         "form": form,
         "worklist": work,
         "unit": unit,
+        "one_section": bool(chosen["section"]),
         "revealing": worklist_reveal.session_active(request.session),
         "reveal_form": RevealForm() if worklist_reveal.may_start(request.user) else None,
     }

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shanhai.analytics.registry import Closing, Flow, Indicator, Measure, Negate, Opening, Sum, Term, registry
+from shanhai.analytics.registry import Closing, Flow, Indicator, Measure, Metric, Negate, Opening, Sum, Term, registry
 
 SCOPE_LABELS = {
     "org": gettext_lazy("Organisation unit"),
@@ -67,6 +67,48 @@ def formula_terms(term: Term) -> list[FormulaTerm]:
     return [FormulaTerm("", str(term), "")]
 
 
+def when_absent(indicator: Indicator) -> str:
+    """What the indicator shows where there are no data, decided by its metrics (``Metric.periodic``)."""
+    metrics = _fact_metrics(indicator.numerator) | (
+        _fact_metrics(indicator.denominator) if indicator.denominator is not None else set()
+    )
+    periodic = any(m.periodic for m in metrics)
+    counted = any(m.absent_means_zero for m in metrics)
+    parts = []
+    if counted:
+        parts.append(
+            _(
+                "Counts records kept in Shanhai: 0 where none were recorded, once the organisation keeps such "
+                "records; not reported before its first one."
+            )
+        )
+    if periodic:
+        parts.append(_("Comes from a monthly report: a month whose report is missing is not reported, never 0."))
+    if not metrics or any(_has_measure(t) for t in (indicator.numerator, indicator.denominator) if t is not None):
+        parts.append(_("Computed over the records each time: not reported when there is nothing to compute it from."))
+    return " ".join(parts)
+
+
+def _fact_metrics(term: Term) -> set[Metric]:
+    if isinstance(term, Flow | Opening | Closing):
+        return {term.metric}
+    if isinstance(term, Sum):
+        return set().union(*(_fact_metrics(t) for t in term.parts))
+    if isinstance(term, Negate):
+        return _fact_metrics(term.term)
+    return set()
+
+
+def _has_measure(term: Term) -> bool:
+    if isinstance(term, Measure):
+        return True
+    if isinstance(term, Sum):
+        return any(_has_measure(t) for t in term.parts)
+    if isinstance(term, Negate):
+        return _has_measure(term.term)
+    return False
+
+
 @dataclass(frozen=True)
 class CatalogueEntry:
     indicator: Indicator
@@ -80,6 +122,7 @@ class CatalogueEntry:
     denominator_terms: list[FormulaTerm]
     scopes: list[str]
     app_label: str
+    when_absent: str
 
     def matches(self, words: str) -> bool:
         """Every word of the search appears in the code, either name, the definition or the formula."""
@@ -112,6 +155,7 @@ def catalogue_entry(indicator: Indicator) -> CatalogueEntry:
         denominator_terms=formula_terms(indicator.denominator) if indicator.denominator is not None else [],
         scopes=[str(SCOPE_LABELS.get(scope, scope)) for scope in indicator.scopes],
         app_label=str(config.verbose_name) if config else "",
+        when_absent=when_absent(indicator),
     )
 
 

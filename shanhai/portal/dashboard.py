@@ -1,4 +1,4 @@
-"""The dashboard of an org unit's scope and the ranking of its recipient institutions.
+"""The dashboard of an org unit's scope and the ranking of its recipient (or supporting) institutions.
 
 Every number comes from ``engine.evaluate_grid``: the headline tiles from one grid, the trend charts from
 one monthly grid, each breakdown from one grid grouped by unit, programme or partnership. Values nobody
@@ -21,7 +21,15 @@ from django.views.decorators.http import require_GET
 from shanhai.accounts.models import User
 from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.accounts.scoping import scope_of
-from shanhai.analytics.engine import Grid, GridRow, IndicatorValue, Scope, evaluate_grid, latest_period_with_data
+from shanhai.analytics.engine import (
+    Grid,
+    GridRow,
+    IndicatorValue,
+    Scope,
+    evaluate,
+    evaluate_grid,
+    latest_period_with_data,
+)
 from shanhai.analytics.registry import Indicator, registry
 from shanhai.core.form_base import PeriodForm
 from shanhai.core.models import OrgUnit, OrgUnitKind
@@ -68,6 +76,17 @@ TREND = (
 TREND_CHARTS = 4
 BREAKDOWN_DEFAULT = "experts_on_post"
 RANKING_DEFAULT = "grade_3_4_share"
+#: On the supporting side only what is credited to partnerships can be ranked (``answerable``): the ranking opens
+#: on the first of these the scope reported in the period (else the first).
+RANKING_DEFAULT_SUPPORTER = (
+    "expert_patient_visits",
+    "expert_operations",
+    "training_person_times",
+    "outreach_people_seen",
+    "staff_placed",
+    "techniques_introduced",
+    "donations_total",
+)
 
 
 # --- choosing the scope and the period ----------------------------------------------------------------
@@ -292,8 +311,8 @@ def recipient_institutions(unit: OrgUnit) -> list[OrgUnit]:
     )
 
 
-def ranking_choices() -> list[Indicator]:
-    return sorted((i for i in registry.indicators.values() if "org" in i.scopes), key=lambda i: (i.app, i.code))
+def ranking_choices(side: Side = "recipient") -> list[Indicator]:
+    return sorted((i for i in registry.indicators.values() if answerable(i, side)), key=lambda i: (i.app, i.code))
 
 
 def institution_ranking(scope: Scope, period: Period, indicator: Indicator) -> list[RankedRow]:
@@ -302,6 +321,41 @@ def institution_ranking(scope: Scope, period: Period, indicator: Indicator) -> l
     grid = evaluate_grid([indicator], scope, period, group="unit", units=units)
     by_id = {unit.pk: unit for unit in units}
     return rank([(by_id[row.key], value) for row, value in grid.row_values(indicator.code)], indicator.direction)
+
+
+RankingRows = Literal["institutions", "provinces"]
+
+
+def supporting_institutions(unit: OrgUnit) -> list[OrgUnit]:
+    """The institutions in the unit's subtree (the unit itself included) that support a partnership."""
+    return list(
+        OrgUnit.objects.filter(path__startswith=unit.path, pk__in=Partnership.objects.values("supporter"))
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def supporting_provinces(actor: User) -> list[OrgUnit]:
+    """The top-level units (provinces) the user may see whose subtree supports a partnership."""
+    supporter_paths = Partnership.objects.values_list("supporter__path", flat=True).distinct()
+    top_ids = {int(path.strip("/").split("/")[0]) for path in supporter_paths}
+    provinces = OrgUnit.objects.filter(pk__in=top_ids, parent=None).select_related("parent").order_by("code")
+    return [unit for unit in provinces if can_see_org_numbers(actor, unit)]
+
+
+def default_supporter_indicator(scope: Scope, period: Period) -> str:
+    """The first of ``RANKING_DEFAULT_SUPPORTER`` the scope reported (non-zero) in the period: one evaluation."""
+    codes = chosen_indicators(RANKING_DEFAULT_SUPPORTER, "supporter")
+    reported = [v.code for v in evaluate(codes, scope, period) if v.is_reported and v.value]
+    return reported[0] if reported else codes[0]
+
+
+def supporter_ranking(units: list[OrgUnit], period: Period, indicator: Indicator) -> list[RankedRow]:
+    """The supporting side: each unit's value over the partnerships it (or its subtree) supports — the records
+    credited to them, whoever keeps them (architecture §6) — through the engine's supporting-side scope, one
+    evaluation per unit."""
+    rows = [(unit, evaluate([indicator], Scope(org_unit=unit, side="supporter"), period)[0]) for unit in units]
+    return rank(rows, indicator.direction)
 
 
 # --- views ----------------------------------------------------------------------------------------------
@@ -341,11 +395,34 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
-    scope = access_scope(request.user, org_code=request.GET.get("org") or default_org_unit(request.user).code)
+    """Rank the recipient institutions of the scope, or on the supporting side (``?side=supporter``) the
+    institutions of the scope that support partnerships, or (``&rows=provinces``) the supporting provinces the
+    user may see. The side defaults to the unit's, as on the dashboard."""
+    unit = access_scope(request.user, org_code=request.GET.get("org") or default_org_unit(request.user).code).org_unit
+    assert unit is not None
+    side: Side = side_of(request.GET["side"]) if "side" in request.GET else default_side(unit)
+    scope = Scope(org_unit=unit, side=side)
     form, period = chosen_period(request.GET, scope)
-    choices = ranking_choices()
-    code = request.GET.get("indicator") or RANKING_DEFAULT
-    indicator = next((i for i in choices if i.code == code), None) or registry.get(RANKING_DEFAULT)
+    choices = ranking_choices(side)
+    default = RANKING_DEFAULT if side == "recipient" else default_supporter_indicator(scope, period)
+    code = request.GET.get("indicator") or default
+    indicator = next((i for i in choices if i.code == code), None) or registry.get(default)
+    provinces = supporting_provinces(request.user) if side == "supporter" else []
+    rows_kind: RankingRows = (
+        "provinces" if request.GET.get("rows") == "provinces" and len(provinces) > 1 else "institutions"
+    )
+    if side == "recipient":
+        rows = institution_ranking(scope, period, indicator)
+    elif rows_kind == "provinces":
+        rows = supporter_ranking(provinces, period, indicator)
+    else:
+        rows = supporter_ranking(supporting_institutions(unit), period, indicator)
     context = _page_context(request, scope, form, period)
-    context |= {"indicator": indicator, "choices": choices, "rows": institution_ranking(scope, period, indicator)}
+    context |= {
+        "indicator": indicator,
+        "choices": choices,
+        "rows": rows,
+        "rows_kind": rows_kind,
+        "can_rank_provinces": len(provinces) > 1,
+    }
     return render(request, "portal/ranking.html", context)

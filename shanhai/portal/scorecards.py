@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from shanhai.accounts.models import User
 from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.analytics.engine import Grid, IndicatorValue, Scope, evaluate, evaluate_grid
+from shanhai.analytics.memo import records_memo
 from shanhai.analytics.registry import Flow, Indicator, Negate, Term, registry
 from shanhai.analytics.registry import Sum as TermSum
 from shanhai.capacity.models import Technique, TechniqueStatus
@@ -210,8 +211,9 @@ def _trend(indicator: Indicator, grid: Grid, target: Target) -> dict[str, Any]:
     }
 
 
-def partnership_targets(actor: User, partnership: Partnership, today: date) -> TargetGroup:
-    """The partnership's targets with baseline, now, status and monthly trend (one grid per scope used)."""
+def partnership_targets(actor: User, partnership: Partnership, today: date, *, trend: bool = True) -> TargetGroup:
+    """The partnership's targets with baseline, now, status and monthly trend (one grid per scope used; without
+    ``trend``, one evaluation per scope: the statuses alone, as the home page counts them)."""
     period = active_period(partnership.started_on, partnership.ended_on, today)
     baseline_period = (
         period_for_dates(partnership.baseline_start, partnership.baseline_end)
@@ -231,11 +233,12 @@ def partnership_targets(actor: User, partnership: Partnership, today: date) -> T
     for _target, indicator, scope, _note in plans:
         if indicator is not None and scope is not None and indicator not in by_scope[scope]:
             by_scope[scope].append(indicator)
-    grids = (
-        {scope: evaluate_grid(chosen, scope, period, monthly=True) for scope, chosen in by_scope.items()}
-        if period
-        else {}
-    )
+    with records_memo():  # a measure's records read once per scope, not once per month of the trend
+        grids = (
+            {scope: evaluate_grid(chosen, scope, period, monthly=trend) for scope, chosen in by_scope.items()}
+            if period
+            else {}
+        )
     baselines: dict[tuple[Scope, str], IndicatorValue] = {}
     if baseline_period is not None:
         for scope, chosen in by_scope.items():
@@ -277,7 +280,7 @@ def partnership_targets(actor: User, partnership: Partnership, today: date) -> T
                     on=on,
                 ),
                 trend_id=f"trend-{target.pk}",
-                trend=_trend(indicator, grid, target) if grid is not None and indicator is not None else None,
+                trend=_trend(indicator, grid, target) if trend and grid is not None and indicator is not None else None,
             )
         )
     return TargetGroup(partnership=partnership, rows=rows, period=period)
@@ -345,7 +348,8 @@ def technique_table(scope: Scope, period: Period | None) -> TechniqueTable:
             row.lapsed += 1
             url = reverse("records:detail", kwargs={"kind": "techniques", "public_id": technique.public_id})
             row.lapsed_techniques.append(LapsedTechnique(technique.name, technique.host.display_name, url))
-    totals = {value.code: value for value in evaluate(TECHNIQUE_INDICATORS, scope, period)}
+    with records_memo():  # the three status measures read the techniques' statuses once
+        totals = {value.code: value for value in evaluate(TECHNIQUE_INDICATORS, scope, period)}
     return TechniqueTable(period, list(rows.values()), totals)
 
 

@@ -1,5 +1,5 @@
-"""Global search (issue 13, item 6): one box in the sidebar finds institutions, people, consultations by their
-number, any record by its record number, and a woman by her ID number — each within the user's scope.
+"""Global search (issue 13, item 6): one box in the sidebar finds institutions, people, consultations, pregnancies
+(建册号) and children by their number, any record by its record number, and a woman by her ID number — each within the user's scope.
 
 Women's names and phones are stored encrypted (``django-fernet-encrypted-fields``): a database cannot search them,
 so a woman is found by her exact ID number (through its keyed digest, as duplicates are) and shown masked; her
@@ -75,6 +75,30 @@ def _consultations(request: AuthenticatedHttpRequest, text: str) -> list[Hit]:
     ]
 
 
+#: Readable numbers of MCH records (``maternal.services.numbers``): a pregnancy's 建册号, a child's number.
+MCH_NUMBERS = (("YC-", "pregnancies"), ("ET-", "children"))
+
+
+def _mch_numbers(request: AuthenticatedHttpRequest, text: str) -> list[Hit]:
+    """Pregnancies and children by their number, or its beginning (``YC-H652325002-2024``); shown with the
+    masked name the record's ``__str__`` gives."""
+    hits = []
+    for letters, slug in MCH_NUMBERS:
+        if text.upper().startswith(letters):
+            kind = kind_of(slug)
+            found = record_list(kind, request.user).filter(number__startswith=text.upper()).order_by("number")[:LIMIT]
+            hits += [
+                Hit(
+                    "records",
+                    record.number,
+                    f"{str(kind.name).capitalize()} · {record}",
+                    reverse("records:detail", kwargs={"kind": slug, "public_id": record.public_id}),
+                )
+                for record in found
+            ]
+    return hits
+
+
 def _record_number(request: AuthenticatedHttpRequest, text: str) -> list[Hit]:
     try:
         number = uuid.UUID(text)
@@ -119,6 +143,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
         for hit in [
             *_record_number(request, text),
             *_consultations(request, text),
+            *_mch_numbers(request, text),
             *_woman(request, text),
             *_institutions(text),
             *_people(request, text),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import django_tables2 as tables
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +41,30 @@ def field_label(model: type[Model] | None, name: str) -> str:
         return name
 
 
+#: An ISO date-time as the audit trail stores one (``2026-12-03T12:14:59.786832+00:00``).
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
+
+
+def display_value(model: type[Model] | None, name: str, value: Any) -> Any:
+    """A stored value as people read it: a choice's label rather than its code, yes/no rather than
+    True/False, a time in local time (``TIME_ZONE``, Asia/Shanghai) rather than UTC."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str) and ISO_DATETIME.match(value):
+        moment = parse_datetime(value)
+        if moment is not None and timezone.is_aware(moment):
+            return date_format(timezone.localtime(moment), "Y-m-d H:i")
+    if model is not None and isinstance(value, str | int):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return value
+        choices = dict(getattr(field, "flatchoices", None) or ())
+        if value in choices:
+            return choices[value]
+    return value
+
+
 def _value_html(value: Any, tag: str) -> SafeString:
     """A before (``del``) or after (``ins``) value; an empty one is a quiet dash."""
     if value in (None, ""):
@@ -64,15 +92,19 @@ def changes_html(changes: dict[str, Any], object_type: str = "", action: str = "
         elif action == AuditAction.CREATE and isinstance(values, list) and len(values) == 2:
             if values[1] not in (None, ""):
                 rows.append(
-                    format_html('<li><span class="field-name">{}</span>: {}</li>', field_label(model, field), values[1])
+                    format_html(
+                        '<li><span class="field-name">{}</span>: {}</li>',
+                        field_label(model, field),
+                        display_value(model, field, values[1]),
+                    )
                 )
         elif isinstance(values, list) and len(values) == 2:
             rows.append(
                 format_html(
                     '<li><span class="field-name">{}</span>: {} → {}</li>',
                     field_label(model, field),
-                    _value_html(values[0], "del"),
-                    _value_html(values[1], "ins"),
+                    _value_html(display_value(model, field, values[0]), "del"),
+                    _value_html(display_value(model, field, values[1]), "ins"),
                 )
             )
     if not rows:

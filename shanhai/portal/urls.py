@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shanhai.portal import catalogue, dashboard, evidence, scorecards, search, views
+from shanhai.portal import catalogue, dashboard, evidence, reporting, scorecards, search, views
 
 app_name = "portal"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("indicators/dashboard/", dashboard.dashboard, name="dashboard"),
     path("indicators/ranking/", dashboard.ranking, name="ranking"),
     path("indicators/evidence/", evidence.evidence, name="evidence"),
+    path("indicators/reporting/", reporting.reporting, name="reporting"),
     path(
         "indicators/scorecards/partnership/<int:pk>/",
         scorecards.scorecard_partnership,

@@ -28,27 +28,44 @@ from shanhai.partnerships.access import access_org_unit, require_org_write, visi
 from shanhai.partnerships.selectors import partnership_list, partnerships_in_subtree
 from shanhai.portal.access import can_see_org_numbers
 from shanhai.portal.forms import AuditFilterForm, OrgMoveForm, OrgUnitForm
+from shanhai.portal.home import home_parts
 from shanhai.portal.tables import AuditTable, object_type_label
 
 HEADLINE_INDICATORS = ("partnerships_active", "supporting_institutions", "recipient_institutions", "agreements_signed")
+MCH_HEADLINE_INDICATORS = (
+    "mch.early_registration_rate",
+    "mch.system_management_rate",
+    "mch.high_risk_management_rate",
+    "mch.facility_delivery_rate",
+)
 PARTNERSHIPS_SHOWN = 20
 AUDIT_PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
 class Headline:
-    """One unit's headline indicators, as receiving side and (if it supports anyone) as supporting side."""
+    """One unit's headline indicators, as receiving side and (if it supports anyone) as supporting side; a unit
+    that supports and receives nothing (a supporting province) has no receiving side to show."""
 
     unit: OrgUnit
-    receiving: list[IndicatorValue]
+    receiving: list[IndicatorValue] | None
     supporting: list[IndicatorValue] | None
+    #: The MCH figures of a unit that keeps pregnancy records (妇幼健康), else None.
+    mch: list[IndicatorValue] | None = None
 
 
 def headline(unit: OrgUnit, period: Period) -> Headline:
-    supporting = None
+    """The partnership figures on each side the unit takes part in, and its MCH figures if it keeps MCH records;
+    a unit in neither has nothing to show (the page says so rather than showing a row of "not reported")."""
+    supporting = receiving = mch = None
     if partnerships_in_subtree(unit, side="supporter").exists():
         supporting = engine.evaluate(HEADLINE_INDICATORS, Scope(org_unit=unit, side="supporter"), period)
-    return Headline(unit, engine.evaluate(HEADLINE_INDICATORS, Scope(org_unit=unit), period), supporting)
+    keeps_mch = engine.keeps_records(Scope(org_unit=unit), "pregnancies")
+    if keeps_mch:
+        mch = engine.evaluate(MCH_HEADLINE_INDICATORS, Scope(org_unit=unit), period)
+    if partnerships_in_subtree(unit, side="recipient").exists():
+        receiving = engine.evaluate(HEADLINE_INDICATORS, Scope(org_unit=unit), period)
+    return Headline(unit, receiving, supporting, mch)
 
 
 def headline_scopes(units: list[OrgUnit], *, everything: bool = False) -> list[Scope]:
@@ -74,7 +91,12 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     roots = list(scope.roots) or (list(selectors.children(None)) if scope.is_admin else [])
     period_form = PeriodForm(request.GET if PeriodForm.is_asked(request.GET) else None)
     period = period_form.chosen(lambda: latest_period_with_data(*headline_scopes(roots, everything=scope.is_admin)))
-    context = {"period_form": period_form, "period": period, "headlines": [headline(u, period) for u in roots]}
+    context = {
+        "period_form": period_form,
+        "period": period,
+        "headlines": [headline(u, period) for u in roots],
+        **home_parts(request.user),
+    }
     return render(request, "portal/home.html", context)
 
 

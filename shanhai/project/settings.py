@@ -18,6 +18,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -252,10 +253,12 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if env_flag("SHANHAI_PLAIN_STATIC")
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "shanhai.project.storage.StaticFilesStorage"
         )
     },
 }
+# Source maps are fetched by developer tools only: not worth compressing (shanhai.project.storage).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

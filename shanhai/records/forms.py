@@ -10,11 +10,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.accounts.models import User
 from shanhai.core.form_base import ServiceForm
 from shanhai.records.columns import MASKED_VALUE, Personal, Reference, kept_keys
+from shanhai.records.columns.picker import PickerInput
 from shanhai.records.concurrency import version_of
 from shanhai.records.kinds import RecordKind
 from shanhai.records.lookup import Lookup
@@ -36,6 +38,8 @@ class RecordForm(ServiceForm):
             field.label = kind.heading(column)
             if isinstance(column, Reference) and not column.help_in_form:
                 field.help_text = ""
+            if isinstance(field.widget, PickerInput):  # suggestions from the kind's picker endpoint
+                field.widget.url = reverse("records:pick", kwargs={"kind": kind.slug, "key": column.key})
             self.fields[column.key] = field
 
     @classmethod

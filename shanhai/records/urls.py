@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:kind>/template/", views.template, name="template"),
     path("<slug:kind>/import/", views.import_page, name="import"),
     path("<slug:kind>/import/<uuid:job_id>/", views.import_job, name="import_job"),
+    path("<slug:kind>/pick/<slug:key>/", views.pick, name="pick"),
     path("<slug:kind>/<uuid:public_id>/", views.detail, name="detail"),
     path("<slug:kind>/<uuid:public_id>/edit/", views.edit, name="edit"),
     path("<slug:kind>/<uuid:public_id>/reveal/", views.record_reveal, name="record_reveal"),

@@ -31,11 +31,12 @@ from shanhai.accounts.scoping import scope_of
 from shanhai.core import limits
 from shanhai.records import imports, tabular
 from shanhai.records.access import access_record, require_record_write
-from shanhai.records.columns import RecordRef
+from shanhai.records.columns import RecordRef, Reference
 from shanhai.records.concurrency import EditConflict, update_unless_changed, version_of
 from shanhai.records.filters import record_filter
 from shanhai.records.forms import RecordForm, RevealForm
 from shanhai.records.kinds import RecordKind, all_kinds, kind_for_model, kind_of
+from shanhai.records.lookup import Lookup
 from shanhai.records.models import ImportJob, ImportStatus
 from shanhai.records.selectors import can_write_record, record_list
 from shanhai.records.tables import detail_url, record_table
@@ -283,6 +284,26 @@ def delete(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.UUID) -
         return redirect(detail_url(record_kind, record))
     messages.success(request, _("Deleted."))
     return redirect(parent["url"] if parent else reverse("records:list", kwargs={"kind": record_kind.slug}))
+
+
+@sensitive_post_parameters("q")  # an ID number typed into a woman's or a pregnancy's picker
+@login_required
+@require_POST
+@sensitive_variables("text")
+def pick(request: AuthenticatedHttpRequest, kind: str, key: str) -> HttpResponse:
+    """A picker's suggestions (``columns.picker``): the column's targets in the user's scope whose code, name or
+    number matches ``q``. POST, so the query never lands in a URL or an access log; never cached."""
+    record_kind = kind_of(kind)
+    column = next((c for c in record_kind.importable_columns if c.key == key and isinstance(c, Reference)), None)
+    if column is None:
+        raise Http404
+    if not scope_of(request.user).can_write_anything:
+        raise PermissionDenied
+    text = " ".join(request.POST.get("q", "").split())[:100]
+    suggestions = column.suggest(text, Lookup(request.user))
+    response = render(request, "records/picker_suggestions.html", {"suggestions": suggestions, "query": text})
+    add_never_cache_headers(response)
+    return response
 
 
 # --- import ------------------------------------------------------------------------------------------

@@ -87,9 +87,15 @@ class ExpertRef(Reference):
 
     def form_field(self, lookup: Lookup) -> forms.Field:
         field = super().form_field(lookup)
-        assert isinstance(field, forms.ModelChoiceField)
-        field.label_from_instance = lambda user: f"{user}（{user.username}）"  # type: ignore[method-assign,assignment]
+        if isinstance(field, forms.ModelChoiceField):  # a few experts; many are typed with suggestions
+            field.label_from_instance = lambda user: f"{user}（{user.username}）"  # type: ignore[method-assign,assignment]
         return field
+
+    def detail_of(self, obj: Any) -> str:
+        return str(obj.username)
+
+    def search_q(self, text: str) -> Q | None:
+        return Q(username__istartswith=text) | Q(full_name__icontains=text)
 
 
 def _studies(lookup: Lookup) -> QuerySet[ImagingStudy]:

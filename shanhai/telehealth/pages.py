@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 
 from shanhai.accounts.models import User
+from shanhai.accounts.scoping import scope_of
 from shanhai.core import clock
 from shanhai.imaging.models import ImagingStudy
 from shanhai.maternal.models import Pregnancy
@@ -98,3 +100,35 @@ def _pregnancy(user: User, pregnancy: Pregnancy | None) -> dict[str, Any] | None
         reverse("records:detail", kwargs={"kind": "pregnancies", "public_id": pregnancy.public_id}) if may_open else ""
     )
     return {"pregnancy": pregnancy, "url": url}
+
+
+def visible_consultations(user: User) -> QuerySet[Consultation]:
+    return record_list(kind_of("consultations"), user).select_related(
+        "requesting_unit", "partnership__supporter", "pool", "expert", "requested_by"
+    )
+
+
+def inbox_lists(user: User) -> dict[str, list[Consultation]]:
+    """The user's queues: to answer (named expert, or a pool member while nobody has taken it), waiting for my
+    decision (I or my institution asked and it was answered), waiting for an answer (I asked), overdue in the
+    pools I head or at the institutions I administer."""
+    visible = visible_consultations(user)
+    open_ = visible.filter(status__in=AWAITING_ANSWER)
+    mine = Q(expert=user) | Q(expert__isnull=True, pool__members=user) | Q(expert__isnull=True, pool__head=user)
+    asking = Q(requested_by=user)
+    for path in scope_of(user).write_paths:
+        asking |= Q(requesting_unit__path__startswith=path)
+    supervising = Q(pool__head=user)
+    for path in scope_of(user).write_paths:
+        supervising |= Q(partnership__supporter__path__startswith=path)
+    now = clock.now()
+    lists = {
+        "to_answer": list(open_.filter(mine).distinct().order_by("due_at")[:100]),
+        "to_decide": list(visible.filter(asking, status=Status.ANSWERED).distinct().order_by("answered_at")[:100]),
+        "waiting": list(open_.filter(requested_by=user).order_by("due_at")[:100]),
+        "overdue": list(open_.filter(supervising, due_at__lt=now).distinct().order_by("due_at")[:100]),
+    }
+    for items in lists.values():
+        for consultation in items:
+            consultation.overdue = consultation.status in AWAITING_ANSWER and consultation.due_at < now  # type: ignore[attr-defined]
+    return lists

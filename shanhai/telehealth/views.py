@@ -11,30 +11,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from shanhai.accounts.models import User
 from shanhai.accounts.requests import AuthenticatedHttpRequest
-from shanhai.accounts.scoping import scope_of
 from shanhai.core import clock, notices
 from shanhai.core.form_base import PeriodForm, ServiceForm
 from shanhai.core.periods import parse_period
 from shanhai.records.access import access_record
 from shanhai.records.kinds import kind_of
 from shanhai.records.lookup import Lookup
-from shanhai.records.selectors import record_list
 from shanhai.records.views import render_detail
 from shanhai.telehealth import services
 from shanhai.telehealth.columns import experts_for, pools_for
 from shanhai.telehealth.forms import AnswerForm, DecideForm, ReasonForm, ReassignForm
 from shanhai.telehealth.indicators import turnaround_of
-from shanhai.telehealth.models import AWAITING_ANSWER, Consultation, Status
-from shanhai.telehealth.pages import FORMS_ATTRIBUTE
+from shanhai.telehealth.models import Consultation
+from shanhai.telehealth.pages import FORMS_ATTRIBUTE, inbox_lists, visible_consultations
 
 SWEEP_KEY = "telehealth:last-sweep"
 
@@ -43,38 +39,6 @@ def sweep_now_and_then() -> None:
     """Reminders and escalations without a scheduler: run the sweep when a page asks, at most once a minute."""
     if cache.add(SWEEP_KEY, 1, 60):
         services.sweep()
-
-
-def _consultations(user: User) -> QuerySet[Consultation]:
-    return record_list(kind_of("consultations"), user).select_related(
-        "requesting_unit", "partnership__supporter", "pool", "expert", "requested_by"
-    )
-
-
-def inbox_lists(user: User) -> dict[str, list[Consultation]]:
-    """The user's queues: to answer (named expert, or a pool member while nobody has taken it), waiting for my
-    decision (I or my institution asked and it was answered), waiting for an answer (I asked), overdue in the
-    pools I head or at the institutions I administer."""
-    visible = _consultations(user)
-    open_ = visible.filter(status__in=AWAITING_ANSWER)
-    mine = Q(expert=user) | Q(expert__isnull=True, pool__members=user) | Q(expert__isnull=True, pool__head=user)
-    asking = Q(requested_by=user)
-    for path in scope_of(user).write_paths:
-        asking |= Q(requesting_unit__path__startswith=path)
-    supervising = Q(pool__head=user)
-    for path in scope_of(user).write_paths:
-        supervising |= Q(partnership__supporter__path__startswith=path)
-    now = clock.now()
-    lists = {
-        "to_answer": list(open_.filter(mine).distinct().order_by("due_at")[:100]),
-        "to_decide": list(visible.filter(asking, status=Status.ANSWERED).distinct().order_by("answered_at")[:100]),
-        "waiting": list(open_.filter(requested_by=user).order_by("due_at")[:100]),
-        "overdue": list(open_.filter(supervising, due_at__lt=now).distinct().order_by("due_at")[:100]),
-    }
-    for items in lists.values():
-        for consultation in items:
-            consultation.overdue = consultation.status in AWAITING_ANSWER and consultation.due_at < now  # type: ignore[attr-defined]
-    return lists
 
 
 @login_required
@@ -163,7 +127,7 @@ def turnaround(request: AuthenticatedHttpRequest) -> HttpResponse:
     default = parse_period(f"{clock.today().year}")
     form = PeriodForm(request.GET if "period" in request.GET else None, initial={"period": default.code})
     period = form.chosen(default)
-    answered = _consultations(request.user).filter(
+    answered = visible_consultations(request.user).filter(
         answered_on__gte=period.start, answered_on__lte=period.end, turnaround_hours__isnull=False
     )
     partnership = None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shanhai.records.models import AssistanceRecord
 from shanhai.workforce.models import Person
@@ -36,7 +37,7 @@ class Course(AssistanceRecord):
     partnership's recipient.
     """
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("course", "title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=32, choices=CourseKind.choices)
     started_on = models.DateField(_("start date"))
     ended_on = models.DateField(_("end date"))

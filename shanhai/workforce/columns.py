@@ -11,12 +11,13 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shanhai.records.columns import SEPARATORS, ApiField, CellValue, Label, Reference, blank, text_of
+from shanhai.records.columns.picker import ReferenceTextField
 from shanhai.records.columns.references import RECORD_NUMBER_HINT
 from shanhai.records.lookup import Lookup
 from shanhai.workforce.models import Person
@@ -25,6 +26,18 @@ from shanhai.workforce.selectors import people_visible_to
 
 def _people(lookup: Lookup) -> QuerySet[Person]:
     return people_visible_to(lookup.user)
+
+
+def _people_like(text: str) -> Q:
+    """People whose name contains ``text``, or whose record number it is (a picker's suggestions)."""
+    try:
+        return Q(public_id=uuid.UUID(text))
+    except ValueError:
+        return Q(name__icontains=text)
+
+
+def _institution_name(person: Any) -> str:
+    return str(person.institution.name)
 
 
 @dataclass(frozen=True)
@@ -45,9 +58,16 @@ class PersonRef(Reference):
     def find(self, text: str, lookup: Lookup) -> Any:
         return _by_public_id_or_name(self.target_queryset(lookup), text)
 
+    def search_q(self, text: str) -> Q | None:
+        return _people_like(text)
+
+    def detail_of(self, obj: Any) -> str:
+        return _institution_name(obj)
+
     def form_field(self, lookup: Lookup) -> forms.Field:
         field = super().form_field(lookup)
-        field.label_from_instance = lambda person: f"{person.name}（{person.institution.name}）"  # type: ignore[attr-defined]
+        if isinstance(field, forms.ModelChoiceField):
+            field.label_from_instance = lambda person: f"{person.name}（{person.institution.name}）"  # type: ignore[method-assign,assignment]
         return field
 
 
@@ -88,7 +108,17 @@ class PeopleRefs(Reference):
             )
         return list(dict.fromkeys(people))
 
+    def search_q(self, text: str) -> Q | None:
+        return _people_like(text)
+
+    def detail_of(self, obj: Any) -> str:
+        return _institution_name(obj)
+
     def form_field(self, lookup: Lookup) -> forms.Field:
+        if self.uses_picker(lookup):
+            return ReferenceTextField(
+                self, lookup, multiple=True, label=self.label, required=self.required, help_text=self.help
+            )
         field = forms.ModelMultipleChoiceField(
             label=self.label, queryset=self.target_queryset(lookup), required=self.required, help_text=self.help
         )

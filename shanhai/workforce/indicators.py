@@ -7,6 +7,7 @@ a placement's home institution) with the record's partnership and programme.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from shanhai.analytics.engine import Scope
 from shanhai.analytics.facts import FactRow, MonthNumber, credit, metric_value, rebuild_credit, register_source
-from shanhai.analytics.registry import Closing, Evidence, Flow, Measure, RecordSet, registry
+from shanhai.analytics.memo import memo
+from shanhai.analytics.registry import Closing, Due, Evidence, Flow, Measure, PeriodicReport, RecordSet, registry
 from shanhai.core import clock
 from shanhai.core.models import TitleLevel
-from shanhai.core.periods import Period, add_months, month_of
+from shanhai.core.periods import Period, add_months, month_end, month_of, month_start
 from shanhai.workforce.models import Placement, Posting, PostingLog, PostType, VisitingTrip
 
 _ENDED = Q(ended_on__isnull=False)
@@ -48,7 +50,8 @@ def _log_metric(id: int, code: str, name: object, field: str):
         partnership="posting__partnership",
         value=field,
     )
-    return registry.metric(id, code, name, evidence=evidence)  # type: ignore[arg-type]
+    # A posting's work log is a monthly report: a month without one is not reported, never 0.
+    return registry.metric(id, code, name, evidence=evidence, periodic=True)  # type: ignore[arg-type]
 
 
 LOG_PATIENTS = _log_metric(203, "posting.patients", _("Patients seen by posted experts"), "patients")
@@ -194,8 +197,48 @@ def months_within(started_on: date, ended_on: date | None, period: Period, today
 Query = Callable[[Scope, Period], tuple[float, bool]]
 
 
+@dataclass(frozen=True)
+class _Span:
+    """A posting or placement as the measures below read it."""
+
+    person_id: int | None
+    started_on: date
+    ended_on: date | None
+    #: Whether the record meets the measure's conditions (e.g. a senior title).
+    matches: bool
+
+    def runs_between(self, start: date, end: date) -> bool:
+        """The rule of :func:`overlapping`: started by the period's end, not ended before its start."""
+        return self.started_on <= end and not (self.ended_on is not None and self.ended_on < start)
+
+
+def _remembered_spans(
+    records: Callable[[Scope, Period], QuerySet[Any]], scope: Scope, period: Period, conditions: dict[str, Any]
+) -> list[_Span] | None:
+    """Inside ``analytics.memo.records_memo()`` (a grid of months): the records of ``records(scope, period)``
+    (postings or placements running in the period), read once per scope and conditions for the first period
+    asked and filtered here for the periods within it (their records are among the wider period's). None
+    outside a memo: the measure queries as usual."""
+    kept = memo()
+    if kept is None:
+        return None
+    key = ("workforce.spans", records.__name__, scope, tuple(sorted((k, repr(v)) for k, v in conditions.items())))
+    held: tuple[Period, list[_Span]] | None = kept.get(key)
+    if held is None or not (held[0].first_month <= period.first_month and period.last_month <= held[0].last_month):
+        base = records(scope, period)
+        matching = set(base.filter(**conditions).values_list("pk", flat=True)) if conditions else None
+        rows = base.values_list("pk", "person_id", "started_on", "ended_on")
+        spans = [_Span(person, start, end, matching is None or pk in matching) for pk, person, start, end in rows]
+        held = kept[key] = (period, spans)
+    start, end = period.start, period.end
+    return [span for span in held[1] if span.runs_between(start, end)]
+
+
 def _distinct_people(records: Callable[[Scope, Period], QuerySet[Any]], **conditions: Any) -> Query:
     def query(scope: Scope, period: Period) -> tuple[float, bool]:
+        spans = _remembered_spans(records, scope, period, conditions)
+        if spans is not None:
+            return float(len({span.person_id for span in spans if span.matches})), bool(spans)
         base = records(scope, period)
         has_data = base.exists()
         count = base.filter(**conditions).values("person_id").distinct().count() if has_data else 0
@@ -206,6 +249,9 @@ def _distinct_people(records: Callable[[Scope, Period], QuerySet[Any]], **condit
 
 def _count(records: Callable[[Scope, Period], QuerySet[Any]], **conditions: Any) -> Query:
     def query(scope: Scope, period: Period) -> tuple[float, bool]:
+        spans = _remembered_spans(records, scope, period, conditions)
+        if spans is not None:
+            return float(sum(1 for span in spans if span.matches)), bool(spans)
         base = records(scope, period)
         has_data = base.exists()
         return float(base.filter(**conditions).count() if has_data else 0), has_data
@@ -215,7 +261,11 @@ def _count(records: Callable[[Scope, Period], QuerySet[Any]], **conditions: Any)
 
 def _person_months(records: Callable[[Scope, Period], QuerySet[Any]]) -> Query:
     def query(scope: Scope, period: Period) -> tuple[float, bool]:
-        spans = list(records(scope, period).values_list("started_on", "ended_on"))
+        remembered = _remembered_spans(records, scope, period, {})
+        if remembered is not None:
+            spans = [(span.started_on, span.ended_on) for span in remembered]
+        else:
+            spans = list(records(scope, period).values_list("started_on", "ended_on"))
         return float(sum(months_within(start, end, period) for start, end in spans)), bool(spans)
 
     return query
@@ -480,4 +530,36 @@ _indicator(
     unit_zh="人",
     definition_zh="期末月份仍在支援机构进修或挂职的人次。",
     definition_en="Placements running in the last month of the period.",
+)
+
+
+# --- reporting completeness: a work log is due for every month of a posting ---------------------------
+def _work_logs_due(path: str | None, side: str, month: int) -> list[Due]:
+    from django.urls import reverse
+
+    first, last = month_start(month), month_end(month)
+    postings = Posting.objects.filter(started_on__lte=last).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
+    if path is not None:
+        where = "partnership__supporter__path" if side == "supporter" else "host__path"
+        postings = postings.filter(**{f"{where}__startswith": path})
+    logged = set(PostingLog.objects.filter(posting__in=postings, month=month).values_list("posting_id", flat=True))
+    rows = postings.select_related("person", "host").order_by("host__path", "person__name")
+    return [
+        Due(
+            reporter=f"{p.person.name} · {p.started_on:%Y-%m-%d}",
+            unit=p.host.display_name,
+            received=p.pk in logged,
+            url=reverse("records:detail", args=["postings", p.public_id]),
+        )
+        for p in rows
+    ]
+
+
+WORK_LOGS = registry.periodic_report(
+    PeriodicReport(
+        code="posting-logs",
+        name=_("Posted experts' monthly work logs"),
+        rule=_("Every posting in progress during the month owes that month's work log."),
+        due=_work_logs_due,
+    )
 )

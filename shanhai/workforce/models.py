@@ -6,6 +6,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shanhai.core.personal import mask_phone
 from shanhai.records.models import AssistanceRecord
@@ -22,7 +23,7 @@ class Person(models.Model):
     PERSONAL_FIELDS = {"phone": mask_phone}
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=40)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=40)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     institution = models.ForeignKey(
         "core.OrgUnit", verbose_name=_("institution"), on_delete=models.PROTECT, related_name="staff"

@@ -91,6 +91,30 @@ def test_active_partnerships_over_periods(world):
     assert values(["partnerships_active"], scope, "2022Oct")["partnerships_active"].value == 1  # Oct 2022 – Sep 2023
 
 
+def test_zero_where_records_are_kept_and_unknown_before(world):
+    """Counts of records kept in Shanhai: 0 once the scope keeps records of the kind, not reported before that."""
+    agreement_add(actor=None, partnership=world.partnership, title="对口支援协议", signed_on=dt.date(2021, 3, 5))
+    scope = engine.Scope(org_unit=world.xinjiang)
+    later = values(["agreements_signed"], scope, "2023")["agreements_signed"]
+    assert (later.value, later.is_reported, later.display) == (0, True, "0")
+    assert values(["agreements_signed"], scope, "2020")["agreements_signed"].is_reported is False
+    assert values(["agreements_signed"], scope, "202103")["agreements_signed"].value == 1
+    assert values(["agreements_signed"], scope, "202102")["agreements_signed"].is_reported is False
+    assert values(["agreements_signed"], scope, "202104")["agreements_signed"].value == 0
+    # The same in a grid, per row and per month: a row that never kept any stays not reported.
+    grid = engine.evaluate_grid(
+        ["agreements_signed"], engine.Scope(org_unit=world.changji), parse_period("2021"), group="unit", monthly=True
+    )
+    rows = {row.code: row.key for row in grid.rows}
+    qitai, commission = rows[world.qitai.code], rows[world.changji_commission.code]
+    assert grid.get("agreements_signed", qitai, 202102).is_reported is False
+    assert grid.get("agreements_signed", qitai, 202103).value == 1
+    june = grid.get("agreements_signed", qitai, 202106)
+    assert (june.value, june.is_reported) == (0, True)
+    assert grid.get("agreements_signed", commission).is_reported is False
+    assert grid.get("agreements_signed", commission, 202106).is_reported is False
+
+
 def test_not_reported_is_not_zero(world):
     result = values(["agreements_signed", "partnerships_active"], engine.Scope(org_unit=world.hainan), "2023")
     assert result["agreements_signed"].is_reported is False
@@ -158,6 +182,11 @@ def test_partnership_and_programme_scopes_after_repointing(world):
 
 def test_engine_reads_facts_in_one_query(world, django_assert_num_queries):
     with django_assert_num_queries(1):
+        engine.evaluate(["partnerships_active"], engine.Scope(org_unit=world.xinjiang), parse_period("2023"))
+
+
+def test_a_metric_without_facts_takes_one_more_query_to_tell_zero_from_unknown(world, django_assert_num_queries):
+    with django_assert_num_queries(2):
         engine.evaluate(
             ["partnerships_active", "agreements_signed"], engine.Scope(org_unit=world.xinjiang), parse_period("2023")
         )

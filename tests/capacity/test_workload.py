@@ -185,3 +185,12 @@ def test_api_creates_a_report_with_empty_figures(client, world, hospital_admin):
     client.force_login(reader)
     assert client.delete(f"/api/v1/records/workload-reports/{created.public_id}/").status_code == 403
     assert WorkloadReport.objects.count() == 1
+
+
+def test_a_month_without_its_report_is_not_reported_never_zero(world, admin):
+    """Workload figures are periodic reports: once an institution reports, a later month without a report stays
+    unknown (unlike counts of records kept in Shanhai, which turn 0)."""
+    report(admin, world.qitai_hospital, 202301, outpatient_visits=1200)
+    assert values(["outpatient_visits"], Scope(org_unit=world.qitai), "202302") == {
+        "outpatient_visits": (None, None, None)
+    }

@@ -69,8 +69,8 @@ def test_translations_keep_the_placeholders(catalogue: polib.POFile) -> None:
 
 def test_the_compiled_catalogue_matches_the_po_file(catalogue: polib.POFile) -> None:
     compiled = polib.mofile(str(MO_PATH))
-    expected = {entry.msgid: translated(entry) for entry in catalogue if not entry.obsolete}
-    assert {entry.msgid: translated(entry) for entry in compiled if entry.msgid} == expected
+    expected = {(entry.msgctxt, entry.msgid): translated(entry) for entry in catalogue if not entry.obsolete}
+    assert {(entry.msgctxt, entry.msgid): translated(entry) for entry in compiled if entry.msgid} == expected
 
 
 @pytest.mark.skipif(

@@ -58,7 +58,7 @@ def test_the_page_lists_the_catalogue_by_colour_and_sends_csrf_with_htmx(
     content = client_for(hospital_admin).get(grading_url(ongoing) + "?kind=grading").content.decode()
 
     assert 'value="red.blood.leukaemia"' in content
-    assert "白血病" in content
+    assert "Leukaemia" in content  # English is active in tests: the factor's English name (test_risk_english.py)
     assert 'hx-post="' + grading_url(ongoing, "assessment_grade") + '"' in content
     assert "hx-headers:inherited" in content and "X-CSRFToken" in content
     assert (
@@ -213,8 +213,8 @@ def test_an_age_factor_her_recorded_birth_date_contradicts_is_refused_and_nothin
     live = client.post(grading_url(ongoing, "assessment_grade"), data).content.decode()
 
     expected = [
-        "“年龄≥40岁” does not fit the woman&#x27;s age on the assessment date (from her recorded date of birth).",
-        "“年龄≥35岁或≤18岁” does not fit the woman&#x27;s age on the assessment date (from her recorded date of birth).",
+        "“Age ≥40” does not fit the woman&#x27;s age on the assessment date (from her recorded date of birth).",
+        "“Age ≥35 or ≤18” does not fit the woman&#x27;s age on the assessment date (from her recorded date of birth).",
     ]
     page = response.content.decode()
     assert response.status_code == 400

@@ -220,8 +220,9 @@ def check_county_indicators_for_the_mch_year(world, places):
         "antenatal_rate": (1.0, 2.0, 50.0),
         "system_management_rate": (1.0, 2.0, 50.0),
         "high_risk_proportion": (0.0, 2.0, 0.0),
-        "high_risk_management_rate": (None, None, None),  # no high-risk woman: not reported, not 0
-        "high_risk_facility_rate": (None, None, None),
+        # No high-risk woman: 0 of 0 (pregnancies are kept here, so the counts are 0), and no rate — not 0 %.
+        "high_risk_management_rate": (0.0, 0.0, None),
+        "high_risk_facility_rate": (0.0, 0.0, None),
         "postpartum_visit_rate": (1.0, 2.0, 50.0),
         "facility_delivery_rate": (2.0, 2.0, 100.0),
         "maternal_mortality": (1.0, 2.0, 50000.0),  # U died in pregnancy, without a delivery

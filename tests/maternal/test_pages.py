@@ -25,13 +25,13 @@ def test_the_pregnancy_page_shows_facts_timeline_schedule_case_and_referrals(mch
         "G1 P0",
         "2024-03-01 · 奇台县妇幼保健院 · 8+4 weeks",
         "Orange (higher risk)",
-        "2.1 较严重心血管疾病",
-        "1.6 瘢痕子宫",
+        "2.1 Fairly serious cardiovascular disease",
+        "1.6 Scarred uterus",
         "High-risk case (专案)",
         "李医生",
         "2024-03-14 12:00",  # report due: noon of the grading day + 72 h
         "奇台县妇幼保健院 → 奇台县人民医院",
-        "孕早期（13周前）",
+        "Early pregnancy (before week 13)",
         "Maternal death",
         "王**",
     ]:

@@ -234,15 +234,47 @@ def test_the_outsider_has_an_empty_worklist(cohort: Cohort, outsider: User) -> N
 def test_the_worklist_takes_a_fixed_number_of_queries(
     cohort: Cohort, world: World, places: Places, mch_worker: User, django_assert_num_queries: Any
 ) -> None:
-    with django_assert_num_queries(10):
+    # 6 to count and order every section (the scope; each section's records with their visits or checks, one
+    # query each), 2 to load the pregnancies and children of the items shown
+    with django_assert_num_queries(8):
         selectors.worklist(mch_worker, today=TODAY, now=NOW)
     for lmp in (110, 130, 150, 170):
         make_pregnancy(residence=places.township, registered_at=world.qitai_mch, lmp=days_ago(lmp))
     make_child(born=days_ago(2), residence=places.township, registered_at=world.qitai_mch)
     fresh = User.objects.get(pk=mch_worker.pk)  # its scope is read again, as on every request
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         work = selectors.worklist(fresh, today=TODAY, now=NOW)
     assert work.total == 18 + (1 + 2 + 3 + 3) + 1  # the early contact overdue for each, later ones by age
+
+
+def _shown(work: Any) -> dict[str, list[tuple[str, Any, str]]]:
+    return {s.code: [(i.state, i.subject_id, i.code) for i in s.items] for s in work.sections}
+
+
+def _counts(work: Any) -> dict[str, tuple[int, int, list[tuple[str, int]]]]:
+    return {s.code: (s.due_count, s.overdue_count, s.colour_counts) for s in work.sections}
+
+
+def test_pages_of_the_worklist_are_slices_of_the_whole_and_counted_whole(
+    cohort: Cohort, world: World, places: Places, mch_worker: User, django_assert_num_queries: Any
+) -> None:
+    for lmp in (110, 130, 150, 170):
+        make_pregnancy(residence=places.township, registered_at=world.qitai_mch, lmp=days_ago(lmp))
+    whole = selectors.worklist(mch_worker, today=TODAY, now=NOW)
+    everything = _shown(whole)
+    assert whole.total == sum(len(items) for items in everything.values())
+    for limit in (1, 2, 3, 5):
+        for offset in range(0, 12, limit):
+            page = selectors.worklist(mch_worker, today=TODAY, now=NOW, limit=limit, offset=offset)
+            assert _counts(page) == _counts(whole)
+            assert page.total == whole.total and page.overdue_count == whole.overdue_count
+            assert _shown(page) == {code: items[offset : offset + limit] for code, items in everything.items()}
+            for section in page.sections:
+                assert section.has_more == (section.count > limit or offset > 0)
+    fresh = User.objects.get(pk=mch_worker.pk)
+    with django_assert_num_queries(6):  # counts only: no item is made, so nothing more is loaded
+        counted = selectors.worklist(fresh, today=TODAY, now=NOW, limit=0)
+    assert _counts(counted) == _counts(whole) and all(not s.items for s in counted.sections)
 
 
 def test_the_page_is_printable_and_masked(
@@ -268,3 +300,53 @@ def test_an_unknown_filter_value_shows_everything_with_the_error(cohort: Cohort,
 
     assert response.status_code == 200
     assert "Select a valid choice. nowhere is not one of the available choices." in response.content.decode()
+
+
+def test_a_prefecture_home_counts_what_its_institutions_registered_without_the_worklist(
+    cohort: Cohort, world: World, commission_user: User, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(3):  # the scope, the ongoing pregnancies, the open cases
+        overview = selectors.mch_overview(commission_user, today=TODAY, now=NOW)
+
+    there = {"registered_at__path__startswith": world.changji.path}
+    ongoing = Pregnancy.objects.filter(status="ongoing", **there)
+    assert overview.worklist is None and overview.areas == (world.changji,)
+    assert overview.ongoing == ongoing.count() > 0
+    assert [(code, count) for code, _label, count in overview.by_colour] == [
+        (colour, ongoing.filter(current_colour=colour).count()) for colour in ("green", "yellow", "orange", "red")
+    ]
+    assert overview.purple == ongoing.filter(is_purple=True).count()
+    assert overview.not_graded == ongoing.filter(current_colour="").count()
+    cases = RiskCase.objects.filter(status="open", **{f"pregnancy__{k}": v for k, v in there.items()})
+    assert overview.open_cases == cases.count() > 0
+    assert overview.reports_overdue == cases.filter(reported_at__isnull=True, report_due_at__lt=NOW).count()
+
+    content = client_for(commission_user).get(reverse("maternal:home")).content.decode()
+    assert "Registered at the institutions of" in content and "choose an organisation" in content
+    assert reverse("maternal:worklist") + "?section=" not in content  # no worklist counts per section
+
+
+def test_the_worklist_page_shows_the_first_items_of_each_section_then_pages(
+    world: World, places: Places, mch_worker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shanhai.maternal import views
+
+    today = clock.today()
+    for lmp in (100, 110, 120):  # the early contact overdue for each
+        make_pregnancy(residence=places.township, registered_at=world.qitai_mch, lmp=today - timedelta(days=lmp))
+    monkeypatch.setattr(views, "WORKLIST_SHOWN_PER_SECTION", 1)
+    monkeypatch.setattr(views, "WORKLIST_PAGE_SIZE", 2)
+    client = client_for(mch_worker)
+    whole = selectors.worklist(mch_worker).section("antenatal")
+    assert whole.count >= 3
+
+    content = client.get(reverse("maternal:worklist")).content.decode()
+    assert f"1 of {whole.count} shown" in content and "?section=antenatal" in content
+
+    first = client.get(reverse("maternal:worklist"), {"section": "antenatal"}).content.decode()
+    pages = -(-whole.count // 2)
+    assert f"Page 1 of {pages}" in first and "section=antenatal&amp;page=2" in first and 'rel="prev"' not in first
+    last = client.get(reverse("maternal:worklist"), {"section": "antenatal", "page": pages}).content.decode()
+    assert f"Page {pages} of {pages}" in last and 'rel="prev"' in last and 'rel="next"' not in last
+    odd = client.get(reverse("maternal:worklist"), {"section": "antenatal", "page": "x"})
+    assert odd.status_code == 200 and "Page 1 of" in odd.content.decode()

@@ -52,7 +52,7 @@ def test_members_are_a_stock_and_visits_a_flow(world, alliance):
         "alliance_visit_experts": None,
     }
     assert figures(CODES, scope, "2022") == {
-        "alliances_founded": None,
+        "alliances_founded": 0,  # founded in 2021: none in 2022 is 0
         "alliance_members": 1.0,
         "alliance_visits": 2.0,
         "alliance_visit_experts": 7.0,

@@ -48,11 +48,11 @@ def test_changing_the_kind_moves_the_amount(world):
     donation_update(actor=None, record=donation, kind="equipment", amount=Decimal("90000"))
     assert figures(CODES, Scope(partnership=world.partnership), "2022") == {
         "donations_total": 90000.0,
-        "donations_funds": None,
+        "donations_funds": 0,  # donations are kept here: none of a kind is 0
         "donations_equipment": 90000.0,
-        "donations_medicines": None,
+        "donations_medicines": 0,
     }
-    donation_delete(actor=None, record=donation)
+    donation_delete(actor=None, record=donation)  # none left at all: not reported
     assert figures(["donations_total"], Scope(partnership=world.partnership), "2022") == {"donations_total": None}
 
 

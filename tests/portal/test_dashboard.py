@@ -40,7 +40,7 @@ class TestDashboard:
     def test_golog_2023_grade_3_4_share_tile(self, django_assert_max_num_queries) -> None:
         golog = OrgUnit.objects.get(code="632600")
         client = client_for("qinghai")
-        with django_assert_max_num_queries(21):
+        with django_assert_max_num_queries(25):
             response = client.get(URL, {"org": "632600", "period": "2023"})
         assert response.status_code == 200
         assert response.context["unit"] == golog
@@ -148,7 +148,7 @@ class TestDashboard:
         client = client_for("qinghai")
         province = OrgUnit.objects.get(code="630000")
         assert province.children.count() != OrgUnit.objects.get(code="632600").children.count()
-        with django_assert_max_num_queries(21):
+        with django_assert_max_num_queries(25):
             assert client.get(URL, {"org": "630000", "period": "2023"}).status_code == 200
-        with django_assert_max_num_queries(21):
+        with django_assert_max_num_queries(25):
             assert client.get(URL, {"org": "632600", "period": "2023"}).status_code == 200

@@ -249,4 +249,8 @@ def test_grid_cells_link_to_their_own_row_and_month(records):
         "period": ["202104"],
         "org": ["652325"],
     }
-    assert grid.get("postings_started", qitai.key, 202105).evidence_url == ""  # nothing started: not reported
+    # Nothing started in May, but Qitai keeps postings since March: 0, not "not reported"; before March unknown.
+    may = grid.get("postings_started", qitai.key, 202105)
+    assert (may.value, may.is_reported) == (0, True)
+    assert grid.get("postings_started", qitai.key, 202102).is_reported is False
+    assert grid.get("postings_started", qitai.key, 202102).evidence_url == ""

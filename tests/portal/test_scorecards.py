@@ -250,7 +250,8 @@ class TestScorecardsOnTheDemo:
         assert (row.now.value, row.now.is_reported) == (1, True)
         assert row.status == TargetStatus.ACHIEVED
         assert row.trend["months"][0] == "2024-04"
-        assert row.trend["values"][0] == 1 and set(row.trend["values"][1:]) == {None}
+        # The agreement's month, then months without one: 0 (agreements are kept here), not "not reported".
+        assert row.trend["values"][0] == 1 and set(row.trend["values"][1:]) == {0}
         assert row.trend["target"] is None  # a monthly count does not compare with a target for the total
         assert 'data-sparkline="trend-' in response.content.decode()
         assert row.now_url.startswith(f"{reverse('portal:evidence')}?indicator=agreements_signed&period=")

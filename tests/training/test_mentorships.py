@@ -49,8 +49,8 @@ def test_one_to_many_mentorship_and_its_indicators(world, cast):
     assert [a.apprentice.name for a in mentorship.apprenticeships.order_by("id")] == ["徒弟0", "徒弟1"]
     assert list(mentorship.apprentices.order_by("name").values_list("name", flat=True)) == ["徒弟0", "徒弟1"]
     scope = engine.Scope(partnership=world.partnership)
-    # no backbone recorded yet: not reported (a flow with no record behind it), not zero
-    assert figures(scope, "2023") == {"mentorships_active": 2, "apprentices": 2, "backbones_trained": None}
+    # no backbone yet, but apprenticeships are kept here: 0; before the first pair, not reported
+    assert figures(scope, "2023") == {"mentorships_active": 2, "apprentices": 2, "backbones_trained": 0}
     assert figures(scope, "2022") == {"mentorships_active": None, "apprentices": None, "backbones_trained": None}
     assert figures(engine.Scope(org_unit=world.fujian, side="supporter"), "2023")["apprentices"] == 2
     assert figures(engine.Scope(org_unit=world.hainan), "2023")["apprentices"] is None
@@ -69,13 +69,13 @@ def test_sign_off_completes_and_records_a_backbone(world, cast):
     )  # fmt: skip
     scope = engine.Scope(partnership=world.partnership)
     assert figures(scope, "2024") == {"mentorships_active": 1, "apprentices": 2, "backbones_trained": 1}
-    assert figures(scope, "2023") == {"mentorships_active": 2, "apprentices": 2, "backbones_trained": None}
+    assert figures(scope, "2023") == {"mentorships_active": 2, "apprentices": 2, "backbones_trained": 0}
     services.apprenticeship_complete(actor=None, record=second, on=dt.date(2024, 12, 1), is_backbone=False)
-    assert figures(scope, "2025") == {"mentorships_active": 0, "apprentices": None, "backbones_trained": None}
+    assert figures(scope, "2025") == {"mentorships_active": 0, "apprentices": None, "backbones_trained": 0}
     assert figures(scope, "2024")["backbones_trained"] == 1
     # deleting the sign-off reopens the pair and withdraws the backbone
     services.mentorship_milestone_delete(actor=None, record=sign_off)
-    assert figures(scope, "2024") == {"mentorships_active": 1, "apprentices": 2, "backbones_trained": None}
+    assert figures(scope, "2024") == {"mentorships_active": 1, "apprentices": 2, "backbones_trained": 0}
     first.refresh_from_db()
     assert (first.outcome, first.ended_on, first.is_backbone) == (Outcome.IN_PROGRESS, None, False)
 

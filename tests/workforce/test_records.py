@@ -271,7 +271,8 @@ def test_visiting_trips(world, experts):
     assert value("visiting_trips", "2021", programme=world.programme) == 2
     assert value("visiting_experts", "2021", programme=world.programme) == 3
     assert value("visiting_experts", "2021Q3", programme=world.programme) == 2
-    assert value("visiting_trips", "2022", programme=world.programme) is None
+    assert value("visiting_trips", "2022", programme=world.programme) == 0  # trips kept since 2021: none is 0
+    assert value("visiting_trips", "2020", programme=world.programme) is None  # before the first: unknown
     s.visiting_trip_update(actor=None, record=trip, experts=[wang], started_on=D(2022, 1, 5), ended_on=D(2022, 1, 6))
     assert value("visiting_trips", "2021", programme=world.programme) == 1
     assert value("visiting_experts", "2021", programme=world.programme) == 2

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from functools import partial, reduce
+from itertools import pairwise
+from operator import or_
+from types import SimpleNamespace
+from typing import Any, cast
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -18,24 +23,31 @@ from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.core.models import OrgUnit
 from shanhai.maternal.models import (
-    AntenatalVisit,
     CaseStatus,
+    Child,
     ChildCheck,
     Colour,
+    Delivery,
     PostpartumKind,
-    PostpartumVisit,
     Pregnancy,
     PregnancyStatus,
     ReferralStatus,
+    RiskCase,
     Woman,
     case_report_overdue,
     months_after,
 )
-from shanhai.maternal.rules import CHILD_FOLLOWED_MONTHS, mch_rules, postpartum_visit_window
-from shanhai.maternal.selectors.children import child_schedule
+from shanhai.maternal.rules import (
+    CHILD_FOLLOWED_MONTHS,
+    CHILD_SCHEDULE,
+    ChildCheckWindow,
+    mch_rules,
+    postpartum_visit_window,
+)
+from shanhai.maternal.selectors.children import ScheduledCheck, child_schedule
 from shanhai.maternal.selectors.links import child_url, pregnancy_url
-from shanhai.maternal.selectors.states import DUE, OVERDUE, PURPLE, STATE_LABELS, gestation_label, moment
-from shanhai.maternal.selectors.visits import antenatal_contacts, next_contact
+from shanhai.maternal.selectors.states import DUE, OVERDUE, PURPLE, STATE_LABELS, UPCOMING, gestation_label, moment
+from shanhai.maternal.selectors.visits import antenatal_contacts
 from shanhai.records.kinds import kind_of
 from shanhai.records.selectors import record_list
 
@@ -106,20 +118,31 @@ class WorkItem:
 
 @dataclass
 class Section:
+    """One section of the worklist: its counts over all its items, and the items shown (``items``: all of
+    them, or one page of them in the worklist's order, from ``offset``)."""
+
     code: str
     items: list[WorkItem] = field(default_factory=list)
+    due_count: int = 0
+    overdue_count: int = 0
+    #: Open cases by colour, red first (the case section's ``code`` is the case's colour), over all its items.
+    colour_counts: list[tuple[str, int]] = field(default_factory=list)
+    offset: int = 0
+    #: The page's links to the rest of the section (set by the view).
+    links: dict[str, Any] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
         return str(SECTION_TITLES[self.code])
 
     @property
-    def due_count(self) -> int:
-        return sum(1 for item in self.items if item.state == DUE)
+    def count(self) -> int:
+        return self.due_count + self.overdue_count
 
     @property
-    def overdue_count(self) -> int:
-        return sum(1 for item in self.items if item.state == OVERDUE)
+    def has_more(self) -> bool:
+        """More items than are shown (the page links to the section's pages)."""
+        return self.offset > 0 or self.offset + len(self.items) < self.count
 
     @property
     def cards(self) -> list[list[WorkItem]]:
@@ -129,12 +152,6 @@ class Section:
             grouped.setdefault(item.subject_id, []).append(item)
         return list(grouped.values())
 
-    @property
-    def colour_counts(self) -> list[tuple[str, int]]:
-        """Open cases by colour, red first (the case section's ``code`` is the case's colour)."""
-        counts = Counter(item.code for item in self.items)
-        return [(colour, counts[colour]) for colour in (Colour.RED, Colour.ORANGE, PURPLE) if counts[colour]]
-
 
 @dataclass
 class Worklist:
@@ -143,7 +160,7 @@ class Worklist:
 
     @property
     def total(self) -> int:
-        return sum(len(section.items) for section in self.sections)
+        return sum(section.count for section in self.sections)
 
     @property
     def overdue_count(self) -> int:
@@ -170,6 +187,20 @@ def _colour_q(colour: str, prefix: str = "") -> Q:
     return Q(**{f"{prefix}current_colour": colour})
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """An item before it is shown: what orders and counts it, and how to make it from its pregnancy (or
+    child) once the few shown are loaded. Counting and ordering every item of a county needs no model
+    instance and no decryption; only the items of the page shown load their women (bench/README.md, MCH)."""
+
+    state: str
+    deadline: date | datetime | None
+    ref: int  # the pregnancy's (or the child's) pk
+    make: Callable[[Any], WorkItem]
+    is_child: bool = False
+    code: str = ""
+
+
 def _pregnancy_item(pregnancy: Pregnancy, section: str, state: str, code: str, what: str, **extra: Any) -> WorkItem:
     return WorkItem(
         section=section,
@@ -188,6 +219,16 @@ def _pregnancy_item(pregnancy: Pregnancy, section: str, state: str, code: str, w
     )
 
 
+def _pregnancy_entry(ref: int, section: str, state: str, code: str, what: Any, **extra: Any) -> _Entry:
+    """``what``: the text, or a function of the pregnancy giving it."""
+
+    def make(pregnancy: Pregnancy) -> WorkItem:
+        text = what(pregnancy) if callable(what) else what
+        return _pregnancy_item(pregnancy, section, state, code, text, **extra)
+
+    return _Entry(state, extra.get("deadline"), ref, make, code=code)
+
+
 def worklist(
     user: User,
     *,
@@ -196,29 +237,93 @@ def worklist(
     unit: OrgUnit | None = None,
     section: str = "",
     colour: str = "",
+    limit: int | None = None,
+    offset: int = 0,
 ) -> Worklist:
-    """Due and overdue work in the user's scope (``unit``: one subtree of it), eight queries whatever the rows."""
+    """Due and overdue work in the user's scope (``unit``: one subtree of it), in a fixed number of queries
+    whatever the rows. Every section is counted whole; ``limit`` items of each are made from ``offset`` on
+    (all of them without a limit; none with ``limit=0``: counts only, as the MCH home)."""
     today, now = moment(today, now)
     wanted = [section] if section else list(SECTION_TITLES)
     if colour:
         wanted = [code for code in wanted if code != CHILD_CHECK]  # children have no colour
-    sections = {code: Section(code) for code in wanted}
+    entries: dict[str, list[_Entry]] = {code: [] for code in wanted}
     pregnancies = record_list(kind_of("pregnancies"), user).filter(
         _unit_q(unit, "woman__residence", "registered_at"), _colour_q(colour)
     )
-    if {ANTENATAL, OUTCOME} & set(sections):
-        _antenatal_items(pregnancies, today, sections)
-    if {POSTPARTUM, CHECK_42} & set(sections):
-        _postpartum_items(pregnancies, today, sections)
-    if CHILD_CHECK in sections:
-        _child_items(user, unit, today, sections[CHILD_CHECK])
-    if CASE in sections:
-        _case_items(user, unit, colour, today, now, sections[CASE])
-    if REFERRAL in sections:
-        _referral_items(user, unit, colour, now, sections[REFERRAL])
-    for found in sections.values():
-        found.items.sort(key=lambda item: (item.state != OVERDUE, _sort_key(item.deadline), item.subject))
-    return Worklist(today, list(sections.values()))
+    if {ANTENATAL, OUTCOME} & set(entries):
+        _antenatal_items(pregnancies, today, entries)
+    if {POSTPARTUM, CHECK_42} & set(entries):
+        _postpartum_items(pregnancies, today, entries)
+    if CHILD_CHECK in entries:
+        _child_items(user, unit, today, entries[CHILD_CHECK])
+    if CASE in entries:
+        _case_items(user, unit, colour, today, now, entries[CASE])
+    if REFERRAL in entries:
+        _referral_items(user, unit, colour, now, entries[REFERRAL])
+    return Worklist(today, _sections(entries, limit, offset))
+
+
+def _first_key(entry: _Entry) -> tuple[bool, datetime]:
+    return (entry.state != OVERDUE, _sort_key(entry.deadline))
+
+
+def _item_key(item: WorkItem) -> tuple[bool, datetime, str]:
+    return (item.state != OVERDUE, _sort_key(item.deadline), item.subject)
+
+
+def _sections(entries: dict[str, list[_Entry]], limit: int | None, offset: int) -> list[Section]:
+    """Count every section, order it (overdue first, then by deadline, then by name) and make the items of
+    the page: only the entries tied with the page's first or last for the name's sake are loaded besides."""
+    chosen: dict[str, tuple[list[_Entry], int]] = {}
+    sections = []
+    for code, found in entries.items():
+        states = Counter(entry.state for entry in found)
+        colours = Counter(entry.code for entry in found) if code == CASE else Counter()
+        section = Section(
+            code,
+            due_count=states[DUE],
+            overdue_count=states[OVERDUE],
+            colour_counts=[(c, colours[c]) for c in (Colour.RED, Colour.ORANGE, PURPLE) if colours[c]],
+            offset=offset,
+        )
+        sections.append(section)
+        found.sort(key=_first_key)  # stable: equal keys keep the order the rows came in
+        first, last = offset, len(found) if limit is None else min(offset + limit, len(found))
+        if first >= last:
+            continue
+        start, stop = first, last
+        while start > 0 and _first_key(found[start - 1]) == _first_key(found[first]):
+            start -= 1
+        while stop < len(found) and _first_key(found[stop]) == _first_key(found[last - 1]):
+            stop += 1
+        chosen[code] = (found[start:stop], first - start)
+    wanted = [entry for shown, _skip in chosen.values() for entry in shown]
+    pregnancies = _load_pregnancies({e.ref for e in wanted if not e.is_child})
+    children = _load_children({e.ref for e in wanted if e.is_child})
+    for section in sections:
+        if section.code not in chosen:
+            continue
+        shown, skip = chosen[section.code]
+        items = [entry.make(children[entry.ref] if entry.is_child else pregnancies[entry.ref]) for entry in shown]
+        items.sort(key=_item_key)
+        count = len(shown) - skip if limit is None else limit
+        section.items = items[skip : skip + count]
+    return sections
+
+
+def _load_pregnancies(ids: set[int]) -> dict[int, Pregnancy]:
+    if not ids:
+        return {}
+    rows = Pregnancy.objects.filter(pk__in=ids).select_related("woman", "woman__residence", "registered_at")
+    return {pregnancy.pk: pregnancy for pregnancy in rows}
+
+
+def _load_children(ids: set[int]) -> dict[int, Child]:
+    if not ids:
+        return {}
+    rows = Child.objects.filter(pk__in=ids).select_related("residence", "registered_at")
+    return {child.pk: child for child in rows}
 
 
 def _sort_key(deadline: date | datetime | None) -> datetime:
@@ -229,111 +334,177 @@ def _sort_key(deadline: date | datetime | None) -> datetime:
     return timezone.make_aware(datetime.combine(deadline, datetime.min.time()))
 
 
-def _antenatal_items(pregnancies: QuerySet[Pregnancy], today: date, sections: dict[str, Section]) -> None:
-    visits = Prefetch("antenatal_visits", queryset=AntenatalVisit.objects.only("pk", "pregnancy_id", "visited_on"))
-    ongoing = pregnancies.filter(status=PregnancyStatus.ONGOING).prefetch_related(visits)
-    for pregnancy in ongoing:
-        reached = (today - pregnancy.last_menstrual_period_on).days
+def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[int, tuple[tuple[Any, ...], list[Any]]]:
+    """Rows ``(pk, *fields, joined)`` of a record LEFT JOINed to its many records, as ``pk → (fields, [joined
+    values])`` in the order the records came: one query reads a record with its visits or checks."""
+    grouped: dict[int, tuple[tuple[Any, ...], list[Any]]] = {}
+    for pk, *values, joined in rows:
+        found = grouped.get(pk)
+        if found is None:
+            found = grouped[pk] = (tuple(values), [])
+        if joined is not None:
+            found[1].append(joined)
+    return grouped
+
+
+def _outcome_what(pregnancy: Pregnancy) -> str:
+    return str(_("Expected delivery %(date)s: record the delivery or the end")) % {
+        "date": pregnancy.expected_delivery_on.isoformat()
+    }
+
+
+def _antenatal_items(pregnancies: QuerySet[Pregnancy], today: date, entries: dict[str, list[_Entry]]) -> None:
+    ongoing = pregnancies.filter(status=PregnancyStatus.ONGOING).select_related(None)
+    rows = _grouped(
+        ongoing.values_list(
+            "pk", "last_menstrual_period_on", "registered_on", "expected_delivery_on", "antenatal_visits__visited_on"
+        )
+    )
+    for pk, ((lmp, registered_on, expected), visits) in rows.items():
+        reached = (today - lmp).days
         if reached > OUTCOME_DUE_DAYS:
-            if OUTCOME in sections:
-                what = str(_("Expected delivery %(date)s: record the delivery or the end")) % {
-                    "date": pregnancy.expected_delivery_on.isoformat()
-                }
-                item = _pregnancy_item(
-                    pregnancy, OUTCOME, OVERDUE, "outcome", what, deadline=pregnancy.expected_delivery_on
+            if OUTCOME in entries:
+                entries[OUTCOME].append(
+                    _pregnancy_entry(pk, OUTCOME, OVERDUE, "outcome", _outcome_what, deadline=expected)
                 )
-                sections[OUTCOME].items.append(item)
             continue
-        if ANTENATAL not in sections:
+        if ANTENATAL not in entries:
             continue
-        contacts = antenatal_contacts(pregnancy, [v.visited_on for v in pregnancy.antenatal_visits.all()], today)
-        for contact in contacts:
+        plain = SimpleNamespace(
+            last_menstrual_period_on=lmp, registered_on=registered_on, status=PregnancyStatus.ONGOING
+        )
+        for contact in antenatal_contacts(cast(Pregnancy, plain), visits, today):
             if contact.state in (DUE, OVERDUE):
-                item = _pregnancy_item(
-                    pregnancy,
-                    ANTENATAL,
-                    contact.state,
-                    contact.window.code,
-                    contact.window.label_zh,
-                    deadline=contact.closes_on,
-                    note=gestation_label(reached),
-                )
-                sections[ANTENATAL].items.append(item)
-
-
-def _postpartum_items(pregnancies: QuerySet[Pregnancy], today: date, sections: dict[str, Section]) -> None:
-    rules = mch_rules()
-    delivered = (
-        pregnancies.filter(
-            status=PregnancyStatus.DELIVERED,
-            delivery__delivered_on__gte=today - timedelta(days=POSTPARTUM_SHOWN_DAYS),
-        )
-        .select_related("delivery")
-        .prefetch_related(
-            Prefetch(
-                "postpartum_visits", queryset=PostpartumVisit.objects.only("pk", "pregnancy_id", "kind", "visited_on")
-            )
-        )
-    )
-    for pregnancy in delivered:
-        delivery = pregnancy.delivery
-        kinds = {visit.kind for visit in pregnancy.postpartum_visits.all()}
-        start, _last = postpartum_visit_window(delivery, rules)
-        since = (today - start).days
-        if POSTPARTUM in sections and PostpartumKind.VISIT not in kinds and since >= 0:
-            due_on = start + timedelta(days=rules.postpartum_visit_due_days)
-            state = DUE if since <= rules.postpartum_visit_days else OVERDUE
-            if since <= rules.postpartum_check_day:
-                what = str(_("Home visit after discharge on %(date)s")) % {"date": start.isoformat()}
-                item = _pregnancy_item(
-                    pregnancy, POSTPARTUM, state, "visit", what, deadline=due_on, is_late=today > due_on
-                )
-                sections[POSTPARTUM].items.append(item)
-        after = (today - delivery.delivered_on).days
-        check_day = rules.postpartum_check_day
-        if CHECK_42 in sections and PostpartumKind.CHECK_42 not in kinds and after >= check_day - CHECK_42_LEAD_DAYS:
-            state = DUE if after <= check_day + CHECK_42_GRACE_DAYS else OVERDUE
-            due_on = delivery.delivered_on + timedelta(days=check_day)
-            what = str(_("42-day check after delivery on %(date)s")) % {"date": delivery.delivered_on.isoformat()}
-            sections[CHECK_42].items.append(
-                _pregnancy_item(pregnancy, CHECK_42, state, "check_42", what, deadline=due_on)
-            )
-
-
-def _child_items(user: User, unit: OrgUnit | None, today: date, section: Section) -> None:
-    oldest = months_after(today, -CHILD_FOLLOWED_MONTHS)
-    checks = Prefetch("checks", queryset=ChildCheck.objects.only("pk", "child_id", "kind", "checked_on"))
-    children = (
-        record_list(kind_of("children"), user)
-        .filter(_unit_q(unit, "residence", "registered_at"), died_on__isnull=True, birth_date__gt=oldest)
-        # Not the kind's mother and her (encrypted, decrypted on load) file: the worklist shows none of it.
-        .select_related(None)
-        .select_related("residence", "registered_at")
-        .prefetch_related(checks)
-    )
-    for child in children:
-        for scheduled in child_schedule(child, child.checks.all(), today):
-            if scheduled.state in (DUE, OVERDUE):
-                section.items.append(
-                    WorkItem(
-                        section=CHILD_CHECK,
-                        state=scheduled.state,
-                        subject_id=child.public_id,
-                        subject=str(child),
-                        url=child_url(child),
-                        residence=child.residence.name,
-                        institution=child.registered_at.name,
-                        code=scheduled.kind,
-                        what=scheduled.label,
-                        deadline=scheduled.overdue_on - timedelta(days=1),
+                entries[ANTENATAL].append(
+                    _pregnancy_entry(
+                        pk,
+                        ANTENATAL,
+                        contact.state,
+                        contact.window.code,
+                        contact.window.label_zh,
+                        deadline=contact.closes_on,
+                        note=gestation_label(reached),
                     )
                 )
 
 
-def _case_items(user: User, unit: OrgUnit | None, colour: str, today: date, now: datetime, section: Section) -> None:
-    visits = Prefetch(
-        "pregnancy__antenatal_visits", queryset=AntenatalVisit.objects.only("pk", "pregnancy_id", "visited_on")
+def _postpartum_items(pregnancies: QuerySet[Pregnancy], today: date, entries: dict[str, list[_Entry]]) -> None:
+    rules = mch_rules()
+    delivered = pregnancies.filter(
+        status=PregnancyStatus.DELIVERED,
+        delivery__delivered_on__gte=today - timedelta(days=POSTPARTUM_SHOWN_DAYS),
+    ).select_related(None)
+    rows = _grouped(
+        delivered.values_list("pk", "delivery__delivered_on", "delivery__discharged_on", "postpartum_visits__kind")
     )
+    for pk, ((delivered_on, discharged_on), kinds) in rows.items():
+        done = set(kinds)
+        start, _last = postpartum_visit_window(
+            cast(Delivery, SimpleNamespace(delivered_on=delivered_on, discharged_on=discharged_on)), rules
+        )
+        since = (today - start).days
+        if POSTPARTUM in entries and PostpartumKind.VISIT not in done and since >= 0:
+            due_on = start + timedelta(days=rules.postpartum_visit_due_days)
+            state = DUE if since <= rules.postpartum_visit_days else OVERDUE
+            if since <= rules.postpartum_check_day:
+                what = str(_("Home visit after discharge on %(date)s")) % {"date": start.isoformat()}
+                entries[POSTPARTUM].append(
+                    _pregnancy_entry(pk, POSTPARTUM, state, "visit", what, deadline=due_on, is_late=today > due_on)
+                )
+        after = (today - delivered_on).days
+        check_day = rules.postpartum_check_day
+        if CHECK_42 in entries and PostpartumKind.CHECK_42 not in done and after >= check_day - CHECK_42_LEAD_DAYS:
+            state = DUE if after <= check_day + CHECK_42_GRACE_DAYS else OVERDUE
+            due_on = delivered_on + timedelta(days=check_day)
+            what = str(_("42-day check after delivery on %(date)s")) % {"date": delivered_on.isoformat()}
+            entries[CHECK_42].append(_pregnancy_entry(pk, CHECK_42, state, "check_42", what, deadline=due_on))
+
+
+def _born_between(window: ChildCheckWindow, today: date) -> tuple[date, date] | None:
+    """The children's birth dates for which ``window``'s check is due or overdue today (due from
+    ``window.due``, shown until ``window.until``): an interval, as each bound moves with the birth date."""
+    due = lambda born: window.after(born, window.due) <= today  # noqa: E731
+    shown = lambda born: today < window.after(born, window.until)  # noqa: E731
+    span = (window.until[0] + 1) * 31 + window.until[1] + 1
+    # The latest birth date with the check due already, the earliest with it still shown.
+    lo, hi = today - timedelta(days=span), today
+    if not due(lo):
+        return None
+    while (hi - lo).days > 1:
+        mid = lo + (hi - lo) // 2
+        lo, hi = (mid, hi) if due(mid) else (lo, mid)
+    latest = hi if due(hi) else lo
+    lo, hi = today - timedelta(days=span), today
+    if not shown(hi):
+        return None
+    while (hi - lo).days > 1:
+        mid = lo + (hi - lo) // 2
+        lo, hi = (lo, mid) if shown(mid) else (mid, hi)
+    earliest = lo if shown(lo) else hi
+    return (earliest, latest) if earliest <= latest else None
+
+
+def _child_items(user: User, unit: OrgUnit | None, today: date, found: list[_Entry]) -> None:
+    """Only children with a check due or overdue today are read (each check's birth dates, without that
+    check: one condition per check of the schedule), then their checks."""
+    oldest = months_after(today, -CHILD_FOLLOWED_MONTHS)
+    spans = [(window.kind, born) for window in CHILD_SCHEDULE if (born := _born_between(window, today))]
+    children = (
+        record_list(kind_of("children"), user)
+        .filter(_unit_q(unit, "residence", "registered_at"), died_on__isnull=True, birth_date__gt=oldest)
+        .select_related(None)
+    )
+    ordered = sorted(born for _kind, born in spans)
+    if all(a[1] < b[0] for a, b in pairwise(ordered)):
+        # One check is due or overdue at any age (the schedule's windows follow each other): the one of the
+        # child's birth date, as one CASE, and one NOT EXISTS probe per child.
+        active = Case(
+            *(When(birth_date__range=born, then=Value(kind)) for kind, born in spans),
+            default=None,
+            output_field=CharField(),
+        )
+        check = ChildCheck.objects.filter(child_id=OuterRef("pk"), kind=OuterRef("active_check"))
+        children = children.annotate(active_check=active).filter(active_check__isnull=False).filter(~Exists(check))
+    else:  # overlapping windows (another schedule): a condition per check
+        pending = Q(pk__in=[])
+        for kind, born in spans:
+            check = ChildCheck.objects.filter(child_id=OuterRef("pk"), kind=kind)
+            pending |= Q(birth_date__range=born) & ~Exists(check)
+        children = children.filter(pending)
+    rows = _grouped(children.values_list("pk", "birth_date", "checks__kind"))
+    for pk, ((birth_date,), kinds) in rows.items():
+        plain = SimpleNamespace(birth_date=birth_date, died_on=None)
+        checks = [SimpleNamespace(kind=kind) for kind in kinds]
+        for scheduled in child_schedule(cast(Child, plain), cast(list[ChildCheck], checks), today):
+            if scheduled.state in (DUE, OVERDUE):
+                found.append(
+                    _Entry(
+                        scheduled.state,
+                        scheduled.overdue_on - timedelta(days=1),
+                        pk,
+                        partial(_child_item, scheduled=scheduled),
+                        is_child=True,
+                        code=scheduled.kind,
+                    )
+                )
+
+
+def _child_item(child: Child, *, scheduled: ScheduledCheck) -> WorkItem:
+    return WorkItem(
+        section=CHILD_CHECK,
+        state=scheduled.state,
+        subject_id=child.public_id,
+        subject=str(child),
+        url=child_url(child),
+        residence=child.residence.name,
+        institution=child.registered_at.name,
+        code=scheduled.kind,
+        what=scheduled.label,
+        deadline=scheduled.overdue_on - timedelta(days=1),
+    )
+
+
+def _case_items(user: User, unit: OrgUnit | None, colour: str, today: date, now: datetime, found: list[_Entry]) -> None:
     cases = (
         record_list(kind_of("risk-cases"), user)
         .filter(
@@ -341,43 +512,79 @@ def _case_items(user: User, unit: OrgUnit | None, colour: str, today: date, now:
             _colour_q(colour, "pregnancy__"),
             status=CaseStatus.OPEN,
         )
-        .prefetch_related(visits)
+        .select_related(None)
     )
-    for case in cases:
-        pregnancy = case.pregnancy
-        overdue = case.is_report_overdue(now)
+    rows = _grouped(
+        cases.values_list(
+            "pk",
+            "pregnancy_id",
+            "colour",
+            "responsible_name",
+            "reported_at",
+            "report_due_at",
+            "status",
+            "pregnancy__status",
+            "pregnancy__last_menstrual_period_on",
+            "pregnancy__registered_on",
+            "pregnancy__expected_delivery_on",
+            "pregnancy__antenatal_visits__visited_on",
+        )
+    )
+    overdue_q = case_report_overdue(now)
+    for values, visits in rows.values():
+        pk, case_colour, responsible, reported_at, due_at, status, p_status, lmp, registered_on, expected = values
+        overdue = overdue_q.holds(
+            SimpleNamespace(status=status, reported_at=reported_at, report_due_at=due_at)  # type: ignore[arg-type]
+        )
         deadline: date | datetime | None
-        if case.reported_at is None:
-            deadline, note = case.report_due_at, str(_("Report due"))
+        if reported_at is None:
+            deadline, note = due_at, str(_("Report due"))
         else:
-            deadline, note = next_contact(pregnancy, today), str(_("Next antenatal contact"))
-        colour_label = str(Colour(case.colour).label) if case.colour else str(_("Purple"))
-        section.items.append(
-            _pregnancy_item(
-                pregnancy,
-                CASE,
-                OVERDUE if overdue else DUE,
-                case.colour or PURPLE,
-                str(_("%(colour)s · case manager %(name)s")) % {"colour": colour_label, "name": case.responsible_name},
-                deadline=deadline,
-                note=note,
+            deadline, note = (
+                _next_contact(p_status, lmp, registered_on, expected, visits, today),
+                str(_("Next antenatal contact")),
+            )
+        colour_label = str(Colour(case_colour).label) if case_colour else str(_("Purple"))
+        what = str(_("%(colour)s · case manager %(name)s")) % {"colour": colour_label, "name": responsible}
+        found.append(
+            _pregnancy_entry(
+                pk, CASE, OVERDUE if overdue else DUE, case_colour or PURPLE, what, deadline=deadline, note=note
             )
         )
 
 
-def _referral_items(user: User, unit: OrgUnit | None, colour: str, now: datetime, section: Section) -> None:
+def _next_contact(
+    status: str, lmp: date, registered_on: date, expected: date, visits: Iterable[date], today: date
+) -> date | None:
+    """``visits.next_contact`` on the pregnancy's values: the close of the next antenatal window still to be
+    made, else the expected delivery date; none once the pregnancy is over (no window is due or upcoming)."""
+    if status != PregnancyStatus.ONGOING:
+        return None
+    plain = SimpleNamespace(last_menstrual_period_on=lmp, registered_on=registered_on, status=status)
+    for contact in antenatal_contacts(cast(Pregnancy, plain), visits, today):
+        if contact.state in (DUE, UPCOMING):
+            return contact.closes_on
+    return expected
+
+
+def _referral_items(user: User, unit: OrgUnit | None, colour: str, now: datetime, found: list[_Entry]) -> None:
     follow_up = timedelta(days=mch_rules().referral_follow_up_days)
-    referrals = record_list(kind_of("referrals"), user).filter(
-        _unit_q(unit, "pregnancy__woman__residence", "pregnancy__registered_at", "from_unit", "to_unit"),
-        _colour_q(colour, "pregnancy__"),
-        status__in=[ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED],
-        requested_at__lt=now - follow_up,
+    referrals = (
+        record_list(kind_of("referrals"), user)
+        .filter(
+            _unit_q(unit, "pregnancy__woman__residence", "pregnancy__registered_at", "from_unit", "to_unit"),
+            _colour_q(colour, "pregnancy__"),
+            status__in=[ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED],
+            requested_at__lt=now - follow_up,
+        )
+        .select_related(None)
+        .select_related("from_unit", "to_unit")
     )
     for referral in referrals:
         what = f"{referral.from_unit.name} → {referral.to_unit.name} · {ReferralStatus(referral.status).label}"
-        section.items.append(
-            _pregnancy_item(
-                referral.pregnancy,
+        found.append(
+            _pregnancy_entry(
+                referral.pregnancy_id,
                 REFERRAL,
                 OVERDUE,
                 referral.status,
@@ -402,33 +609,66 @@ class Overview:
     not_graded: int
     open_cases: int
     reports_overdue: int
-    worklist: Worklist
+    #: The worklist's counts (no items); none for a province or a prefecture (:func:`area_roots`).
+    worklist: Worklist | None
+    #: The regions counted, for a province or prefecture: the pregnancies registered at their institutions.
+    areas: tuple[OrgUnit, ...] = ()
+
+
+#: Users whose subtrees are all regions at this level or above (province 1, prefecture 2) see the MCH home by area.
+AREA_LEVEL = 2
+
+
+def area_roots(user: User) -> tuple[OrgUnit | None, ...]:
+    """The regions of a user who sees whole provinces or prefectures (``(None,)``: an administrator, everything);
+    empty for everyone else. Their MCH home counts the pregnancies registered at the institutions there and
+    shows no worklist counts: a province's worklist is a hundred counties' (bench/README.md, MCH)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return (None,)
+    roots = [root for root in scope.roots if not any(root.path.startswith(o.path) and o != root for o in scope.roots)]
+    if roots and all(root.is_region and root.level <= AREA_LEVEL for root in roots):
+        return tuple(roots)
+    return ()
+
+
+def _colour_counts() -> dict[str, Count]:
+    return {
+        "total": Count("pk"),
+        "purple": Count("pk", filter=Q(is_purple=True)),
+        "not_graded": Count("pk", filter=Q(current_colour="")),
+        **{colour: Count("pk", filter=Q(current_colour=colour)) for colour in Colour.values},
+    }
 
 
 def mch_overview(user: User, *, today: date | None = None, now: datetime | None = None) -> Overview:
+    """Ongoing pregnancies by colour, open 专案 and overdue reports, and the worklist's counts, in the user's
+    scope; for a province or prefecture (:func:`area_roots`), of the pregnancies registered at its institutions
+    (one count each, on an index) and without the worklist."""
     today, now = moment(today, now)
-    ongoing = record_list(kind_of("pregnancies"), user).filter(status=PregnancyStatus.ONGOING).order_by()
-    counts = ongoing.aggregate(
-        total=Count("pk"),
-        purple=Count("pk", filter=Q(is_purple=True)),
-        not_graded=Count("pk", filter=Q(current_colour="")),
-        **{colour: Count("pk", filter=Q(current_colour=colour)) for colour in Colour.values},
-    )
-    cases = (
-        record_list(kind_of("risk-cases"), user)
-        .filter(status=CaseStatus.OPEN)
-        .order_by()
-        .aggregate(
-            open=Count("pk"),
-            overdue=Count("pk", filter=case_report_overdue(now).q()),
-        )
+    roots = area_roots(user)
+    if roots:
+        units = Q() if None in roots else reduce(or_, (Q(path__startswith=root.path) for root in roots if root))
+        registered = OrgUnit.objects.filter(units).values("pk")
+        ongoing = Pregnancy.objects.filter(status=PregnancyStatus.ONGOING, registered_at_id__in=registered)
+        cases = RiskCase.objects.filter(status=CaseStatus.OPEN, pregnancy__registered_at_id__in=registered)
+        work = None
+    else:
+        ongoing = record_list(kind_of("pregnancies"), user).filter(status=PregnancyStatus.ONGOING)
+        cases = record_list(kind_of("risk-cases"), user).filter(status=CaseStatus.OPEN)
+        work = worklist(user, today=today, now=now, limit=0)
+    counts = ongoing.order_by().aggregate(**_colour_counts())
+    open_cases = cases.order_by().aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=case_report_overdue(now).q()),
     )
     return Overview(
         ongoing=counts["total"],
         by_colour=[(value, str(label), counts[value]) for value, label in Colour.choices],
         purple=counts["purple"],
         not_graded=counts["not_graded"],
-        open_cases=cases["open"],
-        reports_overdue=cases["overdue"],
-        worklist=worklist(user, today=today, now=now),
+        open_cases=open_cases["open"],
+        reports_overdue=open_cases["overdue"],
+        worklist=work,
+        areas=tuple(root for root in roots if root is not None),
     )

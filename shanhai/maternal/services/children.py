@@ -15,6 +15,7 @@ from shanhai.core.models import OrgUnit
 from shanhai.maternal.derived import derive_child
 from shanhai.maternal.models import Child, ChildCheck, ChildCheckKind, Delivery, Sex
 from shanhai.maternal.services.checks import not_future, require_institution, require_region
+from shanhai.maternal.services.numbers import child_number, create_numbered
 from shanhai.maternal.services.registry import fact_rows, tracking
 from shanhai.records.services import record_create, record_delete, record_update
 
@@ -65,11 +66,16 @@ def _validate_child(child: Child) -> None:
 
 def child_create(*, actor: User, **values: Any) -> Child:
     """Register a child (from a mother's delivery when ``mother`` is given: born on the delivery date,
-    at most as many children as live births)."""
+    at most as many children as live births); it is given its number (``services.numbers``)."""
     clean = {k: v for k, v in values.items() if k in CHILD_EDITABLE and v not in (None, "")}
     child = Child(**clean)
+
+    def validate(record: Child) -> None:
+        _validate_child(record)
+        record.number = child_number(record)
+
     with transaction.atomic():
-        record_create(actor=actor, record=child, validate=_validate_child)
+        create_numbered(child, lambda: record_create(actor=actor, record=child, validate=validate))
         facts.apply([], fact_rows(None, child))
     return child
 

@@ -28,6 +28,7 @@ from shanhai.maternal.models import AntenatalVisit, Child, Delivery, MaternalDea
 from shanhai.maternal.rules import gestation_days, mch_rules
 from shanhai.maternal.services.checks import not_future, require_institution, require_region
 from shanhai.maternal.services.duplicates import refuse_duplicate
+from shanhai.maternal.services.numbers import create_numbered, pregnancy_number
 from shanhai.records.services import record_create, record_delete, record_update
 
 R = TypeVar("R", bound=Model)
@@ -307,6 +308,7 @@ def pregnancy_create(
     gravidity: int = 1,
     parity: int = 0,
 ) -> Pregnancy:
+    """Register a pregnancy (建册); it is given its number (``services.numbers``)."""
     pregnancy = Pregnancy(
         woman=woman,
         registered_on=registered_on,
@@ -315,8 +317,13 @@ def pregnancy_create(
         gravidity=gravidity if gravidity is not None else 1,
         parity=parity if parity is not None else 0,
     )
+
+    def validate(record: Pregnancy) -> None:
+        _validate_pregnancy(record)
+        record.number = pregnancy_number(record)
+
     with transaction.atomic():
-        record_create(actor=actor, record=pregnancy, validate=_validate_pregnancy)
+        create_numbered(pregnancy, lambda: record_create(actor=actor, record=pregnancy, validate=validate))
         with tracking(pregnancy=pregnancy):
             pass
     return pregnancy

@@ -18,6 +18,7 @@ from rest_framework import serializers
 
 from shanhai.core.models import OrgUnitKind
 from shanhai.records.columns.base import ApiField, CellValue, Column, Label, blank, text_of
+from shanhai.records.columns.picker import SELECT_LIMIT, SUGGESTION_LIMIT, ReferenceTextField, Suggestion
 
 if TYPE_CHECKING:
     from shanhai.records.lookup import Lookup
@@ -36,9 +37,41 @@ class Reference(Column):
     cell_hint: ClassVar[Label] = ""
     #: Whether the column's ``help`` (written for a cell) is shown under the form field too.
     help_in_form: ClassVar[bool] = True
+    #: Whether a form may type it with suggestions (``columns.picker``) when it has many targets.
+    offers_picker: ClassVar[bool] = True
+    #: Whether the picker lists targets before anything is typed (not for records about people).
+    suggests_without_text: ClassVar[bool] = True
 
     def target_queryset(self, lookup: Lookup) -> QuerySet[Any]:
         raise NotImplementedError
+
+    def search_q(self, text: str) -> Q | None:
+        """The targets whose code, name or number matches ``text`` as the user types (within
+        ``target_queryset``); ``None``: only the exact code, as ``find`` reads it."""
+        return None
+
+    def detail_of(self, obj: Any) -> str:
+        """What a suggestion shows beside the target's name (its institution, its code)."""
+        return ""
+
+    def suggest(self, text: str, lookup: Lookup) -> list[Suggestion]:
+        """At most ``SUGGESTION_LIMIT`` targets for a picker, all within ``target_queryset``: their codes
+        are read back by ``find``, so a suggestion is never refused as out of scope."""
+        if not text:
+            found = list(self.target_queryset(lookup)[:SUGGESTION_LIMIT]) if self.suggests_without_text else []
+        elif (condition := self.search_q(text)) is not None:
+            found = list(self.target_queryset(lookup).filter(condition)[:SUGGESTION_LIMIT])
+        else:
+            try:
+                one = self.find(text, lookup)
+            except ValidationError:  # a malformed ID number, a name several people share
+                one = None
+            found = [] if one is None else [one]
+        return [Suggestion(self.code_of(obj), self.name_of(obj), self.detail_of(obj)) for obj in found]
+
+    def uses_picker(self, lookup: Lookup) -> bool:
+        """A picker rather than a ``<select>``: more than ``SELECT_LIMIT`` targets (one bounded query)."""
+        return self.offers_picker and self.target_queryset(lookup)[: SELECT_LIMIT + 1].count() > SELECT_LIMIT
 
     def code_of(self, obj: Any) -> str:
         return str(obj.pk)
@@ -75,6 +108,8 @@ class Reference(Column):
         return found
 
     def form_field(self, lookup: Lookup) -> forms.Field:
+        if self.uses_picker(lookup):
+            return ReferenceTextField(self, lookup, label=self.label, required=self.required, help_text=self.help)
         return forms.ModelChoiceField(
             label=self.label,
             queryset=self.target_queryset(lookup),
@@ -113,6 +148,12 @@ class UnitRef(Reference):
     def name_of(self, obj: Any) -> str:
         return str(obj.name)
 
+    def detail_of(self, obj: Any) -> str:
+        return str(obj.code)
+
+    def search_q(self, text: str) -> Q | None:
+        return Q(code__istartswith=text) | Q(name__icontains=text) | Q(short_name__icontains=text)
+
     def find(self, text: str, lookup: Lookup) -> Any:
         units = self.target_queryset(lookup)
         return units.filter(code=text).first() or _unique(units.filter(Q(name=text) | Q(short_name=text)))
@@ -133,7 +174,14 @@ class PartnershipRef(Reference):
     label: Label = PARTNERSHIP_LABEL
 
     def target_queryset(self, lookup: Lookup) -> QuerySet[Any]:
-        return lookup.partnerships()
+        return lookup.partnerships().select_related("supporter", "recipient")
+
+    def search_q(self, text: str) -> Q | None:
+        names = Q(supporter__name__icontains=text) | Q(recipient__name__icontains=text)
+        return names | Q(pk=int(text)) if text.isdigit() else names
+
+    def detail_of(self, obj: Any) -> str:
+        return str(obj.pk)
 
     def not_found(self, text: str) -> str:
         return _("No partnership number %(value)s among those you can see.") % {"value": text}
@@ -150,11 +198,16 @@ class ProgrammeRef(Reference):
     def name_of(self, obj: Any) -> str:
         return str(obj.name)
 
+    def search_q(self, text: str) -> Q | None:
+        names = Q(name__icontains=text) | Q(short_name__icontains=text)
+        return names | Q(pk=int(text)) if text.isdigit() else names
+
 
 @dataclass(frozen=True)
 class CodeRef(Reference):
-    """A code-list entry (department, professional title) by code or name."""
+    """A code-list entry (department, professional title) by code or name; a short list, always a ``<select>``."""
 
+    offers_picker: ClassVar[bool] = False
     model: type[models.Model] | None = None
 
     def target_queryset(self, lookup: Lookup) -> QuerySet[Any]:
@@ -178,6 +231,7 @@ class RecordRef(Reference):
 
     kind: str = ""
     cell_hint: ClassVar[Label] = RECORD_NUMBER_HINT
+    suggests_without_text: ClassVar[bool] = False
 
     def target_queryset(self, lookup: Lookup) -> QuerySet[Any]:
         return lookup.records(self.kind)
