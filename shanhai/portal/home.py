@@ -6,8 +6,9 @@ the records; a part the user has nothing in is left out rather than shown as a r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
+from django.db.models import Count as Counted
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -116,6 +117,39 @@ def consultation_card(user: User, roles: set[str]) -> Card | None:
     return Card(_("Teleconsultations"), [c for c in counts if c.value or c.label == counts[0].label], shortcuts)
 
 
+def imaging_card(user: User) -> Card | None:
+    """Remote image review: readings waiting, late and critical at the studies the user sees; None without any."""
+    from shanhai.imaging.models import ReadingKind, ReadingStatus
+
+    studies = record_list(kind_of("imaging-studies"), user)
+    if not studies.exists():
+        return None
+    readings = record_list(kind_of("imaging-readings"), user)
+    now = clock.now()
+    waiting = readings.filter(kind=ReadingKind.REMOTE_FINAL).exclude(status=ReadingStatus.FINAL)
+    counts = readings.aggregate(
+        waiting=Counted("pk", filter=Q(pk__in=waiting.values("pk"))),
+        late=Counted("pk", filter=Q(pk__in=waiting.filter(due_at__lt=now).values("pk"))),
+        critical=Counted("pk", filter=Q(is_critical=True, read_at__gte=now - timedelta(days=30))),
+    )
+    studies_url = reverse("records:list", args=["imaging-studies"])
+    readings_url = reverse("records:list", args=["imaging-readings"])
+    shown = [
+        Count(_("Waiting for the remote reading"), counts["waiting"], readings_url),
+        Count(_("Past their due time"), counts["late"], readings_url, urgent=counts["late"] > 0),
+        Count(_("Critical findings, last 30 days"), counts["critical"], readings_url, urgent=counts["critical"] > 0),
+        Count(
+            _("Studies in the last 7 days"),
+            studies.filter(started_at__gte=now - timedelta(days=7)).count(),
+            studies_url,
+        ),
+    ]
+    shortcuts = [Shortcut(_("Imaging studies"), studies_url)]
+    if scope_of(user).can_write_anything:
+        shortcuts.append(Shortcut(_("Upload a study"), reverse("imaging:study_upload")))
+    return Card(_("Remote image review"), shown, shortcuts)
+
+
 def progress_of(user: User, today: date) -> Progress | None:
     """Targets of the partnerships in the user's organisations, counted by status."""
     user_scope = scope_of(user)
@@ -166,7 +200,7 @@ def home_parts(user: User, today: date | None = None) -> dict[str, object]:
     today = today or clock.today()
     roles = roles_of(user)
     user_scope = scope_of(user)
-    cards = [card for card in (mch_card(user), consultation_card(user, roles)) if card is not None]
+    cards = [card for card in (mch_card(user), consultation_card(user, roles), imaging_card(user)) if card is not None]
     parts: dict[str, object] = {"cards": cards, "progress": None, "reporting": []}
     if roles & {Role.PROGRAMME_OFFICE, Role.SYSTEM_ADMIN, Role.INSTITUTION_ADMIN}:
         parts["progress"] = progress_of(user, today)

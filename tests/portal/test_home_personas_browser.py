@@ -36,7 +36,9 @@ ROLE_PART = {
     "baoji-town": "妇幼健康：今日工作",
     "baoji-city": "妇幼健康：今日工作",
     "fuqing-expert": "远程会诊",
-    "shanghai_radiologist": "远程会诊",
+    "shanghai_radiologist": "远程影像",
+    "maqin-doctor": "远程影像",
+    "qitai-doctor": "远程会诊",
     "fujian": "目标进展",
     "qinghai": "目标进展",
 }
