@@ -18,7 +18,7 @@ from django.http import Http404
 from shanhai.accounts.models import User
 from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.accounts.reveal import can_reveal
-from shanhai.records.columns import Amount, Column, Integer, Personal
+from shanhai.records.columns import Amount, Column, Integer, Personal, UnitRef
 
 #: ``create(actor=…, **values)``, ``update(actor=…, record=…, **changes)``, ``delete(actor=…, record=…)``.
 Service = Callable[..., Any]
@@ -65,6 +65,16 @@ class RecordKind:
     #: columns in clear (default: the record's unit).
     personal_unit: Callable[[Any], Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A record with no partnership is written only where the user may write at its unit: its picker offers
+        # only those units (``UnitRef.writable``).
+        if self.partnership_field is None and self.writable_units is None:
+            columns = tuple(
+                replace(c, writable=True) if isinstance(c, UnitRef) and c.key == self.unit_field else c
+                for c in self.columns
+            )
+            object.__setattr__(self, "columns", columns)
 
     @property
     def name(self) -> str:

@@ -45,6 +45,12 @@ class Lookup:
         nearby = OrgUnit.objects.filter(in_subtrees([r.path for r in around if r]), kind__in=OrgUnitKind.region_kinds())
         return OrgUnit.objects.filter(Q(pk__in=units.values("pk")) | Q(pk__in=nearby.values("pk"))).order_by("path")
 
+    def writable_units(self, *, regions: bool = False) -> QuerySet[OrgUnit]:
+        """The units of :meth:`units` the user may write at (a record owned there, with no partnership to credit
+        it to, may only be written there)."""
+        units = self.units(regions=regions)
+        return units if self.scope.is_admin else units.filter(in_subtrees(list(self.scope.write_paths)))
+
     @staticmethod
     def _nearest_region(unit: OrgUnit) -> OrgUnit | None:
         regions = ancestors(unit, include_self=True).filter(kind__in=OrgUnitKind.region_kinds())

@@ -153,3 +153,24 @@ def test_a_residence_picker_offers_regions_only(world: World, mch_worker: User) 
     )
 
     assert _offered(response.content.decode()) == [world.qitai.code]  # not 奇台县妇幼保健院 nor 奇台县人民医院
+
+
+def test_a_records_own_unit_is_offered_only_where_the_user_may_write(world, supporter_user, commission_user):
+    """A programme office sees partner hospitals, but registers no woman there: the registering institution's
+    picker offers, and its parse accepts, only units the user may write at (issue 13: choices then refused)."""
+    import pytest as _pytest
+    from django.core.exceptions import ValidationError
+
+    from shanhai.records.kinds import kind_of
+    from shanhai.records.lookup import Lookup
+
+    column = kind_of("pregnancies").column("registered_at")
+    fujian = Lookup(supporter_user)
+    assert world.qitai_hospital in fujian.units()  # a partner's hospital is visible …
+    assert not column.target_queryset(fujian).filter(pk=world.qitai_mch.pk).exists()  # … but not offered
+    with _pytest.raises(ValidationError):
+        column.parse(world.qitai_mch.code, fujian)
+    changji = Lookup(commission_user)
+    assert column.parse(world.qitai_mch.code, changji) == world.qitai_mch
+    # A kind without a partnership gets the same rule for its own unit without saying so.
+    assert kind_of("workload-reports").column("institution").writable is True

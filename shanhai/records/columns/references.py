@@ -137,9 +137,15 @@ class UnitRef(Reference):
 
     regions: bool = False
     only_regions: bool = False
+    #: The record's own unit on a kind without a partnership (``RecordKind`` sets it): only units the user may
+    #: write at are offered and accepted, as the write check would refuse the others anyway.
+    writable: bool = False
 
     def target_queryset(self, lookup: Lookup) -> QuerySet[Any]:
-        units = lookup.units(regions=self.regions or self.only_regions)
+        if self.writable:
+            units = lookup.writable_units(regions=self.regions or self.only_regions)
+        else:
+            units = lookup.units(regions=self.regions or self.only_regions)
         return units.filter(kind__in=OrgUnitKind.region_kinds()) if self.only_regions else units
 
     def code_of(self, obj: Any) -> str:
