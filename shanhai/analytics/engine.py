@@ -7,7 +7,7 @@ comes back as "not reported".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any, Literal, NamedTuple
@@ -28,6 +28,7 @@ from shanhai.analytics.registry import (
     Metric,
     Negate,
     Opening,
+    RecordSet,
     Term,
     registry,
 )
@@ -257,6 +258,44 @@ def fact_source(scope: Scope, units: Sequence[OrgUnit] | None = None) -> FactSou
         where = Q(level__in={level, row_level}) & (Q() if unit is None else Q(**{f"anc_{level}": unit.pk}))
         return FactSource(FactRollup.objects.filter(where & condition), "unit_id", level, row_level)
     return FactSource(Fact.objects.filter(scope.fact_filter()), f"anc_{row_level}")
+
+
+def counted_records(
+    code: str,
+    name: Any,
+    kind: str,
+    records: Callable[[], QuerySet[Any]],
+    *,
+    date: str,
+    unit: str,
+    partnership: str | None = "partnership",
+    condition: Q | None = None,
+    stock_end: str | None = None,
+    note: Any = "",
+) -> Measure:
+    """A measure counting the records of ``kind`` (``records()``) in the scope whose ``date`` falls in the period
+    and that meet ``condition`` — or, with ``stock_end``, that are in force at some time in the period (``date`` on
+    or before its end, ``stock_end`` empty or on or after its start: as ``Closing(started) − Opening(ended)``). Zero versus unknown as for metrics: 0 once the scope keeps such
+    records (any of the kind dated up to the period's end), not reported before. The records are its evidence."""
+
+    def selected(scope: Scope, period: Period) -> tuple[QuerySet[Any], QuerySet[Any]]:
+        kept = records().filter(scope.record_filter(unit=unit, partnership=partnership), **{f"{date}__lte": period.end})
+        if stock_end is None:
+            chosen = kept.filter(**{f"{date}__gte": period.start})
+        else:
+            chosen = kept.filter(Q(**{f"{stock_end}__isnull": True}) | Q(**{f"{stock_end}__gte": period.start}))
+        return kept, chosen.filter(condition or Q())
+
+    def query(scope: Scope, period: Period) -> tuple[float, bool]:
+        kept, chosen = selected(scope, period)
+        if not kept.exists():
+            return 0.0, False
+        return float(chosen.count()), True
+
+    def evidence(scope: Scope, period: Period) -> RecordSet:
+        return RecordSet(kind, selected(scope, period)[1], note=note)
+
+    return Measure(code, name, query, evidence=evidence)
 
 
 def keeps_records(scope: Scope, kind: str) -> bool:

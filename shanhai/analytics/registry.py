@@ -204,6 +204,23 @@ class Credit:
 
 
 @dataclass(frozen=True)
+class Breakdown:
+    """A figure split by an attribute of its records, declared once (issue 14): techniques by surgical grade,
+    outreach events by kind, partnerships by mode. ``whole`` and each of ``parts`` are registered indicators (each
+    part with its own evidence list); the parts add up to the whole when ``adds_up``."""
+
+    code: str
+    whole: str
+    by_zh: str
+    by_en: str
+    parts: tuple[str, ...]
+    adds_up: bool = True
+
+    def by(self, language: str | None = None) -> str:
+        return self.by_en if (language or get_language() or "").startswith("en") else self.by_zh
+
+
+@dataclass(frozen=True)
 class Due:
     """One report due for a month: who owes it (``reporter``, e.g. an expert's posting), where (``unit``, the
     institution's name), whether it came in, and the page where it is entered or seen (``url``, no personal data)."""
@@ -234,7 +251,16 @@ class Registry:
         self.metrics_by_id: dict[int, Metric] = {}
         self.indicators: dict[str, Indicator] = {}
         self.reports: dict[str, PeriodicReport] = {}
+        self.breakdowns: dict[str, Breakdown] = {}
         self._credit: Credit | None = None
+
+    def breakdown(self, breakdown: Breakdown) -> Breakdown:
+        """Register a split of an indicator by a record attribute (its parts registered as indicators first)."""
+        missing = [code for code in (breakdown.whole, *breakdown.parts) if code not in self.indicators]
+        if missing:
+            raise ImproperlyConfigured(f"breakdown {breakdown.code}: unregistered indicators {missing}")
+        self.breakdowns[breakdown.code] = breakdown
+        return breakdown
 
     def periodic_report(self, report: PeriodicReport) -> PeriodicReport:
         """Register a monthly report (its app's ``indicators.py``) for the reporting-completeness page."""

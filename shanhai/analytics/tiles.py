@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.apps import apps
 
 from shanhai.analytics.engine import IndicatorValue, Scope, evaluate
-from shanhai.analytics.registry import registry
+from shanhai.analytics.registry import Breakdown, registry
 from shanhai.core.periods import Period
 
 #: Apps whose records say what was done; their indicators fill the "What was done" panel.
@@ -27,7 +27,12 @@ def record_tile_groups(scope: Scope, period: Period, scope_name: str) -> tuple[l
     reported values are shown, the others are counted (unknown is not zero, and forty "not reported"
     tiles would hide the few that are)."""
     apps_shown = (*RECORD_APPS, *AREA_APPS) if scope_name == "org" else RECORD_APPS
-    chosen = [i for i in registry.indicators.values() if i.app in apps_shown and scope_name in i.scopes]
+    parts = {code for breakdown in registry.breakdowns.values() for code in breakdown.parts}
+    chosen = [
+        i
+        for i in registry.indicators.values()
+        if i.app in apps_shown and scope_name in i.scopes and i.code not in parts  # parts: in their breakdown
+    ]
     groups: dict[str, list[IndicatorValue]] = {}
     unreported = 0
     for indicator, value in zip(chosen, evaluate(chosen, scope, period), strict=True):
@@ -36,3 +41,29 @@ def record_tile_groups(scope: Scope, period: Period, scope_name: str) -> tuple[l
         else:
             unreported += 1
     return [TileGroup(label, values) for label, values in groups.items()], unreported
+
+
+@dataclass(frozen=True)
+class BreakdownTable:
+    """One registered breakdown for a scope and period: the whole, then each part (``registry.breakdowns``)."""
+
+    breakdown: Breakdown
+    whole: IndicatorValue
+    parts: list[IndicatorValue]
+
+    @property
+    def by(self) -> str:
+        return self.breakdown.by()
+
+
+def breakdown_tables(scope: Scope, period: Period, scope_name: str) -> list[BreakdownTable]:
+    """Every breakdown whose whole the scope can answer and reported, its parts computed by the engine (one
+    ``evaluate`` for all of them)."""
+    breakdowns = [b for b in registry.breakdowns.values() if scope_name in registry.get(b.whole).scopes]
+    codes = list(dict.fromkeys(code for b in breakdowns for code in (b.whole, *b.parts)))
+    values = {value.code: value for value in evaluate(codes, scope, period)}
+    return [
+        BreakdownTable(b, values[b.whole], [values[code] for code in b.parts])
+        for b in breakdowns
+        if values[b.whole].is_reported
+    ]

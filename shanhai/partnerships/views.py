@@ -19,7 +19,7 @@ from shanhai.accounts.requests import AuthenticatedHtmxRequest, AuthenticatedHtt
 from shanhai.accounts.scoping import scope_of
 from shanhai.analytics.engine import Scope, evaluate
 from shanhai.analytics.registry import registry
-from shanhai.analytics.tiles import record_tile_groups
+from shanhai.analytics.tiles import breakdown_tables, record_tile_groups
 from shanhai.core.form_base import PeriodForm
 from shanhai.core.periods import Period, own_period
 from shanhai.partnerships import selectors, services
@@ -101,6 +101,7 @@ def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         "period_form": period_form,
         "tiles": evaluate(PROGRAMME_INDICATORS, Scope(programme=programme), period),
         "record_groups": record_tile_groups(Scope(programme=programme), period, "programme"),
+        "breakdowns": breakdown_tables(Scope(programme=programme), period, "programme"),
         "table": partnerships,
         "can_edit": scope_of(request.user).can_manage_partnerships_at(programme.owner.path),
     }

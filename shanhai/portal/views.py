@@ -18,7 +18,7 @@ from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.accounts.scoping import scope_of
 from shanhai.analytics import engine
 from shanhai.analytics.engine import IndicatorValue, Scope, latest_period_with_data
-from shanhai.analytics.tiles import record_tile_groups
+from shanhai.analytics.tiles import breakdown_tables, record_tile_groups
 from shanhai.core import selectors
 from shanhai.core.form_base import PeriodForm
 from shanhai.core.models import OrgUnit
@@ -133,6 +133,7 @@ def org_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "more_partnerships": len(partnerships) > PARTNERSHIPS_SHOWN,
         "headline": headline(unit, period) if numbers else None,
         "record_groups": record_tile_groups(Scope(org_unit=unit), period, "org") if numbers else None,
+        "breakdowns": breakdown_tables(Scope(org_unit=unit), period, "org") if numbers else None,
         "period_form": period_form,
         "period": period,
         "can_write": scope.can_write_path(unit.path),
