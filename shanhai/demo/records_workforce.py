@@ -159,10 +159,12 @@ def _build_s2(builder: DemoBuilder, people: _People) -> None:
                 post = PostType.HEAD_NURSE
             elif long_term and rng.random() < 0.3:
                 post = PostType.DEPARTMENT_HEAD
+            partnership = counterpart if year < 2023 else by_department[(supporter, code)]
             posting_create(
                 actor=b.actor,
-                person=people.expert(b.unit(supporter), code),
-                partnership=counterpart if year < 2023 else by_department[(supporter, code)],
+                # A posted expert comes from the partnership's supporting hospital (services check it).
+                person=people.expert(partnership.supporter, code),
+                partnership=partnership,
                 host=host,
                 department=b.department(code),
                 post=post,

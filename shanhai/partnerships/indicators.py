@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from shanhai.analytics.engine import Scope
 from shanhai.analytics.facts import FactRow, MonthNumber, credit, metric_value, rebuild_credit, register_source
 from shanhai.analytics.registry import Closing, Credit, Evidence, Flow, Measure, Opening, RecordSet, registry
+from shanhai.core.models import OrgUnitKind
 from shanhai.core.periods import Period, month_of
 from shanhai.partnerships.models import Agreement, Partnership, Programme
 from shanhai.partnerships.selectors import active_during
@@ -201,16 +202,34 @@ registry.indicator(
     source=SOURCE,
     app="partnerships",
 )
+#: The kinds of institution a hospital grade (等级) applies to: the share of 3A supporters is over these only — a
+#: supporting health commission or CDC has no grade and is not a hospital (issue 14).
+HOSPITAL_KINDS = (OrgUnitKind.GENERAL_HOSPITAL, OrgUnitKind.TCM_HOSPITAL, OrgUnitKind.MCH_HOSPITAL)
+SUPPORTING_HOSPITALS = Measure(
+    "partnership.supporting_hospitals",
+    _("Distinct supporting hospitals"),
+    _distinct("supporter_id", supporter__kind__in=HOSPITAL_KINDS),
+    evidence=_distinct_evidence(
+        "supporter_id",
+        _(
+            "Partnerships in force in the period whose supporter is a hospital; the number counts their distinct "
+            "supporting hospitals."
+        ),
+        supporter__kind__in=HOSPITAL_KINDS,
+    ),
+)
+
 registry.indicator(
     code="supporters_grade_3a_share",
     name_zh="三级甲等支援医院占比",
     name_en="Share of supporting hospitals graded 3A",
     numerator=SUPPORTERS_3A,
-    denominator=SUPPORTERS,
+    denominator=SUPPORTING_HOSPITALS,
     factor=100,
     decimals=0,
-    definition_zh="支援方机构中等级为三级甲等（含三级特等）的机构数 ÷ 支援方机构数 × 100%。",
-    definition_en="Supporting institutions graded tertiary A (or special) ÷ all supporting institutions × 100%.",
+    definition_zh="支援医院中等级为三级甲等（含三级特等）的医院数 ÷ 支援医院数 × 100%（卫生健康委、疾控中心等非医院机构不计入分母）。",
+    definition_en="Supporting hospitals graded tertiary A (or special) ÷ all supporting hospitals × 100% (health "
+    "commissions, CDCs and other non-hospitals are not in the denominator).",
     source="《医院分级管理标准》(1989)",
     app="partnerships",
 )

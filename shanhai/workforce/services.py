@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from shanhai.accounts.models import User
+from shanhai.accounts.scoping import jurisdiction
 from shanhai.core import clock
 from shanhai.core.audit import audit_record, snapshot
 from shanhai.core.models import AuditAction, Department, OrgUnit, OrgUnitKind, ProfessionalTitle
@@ -250,6 +251,16 @@ def _validate_posting(posting: Posting) -> None:
         errors["person"] = _("Choose the expert.")
     if partnership is None:
         errors["partnership"] = _("Choose the partnership the posting is credited to.")
+    elif posting.person_id is not None:
+        # A posted expert comes from the supporting side: an institution in the supporter's subtree (for a health
+        # commission, the region it governs) (issue 14).
+        sending = jurisdiction(partnership.supporter)
+        institution = posting.person.institution
+        if institution is not None and not _in_subtree(institution, sending):
+            errors["person"] = _(
+                "%(person)s works at %(institution)s, which is not on the supporting side of this partnership "
+                "(%(supporter)s or one of its units)."
+            ) % {"person": posting.person.name, "institution": institution.name, "supporter": sending.name}
     _check_host(
         errors, posting.host if posting.host_id else None, partnership.recipient if partnership else None, "recipient"
     )

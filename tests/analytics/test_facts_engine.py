@@ -242,3 +242,18 @@ def test_indicators_command_errors(world):
         call_command("indicators", "--org", "652300", "--period", "2023-13")
     with pytest.raises(CommandError, match="unknown indicator"):
         call_command("indicators", "--org", "652300", "--period", "2023", "--indicator", "nope")
+
+
+def test_the_3a_share_counts_hospitals_only_in_its_denominator(world):
+    """三级甲等支援医院占比 (issue 14): a supporting health commission has no grade and is no hospital."""
+    from shanhai.core.models import HospitalGrade
+    from shanhai.core.services import org_unit_update
+
+    PartnershipFactory(
+        supporter=world.changji_commission, recipient=world.qitai_mch, programme=world.programme,
+        started_on=dt.date(2021, 5, 1),
+    )  # fmt: skip
+    org_unit_update(actor=None, unit=world.fuqing_hospital, grade=HospitalGrade.objects.get(code="3A"))
+    share = values(["supporters_grade_3a_share"], engine.Scope(programme=world.programme), "2023")
+    assert (share["supporters_grade_3a_share"].numerator, share["supporters_grade_3a_share"].denominator) == (1, 1)
+    assert share["supporters_grade_3a_share"].value == 100

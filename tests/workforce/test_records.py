@@ -360,3 +360,21 @@ def test_rebuild_equals_incremental(world, postings, experts):
     assert len(mine) == 2 * 7 + 7 + 2 + 2 + 1 + 2  # logs, starts/lefts of a and b, trip, placement
     facts.rebuild()
     assert fact_table() == incremental
+
+
+def test_a_posted_expert_comes_from_the_supporting_side(world):
+    """Issue 14: an expert of the receiving side (or anywhere else) cannot be posted on the partnership."""
+    local = person(world.qitai_hospital, "本地医生")
+    with pytest.raises(ValidationError) as error:
+        s.posting_create(
+            actor=None, person=local, partnership=world.partnership, host=world.qitai_hospital, started_on=D(2021, 4, 1)
+        )
+    assert error.value.message_dict["person"] == [
+        "本地医生 works at 奇台县人民医院, which is not on the supporting side of this partnership (福清市医院 or one "
+        "of its units)."
+    ]
+    assert Posting.objects.count() == 0
+    expert = person(world.fuqing_hospital, "福清专家")
+    s.posting_create(
+        actor=None, person=expert, partnership=world.partnership, host=world.qitai_hospital, started_on=D(2021, 4, 1)
+    )
