@@ -6,6 +6,7 @@ it down only by the partnerships its requester could see when asking (``Report.p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -115,55 +116,45 @@ class _Figures(dict[str, str]):
 
 
 def _narrative(values: dict[str, IndicatorValue], programme: str, period: Period) -> list[str]:
-    """Sentences with the period's figures; a sentence none of whose figures was reported is left out."""
+    """Short sentences with the period's figures. A sentence is kept only when every figure in it was reported (or
+    is a known 0): a report never prints "not reported" inside a sentence (issue 14); the figures left out are
+    named in the table of indicators."""
     figures = _Figures({code: value.display for code, value in values.items()})
     sentences = [
-        (
-            ("partnerships_active", "supporting_institutions", "recipient_institutions"),
-            # Translators: the first sentence of a programme report's summary.
-            _(
-                "In %(period)s, %(programme)s ran %(partnerships_active)s partnerships, in which "
-                "%(supporting_institutions)s supporting institutions helped %(recipient_institutions)s "
-                "recipient institutions."
-            ),
+        # Translators: the first sentence of a programme report's summary.
+        _(
+            "In %(period)s, %(programme)s ran %(partnerships_active)s partnerships, in which "
+            "%(supporting_institutions)s supporting institutions helped %(recipient_institutions)s "
+            "recipient institutions."
         ),
-        (
-            ("experts_dispatched", "expert_months", "expert_patient_visits", "expert_operations"),
-            _(
-                "%(experts_dispatched)s experts were dispatched, %(expert_months)s expert-months on post in all; "
-                "they saw %(expert_patient_visits)s patients and performed %(expert_operations)s operations, "
-                "%(expert_operations_grade_3_4)s of them of grade III or IV."
-            ),
+        _("%(experts_dispatched)s experts were dispatched, %(expert_months)s expert-months on post in all."),
+        _("Posted experts saw %(expert_patient_visits)s patients."),
+        _(
+            "Posted experts performed %(expert_operations)s operations, %(expert_operations_grade_3_4)s of them of "
+            "grade III or IV."
         ),
-        (
-            ("techniques_introduced", "techniques_transferred", "new_departments"),
-            _(
-                "%(techniques_introduced)s new techniques were introduced, %(techniques_gap_filled)s of them "
-                "filling a local gap; %(techniques_transferred)s were transferred to local staff and "
-                "%(techniques_lapsed)s lapsed after the experts left. %(new_departments)s departments were set up."
-            ),
+        _("%(techniques_introduced)s new techniques were introduced, %(techniques_gap_filled)s of them filling a gap."),
+        _(
+            "%(techniques_transferred)s techniques were transferred to local staff and %(techniques_lapsed)s lapsed "
+            "after the experts left."
         ),
-        (
-            ("courses_held", "training_person_times", "staff_placed"),
-            _(
-                "%(courses_held)s training courses trained %(training_person_times)s person-times, and "
-                "%(staff_placed)s local staff were placed in supporting institutions for further training."
-            ),
-        ),
-        (
-            ("outreach_events", "outreach_people_seen"),
-            _(
-                "%(outreach_events)s outreach events served %(outreach_people_seen)s people, with medicines worth "
-                "%(outreach_medicine_value)s yuan given free of charge."
-            ),
-        ),
+        _("%(new_departments)s departments were set up."),
+        _("%(courses_held)s training courses trained %(training_person_times)s person-times."),
+        _("%(staff_placed)s local staff were placed in supporting institutions for further training."),
+        _("%(outreach_events)s outreach events served %(outreach_people_seen)s people."),
+        _("Medicines worth %(outreach_medicine_value)s yuan were given free of charge at outreach events."),
     ]
     paragraphs = []
-    for codes, template in sentences:
-        if any(values[code].is_reported for code in codes if code in values):
+    for template in sentences:
+        codes = [code for code in _placeholders(template) if code not in {"period", "programme"}]
+        if codes and all(code in values and values[code].is_reported for code in codes):
             paragraphs.append(template % {"period": period.label, "programme": programme, **figures})
-    paragraphs.append(_("Figures not reported in the period are shown as “not reported”, never as zero."))
+    paragraphs.append(_("A figure not reported in the period leaves its sentence out; it is never shown as zero."))
     return paragraphs
+
+
+def _placeholders(template: str) -> list[str]:
+    return re.findall(r"%\((\w+)\)s", template)
 
 
 def report_content(report: Report) -> ReportContent:
