@@ -441,3 +441,23 @@ def _area_of(unit: OrgUnit) -> OrgUnit:
     """The prefecture (else the county, else the unit itself) a unit lies in."""
     regions = ancestors(unit, include_self=True).filter(kind__in=[OrgUnitKind.PREFECTURE, OrgUnitKind.COUNTY])
     return regions.order_by("level").first() or unit
+
+
+@dataclass(frozen=True)
+class RiskColour(Choice):
+    """The current colour with purple beside it, as the badge shows it (35号: purple co-exists with another colour;
+    a woman whose only factors are infectious shows as purple, not green — issue 14)."""
+
+    purple_key: str = "is_purple"
+
+    def cell(self, record: Any) -> str:
+        colour = super().cell(record)
+        if not getattr(record, self.purple_key, False):
+            return str(colour)
+        purple = str(gettext_lazy("Purple (infectious disease)"))
+        if getattr(record, self.key, "") in ("", Colour.GREEN):
+            return purple
+        return f"{colour} + {purple}"
+
+    def display(self, record: Any) -> str:
+        return self.cell(record)

@@ -27,6 +27,7 @@ from shanhai.maternal.columns import (
     NearbyInstitutionRef,
     OptionalBoolean,
     PregnancyRef,
+    RiskColour,
     WomanRef,
 )
 from shanhai.maternal.identity import normalise_id_number, normalise_phone
@@ -163,7 +164,7 @@ PREGNANCY_COLUMNS = (
     Choice(
         "screening_result", _("Screening"), choices=ScreeningResult, importable=False, required=False, in_list=False
     ),
-    Choice("current_colour", _("Current colour"), choices=Colour, importable=False, required=False),
+    RiskColour("current_colour", _("Current colour"), choices=Colour, importable=False, required=False),
     Derived("is_purple", _("Infectious disease (purple)"), compute=lambda p: _yes(p.is_purple)),
     Choice("highest_colour", _("Highest colour"), choices=Colour, importable=False, required=False, in_list=False),
     Derived("antenatal_visit_count", _("Antenatal visits"), compute=lambda p: p.antenatal_visit_count),

@@ -220,3 +220,17 @@ def test_the_pregnancy_picker_matches_a_whole_id_number_only(world: World, place
 
     assert whole == [pregnancy.number] and by_number == [pregnancy.number]
     assert part == [] and not_seen == []
+
+
+def test_a_purple_only_pregnancy_lists_as_purple_not_green(world) -> None:
+    """Issue 14: the record list's colour column follows the badge — purple alone is purple; with a colour, both."""
+    from types import SimpleNamespace
+
+    from shanhai.records.kinds import kind_of
+
+    column = kind_of("pregnancies").column("current_colour")
+    assert column.cell(SimpleNamespace(current_colour="green", is_purple=True)) == "Purple (infectious disease)"
+    assert column.cell(SimpleNamespace(current_colour="", is_purple=True)) == "Purple (infectious disease)"
+    both = column.cell(SimpleNamespace(current_colour="orange", is_purple=True))
+    assert both.startswith("Orange") and both.endswith("Purple (infectious disease)")
+    assert column.cell(SimpleNamespace(current_colour="green", is_purple=False)).startswith("Green")

@@ -206,8 +206,8 @@ def test_factor_counts_per_colour_and_status(catalogue):
     assert len(catalogue.screening_items) == 31
     assert sum(1 for item in catalogue.screening_items if item.is_marked_with_asterisk) == 7
     unconfirmed = {f.code for f in catalogue.factors if f.status is Status.UNCONFIRMED}
-    assert {"orange.3.1", "orange.3.2", "orange.3.3", "orange.3.4", "yellow.3.twin_pregnancy"} <= unconfirmed
-    assert len(unconfirmed) == 42
+    assert {"orange.3.1", "orange.3.2", "orange.3.3", "orange.3.4"} <= unconfirmed
+    assert len(unconfirmed) == 41  # the yellow twin factor is partly confirmed (issue 14)
 
 
 def test_every_yellow_item_numbered_in_domain_md_is_present(catalogue):
@@ -217,3 +217,13 @@ def test_every_yellow_item_numbered_in_domain_md_is_present(catalogue):
     assert items == expected
     orange_items = {f.item for f in catalogue.factors_of(Colour.ORANGE)}
     assert orange_items == {"1"} | {f"2.{n}" for n in range(1, 8)} | {f"3.{n}" for n in range(1, 10)}
+
+
+
+def test_twins_are_yellow_alone_and_orange_with_reduced_heart_or_lung_function() -> None:
+    """Issue 14: the two twin factors are not a duplicate — the national annex's orange 3.6 needs reduced
+    heart/lung function; ticking both grades orange."""
+    catalogue = RiskCatalogue.load()
+    assert "不伴心肺功能减退" in catalogue.factor("yellow.3.twin_pregnancy").text_zh
+    assert "心肺功能减退" in catalogue.factor("orange.3.6").text_zh
+    assert grade(catalogue, ["yellow.3.twin_pregnancy", "orange.3.6"]).colour == Colour.ORANGE
