@@ -278,22 +278,21 @@ def counted_records(
     or before its end, ``stock_end`` empty or on or after its start: as ``Closing(started) − Opening(ended)``). Zero versus unknown as for metrics: 0 once the scope keeps such
     records (any of the kind dated up to the period's end), not reported before. The records are its evidence."""
 
-    def selected(scope: Scope, period: Period) -> tuple[QuerySet[Any], QuerySet[Any]]:
-        kept = records().filter(scope.record_filter(unit=unit, partnership=partnership), **{f"{date}__lte": period.end})
+    def kept(scope: Scope, period: Period) -> QuerySet[Any]:
+        return records().filter(scope.record_filter(unit=unit, partnership=partnership), **{f"{date}__lte": period.end})
+
+    def wanted(period: Period) -> Q:
         if stock_end is None:
-            chosen = kept.filter(**{f"{date}__gte": period.start})
-        else:
-            chosen = kept.filter(Q(**{f"{stock_end}__isnull": True}) | Q(**{f"{stock_end}__gte": period.start}))
-        return kept, chosen.filter(condition or Q())
+            return Q(**{f"{date}__gte": period.start}) & (condition or Q())
+        return (Q(**{f"{stock_end}__isnull": True}) | Q(**{f"{stock_end}__gte": period.start})) & (condition or Q())
 
     def query(scope: Scope, period: Period) -> tuple[float, bool]:
-        kept, chosen = selected(scope, period)
-        if not kept.exists():
-            return 0.0, False
-        return float(chosen.count()), True
+        # One query: how many such records the scope keeps up to the period's end, and how many are counted.
+        found = kept(scope, period).aggregate(kept=Count("pk"), chosen=Count("pk", filter=wanted(period)))
+        return float(found["chosen"]), found["kept"] > 0
 
     def evidence(scope: Scope, period: Period) -> RecordSet:
-        return RecordSet(kind, selected(scope, period)[1], note=note)
+        return RecordSet(kind, kept(scope, period).filter(wanted(period)), note=note)
 
     return Measure(code, name, query, evidence=evidence)
 

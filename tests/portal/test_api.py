@@ -38,7 +38,8 @@ def test_indicator_list(outsider: User) -> None:
         "unit": "%",
         "factor": 100,
         "decimals": 0,
-        "definition": "Supporting institutions graded tertiary A (or special) ÷ all supporting institutions × 100%.",
+        "definition": "Supporting hospitals graded tertiary A (or special) ÷ all supporting hospitals × 100% (health "
+        "commissions, CDCs and other non-hospitals are not in the denominator).",
         "source": "《医院分级管理标准》(1989)",
         "direction": "up",
     }

@@ -44,7 +44,7 @@ def test_formula_terms_name_flows_stocks_and_measures(db):
         ]
         share = registry.get("supporters_grade_3a_share")
         assert formula_terms(share.denominator) == [
-            FormulaTerm("", "Distinct supporting institutions", "counted over the records")
+            FormulaTerm("", "Distinct supporting hospitals", "counted over the records")
         ]
 
 

@@ -167,9 +167,9 @@ def test_org_children_outsider_gets_404(client, outsider, world):
 # --- detail ----------------------------------------------------------------------------------
 def test_org_detail(client, hospital_admin, world, django_assert_max_num_queries):
     client.force_login(hospital_admin)
-    with django_assert_max_num_queries(
-        48
-    ):  # + the record apps' figures (one fact query, a few per measure), the latest data (2), zero or unknown (2)
+    # The record apps' figures (one fact query, a few per measure), the latest data (2), zero or unknown (2), and
+    # one count per part of the registered breakdowns ("By kind", 11 parts).
+    with django_assert_max_num_queries(62):
         response = client.get(detail("H652325001"))
     assert response.status_code == 200
     assert [(a.code, readable) for a, readable in response.context["ancestors"]] == [

@@ -39,11 +39,11 @@ def test_catalogue_entry_of_a_ratio(client, outsider):
         "%",
     )
     assert share.numerator == "Distinct supporting institutions graded 3A (counted over the records)"
-    assert share.denominator == "Distinct supporting institutions (counted over the records)"
+    assert share.denominator == "Distinct supporting hospitals (counted over the records)"
     content = client.get("/indicators/").content.decode()
     assert (
         '(Distinct supporting institutions graded 3A<span class="term-kind">counted over the records</span>)'
-        '<span class="operator">÷</span>(Distinct supporting institutions<span class="term-kind">counted over the '
+        '<span class="operator">÷</span>(Distinct supporting hospitals<span class="term-kind">counted over the '
         'records</span>)<span class="operator">×</span>100' in content
     )
     assert "《医院分级管理标准》(1989)" in content
