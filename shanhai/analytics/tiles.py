@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from django.apps import apps
 
 from shanhai.analytics.engine import IndicatorValue, Scope, evaluate
+from shanhai.analytics.memo import records_memo
 from shanhai.analytics.registry import Breakdown, registry
 from shanhai.core.periods import Period
 
 #: Apps whose records say what was done; their indicators fill the "What was done" panel.
 RECORD_APPS = ("workforce", "training", "capacity", "outreach", "telehealth")
 #: Apps whose indicators describe an area's residents (妇幼健康), not partnerships: org units only.
-AREA_APPS = ("maternal",)
+AREA_APPS = ("maternal", "screening")
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,9 @@ def record_tile_groups(scope: Scope, period: Period, scope_name: str) -> tuple[l
     ]
     groups: dict[str, list[IndicatorValue]] = {}
     unreported = 0
-    for indicator, value in zip(chosen, evaluate(chosen, scope, period), strict=True):
+    with records_memo():  # the measures over the same records (e.g. the three technique statuses) read them once
+        values = evaluate(chosen, scope, period)
+    for indicator, value in zip(chosen, values, strict=True):
         if value.is_reported:
             groups.setdefault(str(apps.get_app_config(indicator.app).verbose_name), []).append(value)
         else:

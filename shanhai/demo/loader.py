@@ -18,6 +18,7 @@ from shanhai.demo.records_discussions import build_discussion_records
 from shanhai.demo.records_imaging import build_imaging_records
 from shanhai.demo.records_maternal import build_maternal_records
 from shanhai.demo.records_outreach import build_outreach_records
+from shanhai.demo.records_screening import build_screening_records
 from shanhai.demo.records_telehealth import build_telehealth_records
 from shanhai.demo.records_training import build_training_records
 from shanhai.demo.records_workforce import build_workforce_records
@@ -78,6 +79,9 @@ def load_demo(*, seed: int = DEFAULT_SEED, progress: Callable[[str], None] | Non
     build_imaging_records(builder)
     build_telehealth_records(builder)
     build_discussion_records(builder)
+    # S4's screening programmes last: they draw from the builder's RNG, so nothing after them moves.
+    say(_("MCH screening programmes"))
+    build_screening_records(builder)
     # Check the deferred foreign keys now, once. On PostgreSQL they would otherwise stay queued in an
     # enclosing transaction (the test suite's) and be re-checked at the end of every test inside it.
     connection.check_constraints()

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "shanhai.capacity",
     "shanhai.outreach",
     "shanhai.maternal",
+    "shanhai.screening",
     "shanhai.imaging",
     "shanhai.telehealth",
     "shanhai.records",
