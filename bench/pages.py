@@ -291,7 +291,8 @@ def report(command: str, args: argparse.Namespace, results: dict[str, Any], load
         over = [p for p in timed if p["ms"] > args.threshold]
         slow += [(username, p) for p in over]
         lines.append(
-            f"| {username} | {r['role']} | {len(timed)}" + (f" / {others}" if others else "")
+            f"| {username} | {r['role']} | {len(timed)}"
+            + (f" / {others}" if others else "")
             + f" | {_median(times):.0f} | {_p95(times):.0f} | {max(times, default=0):.0f} | {len(over)} |"
         )
     lines += ["", f"Pages over {args.threshold:.0f} ms"]

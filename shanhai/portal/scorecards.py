@@ -29,6 +29,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -413,6 +415,15 @@ class CoverageRow:
             (f"{month // 100}-{month % 100:02d} {self.department}: {state.label}", state)
             for month, state in zip(self.months, self.states, strict=True)
         ]
+
+    @property
+    def cells_html(self) -> SafeString:
+        """The row's cells, written here rather than by a template loop: a programme's grid has thousands."""
+        return format_html_join(
+            "",
+            '<td class="coverage-cell coverage-{}" title="{}"></td>',
+            ((state, title) for title, state in self.cells),
+        )
 
     @property
     def gaps(self) -> int:

@@ -9,13 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from shanhai.accounts.models import User
 from shanhai.core import clock
-from shanhai.core.form_base import DateInput, ServiceForm
+from shanhai.core.form_base import DateInput, LongSelect, ServiceForm
 from shanhai.workforce.models import Person
 from shanhai.workforce.selectors import people_visible_to
 
 
 class HandoverForm(ServiceForm):
-    successor = forms.ModelChoiceField(label=_("Successor"), queryset=Person.objects.none(), empty_label=_("Choose…"))
+    successor = forms.ModelChoiceField(
+        label=_("Successor"), queryset=Person.objects.none(), empty_label=_("Choose…"), widget=LongSelect
+    )
     on = forms.DateField(label=_("Handed over on"), widget=DateInput(), initial=clock.today)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -226,8 +226,8 @@ def _remembered_spans(
     held: tuple[Period, list[_Span]] | None = kept.get(key)
     if held is None or not (held[0].first_month <= period.first_month and period.last_month <= held[0].last_month):
         base = records(scope, period)
-        matching = set(base.filter(**conditions).values_list("pk", flat=True)) if conditions else None
-        rows = base.values_list("pk", "person_id", "started_on", "ended_on")
+        rows = list(base.values_list("pk", "person_id", "started_on", "ended_on"))
+        matching = set(base.filter(**conditions).values_list("pk", flat=True)) if conditions and rows else None
         spans = [_Span(person, start, end, matching is None or pk in matching) for pk, person, start, end in rows]
         held = kept[key] = (period, spans)
     start, end = period.start, period.end
