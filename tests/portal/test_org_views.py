@@ -53,8 +53,9 @@ def test_anonymous_post_saves_nothing(client, world):
 def test_home_shows_receiving_side_headlines(client, hospital_admin, world, django_assert_max_num_queries):
     client.force_login(hospital_admin)
     # The headline and the latest month with data (15), and an institution administrator's parts: MCH records in
-    # scope, the consultation queues, targets, the month's reports due (about 15 more, whatever the records).
-    with django_assert_max_num_queries(32):
+    # scope, the consultation queues, imaging studies, targets, the month's reports due (about 18 more, whatever the
+    # records).
+    with django_assert_max_num_queries(36):
         response = client.get("/")
     assert response.status_code == 200
     [headline] = response.context["headlines"]
