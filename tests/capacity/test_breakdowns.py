@@ -89,8 +89,12 @@ def test_outreach_events_by_kind_and_partnerships_by_mode(world):
     )
     scope = Scope(org_unit=world.xinjiang)
     got = figures(
-        ["outreach_events", *registry.breakdowns["outreach_events.by_kind"].parts, "partnerships_active"]
-        + list(registry.breakdowns["partnerships_active.by_mode"].parts),
+        [
+            "outreach_events",
+            *registry.breakdowns["outreach_events.by_kind"].parts,
+            "partnerships_active",
+            *registry.breakdowns["partnerships_active.by_mode"].parts,
+        ],
         scope,
         "2023",
     )
@@ -106,7 +110,9 @@ def test_breakdowns_in_the_indicators_command_and_on_the_programme_page(world, m
     make_technique(surgical_grade="3")
     make_technique(name="胃镜", surgical_grade="non_surgical")
     out = StringIO()
-    call_command("indicators", "--programme", str(world.programme.pk), "--period", "2021", "--format", "json", stdout=out)
+    call_command(
+        "indicators", "--programme", str(world.programme.pk), "--period", "2021", "--format", "json", stdout=out
+    )
     rows = {row["code"]: row["value"] for row in json.loads(out.getvalue())}
     assert (rows["techniques_introduced_surgical"], rows["techniques_introduced_non_surgical"]) == (1, 1)
     client = Client()

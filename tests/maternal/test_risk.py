@@ -219,7 +219,6 @@ def test_every_yellow_item_numbered_in_domain_md_is_present(catalogue):
     assert orange_items == {"1"} | {f"2.{n}" for n in range(1, 8)} | {f"3.{n}" for n in range(1, 10)}
 
 
-
 def test_twins_are_yellow_alone_and_orange_with_reduced_heart_or_lung_function() -> None:
     """Issue 14: the two twin factors are not a duplicate — the national annex's orange 3.6 needs reduced
     heart/lung function; ticking both grades orange."""
