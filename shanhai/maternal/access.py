@@ -17,10 +17,13 @@ merely created a record about her.
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
@@ -38,11 +41,27 @@ def visible_unit_ids(user: User) -> Any:
     return OrgUnit.objects.filter(in_subtrees(list(scope_of(user).read_paths))).values("id")
 
 
-def visible_women_ids(user: User) -> Any:
+def id_set(ids: list[int]) -> Any:
+    """Ids read once, for ``<field>__in=`` in several queries of one page, as ONE parameter (a JSON array on
+    SQLite, an array on PostgreSQL): Django prepares every element of a list again in each query (~30 ms for
+    10,000 women), and PostgreSQL, which sees a short list, reads the indexes instead of scanning whole tables."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+
+
+def units_seen(user: User) -> Any:
+    """:func:`visible_unit_ids` read once (:func:`id_set`) for several queries of one page: behind the subquery
+    PostgreSQL scanned whole tables (bench/README.md, MCH)."""
+    return id_set([row["id"] for row in visible_unit_ids(user)])
+
+
+def visible_women_ids(user: User, *, units: Any = None) -> Any:
     """Women whose file lies in the user's subtrees: residence, registering institution, a pregnancy
-    registered there, or referred from or to there (one UNION, each part on an index)."""
-    units = visible_unit_ids(user)
-    referred = Referral.objects.filter(Q(from_unit_id__in=units) | Q(to_unit_id__in=units)).values("pregnancy_id")
+    registered there, or referred from or to there (one UNION, each part on an index). ``units``:
+    :func:`units_seen`, read once for a page."""
+    units = visible_unit_ids(user) if units is None else units
+    referred = Referral.objects.filter(Q(from_unit_id__in=units) | Q(to_unit_id__in=units))
     return (
         Woman.objects.filter(residence_id__in=units)
         .values("pk")
@@ -50,25 +69,42 @@ def visible_women_ids(user: User) -> Any:
         .union(
             Woman.objects.filter(registered_at_id__in=units).values("pk").order_by(),
             Pregnancy.objects.filter(registered_at_id__in=units).values("woman_id").order_by(),
-            Pregnancy.objects.filter(pk__in=referred).values("woman_id").order_by(),
+            # From the (few) referrals to their pregnancies, not every pregnancy against the referrals.
+            referred.values("pregnancy__woman_id").order_by(),
         )
     )
+
+
+#: Up to this many women, a page that reads several kinds of MCH records (the worklist) reads the user's women once
+#: and passes their ids (:func:`women_seen`); each query would otherwise compute the UNION again (bench/README.md).
+WOMEN_LISTED = 20_000
+
+
+def women_seen(user: User, *, units: Any = None) -> Any:
+    """The user's women for several queries of one page: their ids read once (a list) when there are at most
+    :data:`WOMEN_LISTED`, else the UNION subquery. Read-only pages only: the list is not refreshed by a write."""
+    ids = [row["pk"] for row in visible_women_ids(user, units=units)[: WOMEN_LISTED + 1]]
+    return id_set(ids) if len(ids) <= WOMEN_LISTED else visible_women_ids(user, units=units)
 
 
 def woman_visibility(user: User) -> Q:
     return Q(pk__in=visible_women_ids(user))
 
 
-def pregnancy_visibility(user: User) -> Q:
-    return Q(woman_id__in=visible_women_ids(user))
+def pregnancy_visibility(user: User, *, women: Any = None, units: Any = None) -> Q:
+    """``women``, ``units``: :func:`women_seen`, :func:`units_seen`, read once for a page (the same records)."""
+    return Q(woman_id__in=visible_women_ids(user, units=units) if women is None else women)
 
 
 def pregnancy_record_visibility(*institution_fields: str) -> Any:
     """Records about a pregnancy: the woman's file is seen, or the record's own institution(s) are."""
 
-    def visibility(user: User) -> Q:
-        units = visible_unit_ids(user)
-        condition = Q(pregnancy__woman_id__in=visible_women_ids(user))
+    def visibility(user: User, *, women: Any = None, units: Any = None) -> Q:
+        units = visible_unit_ids(user) if units is None else units
+        # By the pregnancies' ids, not through a join: the records are then read by their pregnancy's index
+        # (SQLite scanned every 专案 to test each one's woman).
+        seen = Pregnancy.objects.filter(woman_id__in=visible_women_ids(user, units=units) if women is None else women)
+        condition = Q(pregnancy_id__in=seen.values("pk"))
         for field in institution_fields:
             condition |= Q(**{f"{field}_id__in": units})
         return condition
@@ -76,11 +112,12 @@ def pregnancy_record_visibility(*institution_fields: str) -> Any:
     return visibility
 
 
-def visible_children_ids(user: User) -> Any:
+def visible_children_ids(user: User, *, women: Any = None, units: Any = None) -> Any:
     """Children in the user's subtrees: residence, registering institution, or their mother's file seen (one
     UNION, each part on an index; an OR of the three scanned every child at a million pregnancies)."""
-    units = visible_unit_ids(user)
-    mothers = Pregnancy.objects.filter(woman_id__in=visible_women_ids(user)).values("pk")
+    units = visible_unit_ids(user) if units is None else units
+    women = visible_women_ids(user, units=units) if women is None else women
+    mothers = Pregnancy.objects.filter(woman_id__in=women).values("pk")
     return (
         Child.objects.filter(residence_id__in=units)
         .values("pk")
@@ -92,12 +129,12 @@ def visible_children_ids(user: User) -> Any:
     )
 
 
-def child_condition(user: User) -> Q:
-    return Q(pk__in=visible_children_ids(user))
+def child_condition(user: User, *, women: Any = None, units: Any = None) -> Q:
+    return Q(pk__in=visible_children_ids(user, women=women, units=units))
 
 
-def child_visibility(user: User) -> Q:
-    return child_condition(user)
+def child_visibility(user: User, *, women: Any = None, units: Any = None) -> Q:
+    return child_condition(user, women=women, units=units)
 
 
 def child_check_visibility(user: User) -> Q:

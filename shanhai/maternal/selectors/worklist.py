@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import partial, reduce
+from functools import lru_cache, partial, reduce
 from itertools import pairwise
 from operator import or_
 from types import SimpleNamespace
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.core.models import OrgUnit
+from shanhai.maternal import access
 from shanhai.maternal.models import (
     CaseStatus,
     Child,
@@ -239,6 +240,7 @@ def worklist(
     colour: str = "",
     limit: int | None = None,
     offset: int = 0,
+    records: _Records | None = None,
 ) -> Worklist:
     """Due and overdue work in the user's scope (``unit``: one subtree of it), in a fixed number of queries
     whatever the rows. Every section is counted whole; ``limit`` items of each are made from ``offset`` on
@@ -248,20 +250,40 @@ def worklist(
     if colour:
         wanted = [code for code in wanted if code != CHILD_CHECK]  # children have no colour
     entries: dict[str, list[_Entry]] = {code: [] for code in wanted}
-    pregnancies = record_list(kind_of("pregnancies"), user).filter(
-        _unit_q(unit, "woman__residence", "registered_at"), _colour_q(colour)
-    )
+    records = records or _Records(user)
+    pregnancies = records("pregnancies").filter(_unit_q(unit, "woman__residence", "registered_at"), _colour_q(colour))
     if {ANTENATAL, OUTCOME} & set(entries):
         _antenatal_items(pregnancies, today, entries)
     if {POSTPARTUM, CHECK_42} & set(entries):
         _postpartum_items(pregnancies, today, entries)
     if CHILD_CHECK in entries:
-        _child_items(user, unit, today, entries[CHILD_CHECK])
+        _child_items(records, unit, today, entries[CHILD_CHECK])
     if CASE in entries:
-        _case_items(user, unit, colour, today, now, entries[CASE])
+        _case_items(records, unit, colour, today, now, entries[CASE])
     if REFERRAL in entries:
-        _referral_items(user, unit, colour, now, entries[REFERRAL])
+        _referral_items(records, unit, colour, now, entries[REFERRAL])
     return Worklist(today, _sections(entries, limit, offset))
+
+
+class _Records:
+    """``record_list`` of each kind the worklist reads, with the user's units and women read once for all of them
+    (``access.units_seen``, ``access.women_seen``): at a million pregnancies each section computed the UNION of a
+    county's women again, and PostgreSQL scanned whole tables behind the units' subquery."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.units: Any = None
+        self.women: Any = None
+        if not scope_of(user).is_admin:
+            self.units = access.units_seen(user)
+            self.women = access.women_seen(user, units=self.units)
+
+    def __call__(self, slug: str) -> QuerySet[Any]:
+        kind = kind_of(slug)
+        if self.women is None or kind.visibility is None:
+            return record_list(kind, self.user)
+        visible = kind.visibility(self.user, women=self.women, units=self.units)  # type: ignore[call-arg]
+        return kind.model._default_manager.filter(visible).order_by(*kind.ordering, "pk")
 
 
 def _first_key(entry: _Entry) -> tuple[bool, datetime]:
@@ -423,8 +445,13 @@ def _postpartum_items(pregnancies: QuerySet[Pregnancy], today: date, entries: di
 def _born_between(window: ChildCheckWindow, today: date) -> tuple[date, date] | None:
     """The children's birth dates for which ``window``'s check is due or overdue today (due from
     ``window.due``, shown until ``window.until``): an interval, as each bound moves with the birth date."""
-    due = lambda born: window.after(born, window.due) <= today  # noqa: E731
-    shown = lambda born: today < window.after(born, window.until)  # noqa: E731
+
+    def due(born: date) -> bool:
+        return window.after(born, window.due) <= today
+
+    def shown(born: date) -> bool:
+        return today < window.after(born, window.until)
+
     span = (window.until[0] + 1) * 31 + window.until[1] + 1
     # The latest birth date with the check due already, the earliest with it still shown.
     lo, hi = today - timedelta(days=span), today
@@ -444,13 +471,19 @@ def _born_between(window: ChildCheckWindow, today: date) -> tuple[date, date] | 
     return (earliest, latest) if earliest <= latest else None
 
 
-def _child_items(user: User, unit: OrgUnit | None, today: date, found: list[_Entry]) -> None:
+@lru_cache(maxsize=4)
+def _child_spans(today: date) -> list[tuple[str, tuple[date, date]]]:
+    """Each check of the schedule with the birth dates for which it is due or overdue today."""
+    return [(window.kind, born) for window in CHILD_SCHEDULE if (born := _born_between(window, today))]
+
+
+def _child_items(records: _Records, unit: OrgUnit | None, today: date, found: list[_Entry]) -> None:
     """Only children with a check due or overdue today are read (each check's birth dates, without that
     check: one condition per check of the schedule), then their checks."""
     oldest = months_after(today, -CHILD_FOLLOWED_MONTHS)
-    spans = [(window.kind, born) for window in CHILD_SCHEDULE if (born := _born_between(window, today))]
+    spans = _child_spans(today)
     children = (
-        record_list(kind_of("children"), user)
+        records("children")
         .filter(_unit_q(unit, "residence", "registered_at"), died_on__isnull=True, birth_date__gt=oldest)
         .select_related(None)
     )
@@ -469,7 +502,7 @@ def _child_items(user: User, unit: OrgUnit | None, today: date, found: list[_Ent
         pending = Q(pk__in=[])
         for kind, born in spans:
             check = ChildCheck.objects.filter(child_id=OuterRef("pk"), kind=kind)
-            pending |= Q(birth_date__range=born) & ~Exists(check)
+            pending |= Q(birth_date__range=born) & ~Q(Exists(check))
         children = children.filter(pending)
     rows = _grouped(children.values_list("pk", "birth_date", "checks__kind"))
     for pk, ((birth_date,), kinds) in rows.items():
@@ -504,9 +537,11 @@ def _child_item(child: Child, *, scheduled: ScheduledCheck) -> WorkItem:
     )
 
 
-def _case_items(user: User, unit: OrgUnit | None, colour: str, today: date, now: datetime, found: list[_Entry]) -> None:
+def _case_items(
+    records: _Records, unit: OrgUnit | None, colour: str, today: date, now: datetime, found: list[_Entry]
+) -> None:
     cases = (
-        record_list(kind_of("risk-cases"), user)
+        records("risk-cases")
         .filter(
             _unit_q(unit, "pregnancy__woman__residence", "pregnancy__registered_at"),
             _colour_q(colour, "pregnancy__"),
@@ -533,9 +568,7 @@ def _case_items(user: User, unit: OrgUnit | None, colour: str, today: date, now:
     overdue_q = case_report_overdue(now)
     for values, visits in rows.values():
         pk, case_colour, responsible, reported_at, due_at, status, p_status, lmp, registered_on, expected = values
-        overdue = overdue_q.holds(
-            SimpleNamespace(status=status, reported_at=reported_at, report_due_at=due_at)  # type: ignore[arg-type]
-        )
+        overdue = overdue_q.holds(SimpleNamespace(status=status, reported_at=reported_at, report_due_at=due_at))
         deadline: date | datetime | None
         if reported_at is None:
             deadline, note = due_at, str(_("Report due"))
@@ -567,10 +600,10 @@ def _next_contact(
     return expected
 
 
-def _referral_items(user: User, unit: OrgUnit | None, colour: str, now: datetime, found: list[_Entry]) -> None:
+def _referral_items(records: _Records, unit: OrgUnit | None, colour: str, now: datetime, found: list[_Entry]) -> None:
     follow_up = timedelta(days=mch_rules().referral_follow_up_days)
     referrals = (
-        record_list(kind_of("referrals"), user)
+        records("referrals")
         .filter(
             _unit_q(unit, "pregnancy__woman__residence", "pregnancy__registered_at", "from_unit", "to_unit"),
             _colour_q(colour, "pregnancy__"),
@@ -647,6 +680,8 @@ def mch_overview(user: User, *, today: date | None = None, now: datetime | None 
     (one count each, on an index) and without the worklist."""
     today, now = moment(today, now)
     roots = area_roots(user)
+    ongoing: QuerySet[Any]
+    cases: QuerySet[Any]
     if roots:
         units = Q() if None in roots else reduce(or_, (Q(path__startswith=root.path) for root in roots if root))
         registered = OrgUnit.objects.filter(units).values("pk")
@@ -654,9 +689,10 @@ def mch_overview(user: User, *, today: date | None = None, now: datetime | None 
         cases = RiskCase.objects.filter(status=CaseStatus.OPEN, pregnancy__registered_at_id__in=registered)
         work = None
     else:
-        ongoing = record_list(kind_of("pregnancies"), user).filter(status=PregnancyStatus.ONGOING)
-        cases = record_list(kind_of("risk-cases"), user).filter(status=CaseStatus.OPEN)
-        work = worklist(user, today=today, now=now, limit=0)
+        records = _Records(user)
+        ongoing = records("pregnancies").filter(status=PregnancyStatus.ONGOING)
+        cases = records("risk-cases").filter(status=CaseStatus.OPEN)
+        work = worklist(user, today=today, now=now, limit=0, records=records)
     counts = ongoing.order_by().aggregate(**_colour_counts())
     open_cases = cases.order_by().aggregate(
         open=Count("pk"),
