@@ -168,6 +168,9 @@ class TestBaojiFigures:
             )
             assert match is not None and match.group(1) == f"{value}%", code
         assert "早孕建册率" in content and "高危孕产妇管理率" in content and "产后访视率" in content
+        # The service chain's figures beside them (issue 14): S4's 63,141 nutrition packs, from records.
+        assert tiles["screening.nutrition_packs"] == "63,141"
+        assert "screening.cervical_screening_rate" in tiles and "screening.near_miss_ratio" in tiles
 
     def test_no_clear_personal_data_in_the_dashboard(self) -> None:
         """No woman's ID number, phone or name (nor a child's name) in the pages: every run of digits and

@@ -65,6 +65,16 @@ MCH_HEADLINE = (
     "mch.maternal_mortality",
     "mch.infant_mortality",
 )
+#: The MCH service chain's screening figures (screening app), shown like the MCH ones: only when reported.
+SCREENING_HEADLINE = (
+    "screening.cervical_screening_rate",
+    "screening.breast_screening_rate",
+    "screening.prenatal_screening_rate",
+    "screening.preconception_coverage",
+    "screening.premarital_check_rate",
+    "screening.nutrition_packs",
+    "screening.near_miss_ratio",
+)
 #: Candidates for the monthly trend charts; the first four the side can answer are drawn.
 TREND = (
     "expert_patient_visits",
@@ -222,7 +232,7 @@ def dashboard_overview(scope: Scope, period: Period) -> Overview:
     """Headline tiles for the period, then the MCH ones the scope reported (one grid), and monthly
     trends (one monthly grid)."""
     headline = chosen_indicators(HEADLINE, scope.side)
-    mch = chosen_indicators(MCH_HEADLINE, scope.side)
+    mch = chosen_indicators((*MCH_HEADLINE, *SCREENING_HEADLINE), scope.side)
     tiles = evaluate_grid([*headline, *mch], scope, period)
     over = trend_period(period)
     trend_codes = chosen_indicators(TREND, scope.side)[:TREND_CHARTS]
