@@ -322,6 +322,9 @@ SHANHAI_RATE_LIMITS: dict[str, str | None] = {
         "api": "600/m",
         "reveal": "120/h",
         "import": "30/h",
+        # Picker suggestions (records:pick): a typeahead asks once per pause in typing; the limit bounds guessing
+        # whole ID numbers through a woman's picker.
+        "pick": "1200/h",
     }.items()
     for value in [os.environ.get(f"SHANHAI_RATE_{group.upper()}", default)]
 }

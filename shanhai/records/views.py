@@ -300,6 +300,14 @@ def pick(request: AuthenticatedHttpRequest, kind: str, key: str) -> HttpResponse
     if not scope_of(request.user).can_write_anything:
         raise PermissionDenied
     text = " ".join(request.POST.get("q", "").split())[:100]
+    try:
+        limits.count("pick", f"user:{request.user.pk}", actor=request.user)
+    except limits.RateLimited as refused:
+        # htmx 4 swaps a 429 too: the list then says why, instead of holding a whole error page.
+        response = render(request, "records/picker_suggestions.html", {"refused": refused.message}, status=429)
+        response["Retry-After"] = str(refused.wait)
+        add_never_cache_headers(response)
+        return response
     suggestions = column.suggest(text, Lookup(request.user))
     response = render(request, "records/picker_suggestions.html", {"suggestions": suggestions, "query": text})
     add_never_cache_headers(response)

@@ -174,3 +174,15 @@ def test_a_records_own_unit_is_offered_only_where_the_user_may_write(world, supp
     assert column.parse(world.qitai_mch.code, changji) == world.qitai_mch
     # A kind without a partnership gets the same rule for its own unit without saying so.
     assert kind_of("workload-reports").column("institution").writable is True
+
+
+def test_picker_suggestions_are_rate_limited(world: World, supporter_user: User, rate_limits: dict) -> None:
+    """Suggestions count against the ``pick`` limit (issue 13): beyond it, 429 and nothing is suggested."""
+    rate_limits["pick"] = "2/h"
+    client = _client(supporter_user)
+    assert client.post(PICK_DONOR, {"q": "福清"}).status_code == 200
+    assert client.post(PICK_DONOR, {"q": "福清"}).status_code == 200
+    refused = client.post(PICK_DONOR, {"q": "福清"})
+    assert refused.status_code == 429 and refused["Retry-After"]
+    html = refused.content.decode()
+    assert "福清市医院" not in html and 'role="alert"' in html and "<html" not in html  # a list item, not a page
