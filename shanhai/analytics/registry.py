@@ -245,6 +245,44 @@ class PeriodicReport:
     due: Callable[[str | None, Literal["recipient", "supporter"], int], list[Due]] = field(compare=False)
 
 
+#: An institution owes a monthly report once it has sent one within this many months before (``roster_due``).
+ROSTER_MONTHS = 12
+
+
+def roster_due(
+    reports: Callable[[], QuerySet[Any]], kind: str
+) -> Callable[[str | None, Literal["recipient", "supporter"], int], list[Due]]:
+    """``PeriodicReport.due`` of an institution's own monthly report (``reports()``: records with ``institution``
+    and an integer ``month``, record kind ``kind``): due from every institution that sent one in the
+    ``ROSTER_MONTHS`` before the month (and from any that sent this month's); the receiving side's report only."""
+
+    def due(path: str | None, side: Literal["recipient", "supporter"], month: int) -> list[Due]:
+        from django.urls import reverse
+
+        from shanhai.core.models import OrgUnit
+        from shanhai.core.periods import add_months
+
+        if side == "supporter":
+            return []  # an institution's own statistics: the receiving side's report
+        chosen = reports() if path is None else reports().filter(institution__path__startswith=path)
+        roster = chosen.filter(month__gte=add_months(month, -ROSTER_MONTHS), month__lt=month)
+        received = {r.institution_id: r for r in chosen.filter(month=month)}
+        units = OrgUnit.objects.filter(Q(pk__in=roster.values("institution_id")) | Q(pk__in=list(received)))
+        return [
+            Due(
+                reporter=unit.display_name,
+                unit=unit.display_name,
+                received=unit.pk in received,
+                url=reverse("records:detail", args=[kind, received[unit.pk].public_id])
+                if unit.pk in received
+                else reverse("records:create", args=[kind]),
+            )
+            for unit in units.order_by("path")
+        ]
+
+    return due
+
+
 class Registry:
     def __init__(self) -> None:
         self.metrics: dict[str, Metric] = {}

@@ -13,7 +13,7 @@ from shanhai.analytics.engine import Scope
 from shanhai.analytics.facts import FactRow, MonthNumber, credit, metric_value, rebuild_credit, register_source
 from shanhai.analytics.memo import memo
 from shanhai.analytics.models import Fact
-from shanhai.analytics.registry import Due, Evidence, Flow, Measure, Metric, PeriodicReport, RecordSet, registry
+from shanhai.analytics.registry import Evidence, Flow, Measure, Metric, PeriodicReport, RecordSet, registry, roster_due
 from shanhai.capacity.models import (
     GapLevel,
     SpecialtyKind,
@@ -614,39 +614,11 @@ registry.indicator(
 
 
 # --- reporting completeness: the monthly workload report ----------------------------------------------
-#: An institution owes the month's workload report once it has sent one in the twelve months before.
-WORKLOAD_ROSTER_MONTHS = 12
-
-
-def _workload_due(path: str | None, side: str, month: int) -> list[Due]:
-    from django.urls import reverse
-
-    if side == "supporter":
-        return []  # an institution's own statistics: the receiving side's report
-    reports = WorkloadReport.objects.all()
-    if path is not None:
-        reports = reports.filter(institution__path__startswith=path)
-    roster = reports.filter(month__gte=add_months(month, -WORKLOAD_ROSTER_MONTHS), month__lt=month)
-    received = {r.institution_id: r for r in reports.filter(month=month)}
-    units = OrgUnit.objects.filter(pk__in=roster.values("institution_id")) | OrgUnit.objects.filter(pk__in=received)
-    return [
-        Due(
-            reporter=unit.display_name,
-            unit=unit.display_name,
-            received=unit.pk in received,
-            url=reverse("records:detail", args=["workload-reports", received[unit.pk].public_id])
-            if unit.pk in received
-            else reverse("records:create", args=["workload-reports"]),
-        )
-        for unit in units.distinct().order_by("path")
-    ]
-
-
 WORKLOAD_REPORTS = registry.periodic_report(
     PeriodicReport(
         code="workload-reports",
         name=_("Monthly workload reports"),
         rule=_("An institution that sent a workload report in the twelve months before owes one for every month."),
-        due=_workload_due,
+        due=roster_due(lambda: WorkloadReport.objects.all(), "workload-reports"),
     )
 )

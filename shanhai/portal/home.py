@@ -26,7 +26,7 @@ from shanhai.portal.reporting import Completeness, completeness, reporting_month
 from shanhai.portal.scorecards import TargetStatus, partnership_targets
 from shanhai.records.kinds import kind_of
 from shanhai.records.selectors import record_list
-from shanhai.telehealth.pages import inbox_lists
+from shanhai.telehealth.pages import inbox_queues
 
 #: Partnerships with targets read for the progress card (the scorecards list them all).
 PROGRESS_PARTNERSHIPS = 12
@@ -96,18 +96,16 @@ def mch_card(user: User) -> Card | None:
 
 def consultation_card(user: User, roles: set[str]) -> Card | None:
     """An expert's queue and a clinician's requests; None when the user has none and is no expert."""
-    lists = inbox_lists(user)
+    now = clock.now()
+    queues = inbox_queues(user, now)
+    sizes = {name: queue.count() for name, queue in queues.items()}  # counted whole, not the inbox's first 100
+    late = sizes["to_answer"] > 0 and queues["to_answer"].filter(due_at__lt=now).exists()
     inbox = reverse("telehealth:inbox")
     counts = [
-        Count(
-            _("To answer"),
-            len(lists["to_answer"]),
-            inbox,
-            urgent=any(getattr(c, "overdue", False) for c in lists["to_answer"]),
-        ),
-        Count(_("Answered, waiting for your decision"), len(lists["to_decide"]), inbox),
-        Count(_("Waiting for an answer"), len(lists["waiting"]), inbox),
-        Count(_("Overdue in your pools"), len(lists["overdue"]), inbox, urgent=bool(lists["overdue"])),
+        Count(_("To answer"), sizes["to_answer"], inbox, urgent=late),
+        Count(_("Answered, waiting for your decision"), sizes["to_decide"], inbox),
+        Count(_("Waiting for an answer"), sizes["waiting"], inbox),
+        Count(_("Overdue in your pools"), sizes["overdue"], inbox, urgent=sizes["overdue"] > 0),
     ]
     if not any(c.value for c in counts) and Role.EXPERT not in roles:
         return None

@@ -12,7 +12,6 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from shanhai.accounts.models import User
 from shanhai.accounts.requests import AuthenticatedHttpRequest
 from shanhai.analytics.engine import Scope
 from shanhai.analytics.registry import Due, PeriodicReport, registry
@@ -71,11 +70,6 @@ def chosen_month(query: QueryDict, today: date | None = None) -> tuple[int, str]
         "value": query.get("month", "")[:20],
         "month": month_label(month),
     }
-
-
-def summary_for(actor: User, scope: Scope, today: date | None = None) -> tuple[int, list[Completeness]]:
-    month = reporting_month(today)
-    return month, completeness(scope, month)
 
 
 @login_required

@@ -25,8 +25,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from shanhai.analytics.facts import FactRow, MonthNumber, credit, metric_value, rebuild_credit, register_source
-from shanhai.analytics.registry import Closing, Due, Evidence, Flow, Metric, PeriodicReport, registry
-from shanhai.core.models import OrgUnit
+from shanhai.analytics.registry import Closing, Evidence, Flow, Metric, PeriodicReport, registry, roster_due
 from shanhai.core.periods import add_months, month_of
 from shanhai.screening.models import (
     EARLY_LESIONS,
@@ -798,34 +797,6 @@ for kind, zh, en in (
 
 
 # --- reporting completeness: the monthly nutrition-pack report -------------------------------------------------
-#: An institution owes the month's nutrition-pack report once it has sent one in the twelve months before.
-NUTRITION_ROSTER_MONTHS = 12
-
-
-def _nutrition_due(path: str | None, side: str, month: int) -> list[Due]:
-    from django.urls import reverse
-
-    if side == "supporter":
-        return []  # the institution's own programme statistics: the receiving side's report
-    reports = NutritionReport.objects.all()
-    if path is not None:
-        reports = reports.filter(institution__path__startswith=path)
-    roster = reports.filter(month__gte=add_months(month, -NUTRITION_ROSTER_MONTHS), month__lt=month)
-    received = {r.institution_id: r for r in reports.filter(month=month)}
-    units = OrgUnit.objects.filter(pk__in=roster.values("institution_id")) | OrgUnit.objects.filter(pk__in=received)
-    return [
-        Due(
-            reporter=unit.display_name,
-            unit=unit.display_name,
-            received=unit.pk in received,
-            url=reverse("records:detail", args=["nutrition-reports", received[unit.pk].public_id])
-            if unit.pk in received
-            else reverse("records:create", args=["nutrition-reports"]),
-        )
-        for unit in units.distinct().order_by("path")
-    ]
-
-
 NUTRITION_REPORTS = registry.periodic_report(
     PeriodicReport(
         code="nutrition-reports",
@@ -833,6 +804,6 @@ NUTRITION_REPORTS = registry.periodic_report(
         rule=_(
             "An institution that sent a nutrition-pack report in the twelve months before owes one for every month."
         ),
-        due=_nutrition_due,
+        due=roster_due(lambda: NutritionReport.objects.all(), "nutrition-reports"),
     )
 )

@@ -3,6 +3,7 @@ the forms), its history, the studies attached and the MCH file it is about (mask
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -108,10 +109,14 @@ def visible_consultations(user: User) -> QuerySet[Consultation]:
     )
 
 
-def inbox_lists(user: User) -> dict[str, list[Consultation]]:
-    """The user's queues: to answer (named expert, or a pool member while nobody has taken it), waiting for my
-    decision (I or my institution asked and it was answered), waiting for an answer (I asked), overdue in the
-    pools I head or at the institutions I administer."""
+#: Consultations listed per queue on the inbox (the home counts them all).
+INBOX_SHOWN = 100
+
+
+def inbox_queues(user: User, now: datetime) -> dict[str, QuerySet[Consultation]]:
+    """The user's queues, in order: to answer (named expert, or a pool member while nobody has taken it), waiting
+    for my decision (I or my institution asked and it was answered), waiting for an answer (I asked), overdue in
+    the pools I head or at the institutions I administer."""
     visible = visible_consultations(user)
     open_ = visible.filter(status__in=AWAITING_ANSWER)
     mine = Q(expert=user) | Q(expert__isnull=True, pool__members=user) | Q(expert__isnull=True, pool__head=user)
@@ -121,13 +126,18 @@ def inbox_lists(user: User) -> dict[str, list[Consultation]]:
     supervising = Q(pool__head=user)
     for path in scope_of(user).write_paths:
         supervising |= Q(partnership__supporter__path__startswith=path)
-    now = clock.now()
-    lists = {
-        "to_answer": list(open_.filter(mine).distinct().order_by("due_at")[:100]),
-        "to_decide": list(visible.filter(asking, status=Status.ANSWERED).distinct().order_by("answered_at")[:100]),
-        "waiting": list(open_.filter(requested_by=user).order_by("due_at")[:100]),
-        "overdue": list(open_.filter(supervising, due_at__lt=now).distinct().order_by("due_at")[:100]),
+    return {
+        "to_answer": open_.filter(mine).distinct().order_by("due_at"),
+        "to_decide": visible.filter(asking, status=Status.ANSWERED).distinct().order_by("answered_at"),
+        "waiting": open_.filter(requested_by=user).order_by("due_at"),
+        "overdue": open_.filter(supervising, due_at__lt=now).distinct().order_by("due_at"),
     }
+
+
+def inbox_lists(user: User) -> dict[str, list[Consultation]]:
+    """The first ``INBOX_SHOWN`` of each of the user's queues (``inbox_queues``), each marked overdue or not."""
+    now = clock.now()
+    lists = {name: list(queue[:INBOX_SHOWN]) for name, queue in inbox_queues(user, now).items()}
     for items in lists.values():
         for consultation in items:
             consultation.overdue = consultation.status in AWAITING_ANSWER and consultation.due_at < now  # type: ignore[attr-defined]
