@@ -22,6 +22,7 @@ from shanhai.core.periods import month_label
 from shanhai.maternal import selectors as mch
 from shanhai.partnerships.models import Partnership
 from shanhai.partnerships.selectors import partnership_visibility
+from shanhai.portal.dashboard import default_side
 from shanhai.portal.reporting import Completeness, completeness, reporting_month
 from shanhai.portal.scorecards import TargetStatus, partnership_targets
 from shanhai.records.kinds import kind_of
@@ -178,19 +179,13 @@ def progress_of(user: User, today: date) -> Progress | None:
 
 def reporting_of(unit: OrgUnit, today: date) -> Reporting | None:
     month = reporting_month(today)
-    scope = Scope(org_unit=unit, side="supporter") if _supports_only(unit) else Scope(org_unit=unit)
+    scope = Scope(org_unit=unit, side=default_side(unit))
     side = scope.side
     rows = completeness(scope, month)
     if not rows:
         return None
     url = f"{reverse('portal:reporting')}?org={unit.code}&side={side}"
     return Reporting(month_label(month), rows, url)
-
-
-def _supports_only(unit: OrgUnit) -> bool:
-    from shanhai.portal.dashboard import default_side
-
-    return default_side(unit) == "supporter"
 
 
 def home_parts(user: User, today: date | None = None) -> dict[str, object]:
