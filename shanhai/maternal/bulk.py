@@ -6,7 +6,7 @@ The rules are the services' own (``rules.py``): ID numbers checked and digested 
 assessment's result from its factors (``rules.assessment_result``) and grading only at a level-2+
 institution, the 专案 opened by the first orange, red or purple grading with its reporting deadline and
 moved up by a later one (``rules.case_opened_by`` / ``case_escalation``), the stored fields by
-``derived.py`` and the facts by ``indicators.pregnancy_rows`` / ``child_rows``. What differs: rows are inserted with one prepared
+``derived.py``, the worklist's scheduled items by ``due.py`` and the facts by ``indicators.pregnancy_rows`` / ``child_rows``. What differs: rows are inserted with one prepared
 statement per table, and the audit trail gets **one** entry for the whole batch, naming what it
 loaded, instead of one per record. Not repeated: the services' per-record checks of dates and
 sequence (a visit before the delivery, one ongoing pregnancy per woman …): the caller builds
@@ -31,7 +31,7 @@ from shanhai.analytics import facts
 from shanhai.core import clock
 from shanhai.core.audit import audit_record
 from shanhai.core.models import AuditAction, OrgUnit
-from shanhai.maternal import risk
+from shanhai.maternal import due, risk
 from shanhai.maternal.derived import derive_child, derive_dates, derive_pregnancy
 from shanhai.maternal.identity import birth_date_of, id_number_digest, normalise_id_number, normalise_phone
 from shanhai.maternal.indicators import child_rows, pregnancy_rows
@@ -330,9 +330,14 @@ ORDER = (
 )
 
 
+def _id_range(saved: Sequence[models.Model]) -> tuple[int, int]:
+    return min(r.pk for r in saved), max(r.pk for r in saved)
+
+
 @transaction.atomic
 def bulk_load(*, actor: User, batch: MaternalBatch, org_unit: OrgUnit, note: str) -> dict[str, int]:
-    """Save the batch, derive the pregnancies' stored fields, add their facts and write one audit entry
+    """Save the batch, derive the pregnancies' and children's stored fields (a child's from its checks in the
+    batch: the batch's checks are of the batch's children), add their facts and write one audit entry
     at ``org_unit`` (the region loaded) with the counts and ``note``. Call :func:`grade_assessments` and
     :func:`open_cases` first. Returns the counts."""
     _prepare_women(batch.women)
@@ -341,8 +346,11 @@ def bulk_load(*, actor: User, batch: MaternalBatch, org_unit: OrgUnit, note: str
             setattr(pregnancy, name, value)
     for visit in batch.antenatal_visits:
         visit.gestation_days = gestation_days(visit.pregnancy, visit.visited_on)
+    checks: dict[int, list[ChildCheck]] = {id(child): [] for child in batch.children}
+    for check in batch.child_checks:
+        checks[id(check.child)].append(check)
     for child in batch.children:
-        for name, value in derive_child(child).items():
+        for name, value in derive_child(child, checks=checks[id(child)]).items():
             setattr(child, name, value)
     _number(batch)
     now = clock.now()
@@ -351,6 +359,11 @@ def bulk_load(*, actor: User, batch: MaternalBatch, org_unit: OrgUnit, note: str
     _reset_sequences([model for _name, model in ORDER])
 
     _derive_pregnancies(batch, now)
+    # The worklist's items of the batch, whose ids follow each other (``_insert``).
+    if batch.pregnancies:
+        due.refresh_pregnancies(Pregnancy.objects.filter(pk__range=_id_range(batch.pregnancies)))
+    if batch.children:
+        due.refresh_children(Child.objects.filter(pk__range=_id_range(batch.children)))
     rows: list[facts.FactRow] = []
     for pregnancy in batch.pregnancies:
         rows += pregnancy_rows(pregnancy)

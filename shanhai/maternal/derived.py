@@ -3,20 +3,23 @@
 for a batch, ``shanhai refresh_mch`` after a change of the rules; models.py lists them.
 
 Each function reads only the record's own columns and its relations (the prefetched ones when
-:func:`with_relations` fetched them), so a thousand pregnancies take a fixed number of queries.
+:func:`with_relations` / :func:`child_with_relations` fetched them), so a thousand pregnancies (children) take a
+fixed number of queries.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from shanhai.maternal.conditions import related_or_none
-from shanhai.maternal.models import AssessmentKind, Child, Pregnancy, PregnancyStatus, colour_rank
+from shanhai.maternal.models import AssessmentKind, Child, ChildCheck, Pregnancy, PregnancyStatus, colour_rank
 from shanhai.maternal.rules import (
     TERM_DAYS,
+    UNDER_THREE_CHECK_FIELDS,
     MchRules,
     death_age,
     gestation_days,
@@ -99,9 +102,26 @@ def derive_pregnancy(pregnancy: Pregnancy, *, rules: MchRules | None = None) -> 
     return values
 
 
-def derive_child(child: Child) -> dict[str, Any]:
-    """High-risk infant and the age band of a death (``rules.is_high_risk_infant``, ``rules.death_age``)."""
+def child_with_relations(queryset: QuerySet[Child]) -> QuerySet[Child]:
+    """What :func:`derive_child` reads, fetched up front: the children's checks (kind and date only)."""
+    return queryset.prefetch_related(
+        Prefetch("checks", queryset=ChildCheck.objects.only("id", "child_id", "kind", "checked_on").order_by())
+    )
+
+
+def derive_child(child: Child, *, checks: Iterable[ChildCheck] | None = None) -> dict[str, Any]:
+    """High-risk infant and the age band of a death (``rules.is_high_risk_infant``, ``rules.death_age``), and
+    the date each check of the under-3 measure was done, the earliest of its kind, none when not done
+    (``rules.UNDER_THREE_CHECK_FIELDS``). The checks are ``checks`` when given (a batch not saved yet), else the
+    child's own (the prefetched ones after :func:`child_with_relations`); a child not saved has none."""
+    if checks is None:
+        checks = child.checks.all() if child.pk else ()
+    done: dict[str, date] = {}
+    for check in checks:
+        if check.kind not in done or check.checked_on < done[check.kind]:
+            done[check.kind] = check.checked_on
     return {
         "is_high_risk": is_high_risk_infant(child),
         "death_age": death_age(child.birth_date, child.died_on) if child.died_on else None,
+        **{name: done.get(kind) for kind, name in UNDER_THREE_CHECK_FIELDS.items()},
     }

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from functools import reduce
 from operator import and_, or_
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -25,8 +25,8 @@ from shanhai.analytics.facts import FactRow, MonthNumber, metric_value, rebuild_
 from shanhai.analytics.registry import Evidence, Flow, Measure, Metric, RecordSet, registry
 from shanhai.core.periods import Period, add_months, month_end, month_of, month_start
 from shanhai.maternal.conditions import Condition, related_or_none
-from shanhai.maternal.models import Child, ChildCheck, DeathAge, DeliveryPlace, Pregnancy, add_years
-from shanhai.maternal.rules import COUNTED_DEATH, UNDER_THREE_CHECKS, MchRules, mch_rules
+from shanhai.maternal.models import Child, DeathAge, DeliveryPlace, Pregnancy, add_years
+from shanhai.maternal.rules import COUNTED_DEATH, UNDER_THREE_CHECK_FIELDS, UNDER_THREE_CHECKS, MchRules, mch_rules
 
 SOURCE_NBCP = "国家卫生健康委《妇幼健康统计调查制度》年报表（孕产妇保健和健康情况年报表）"
 SOURCE_PHS = "《国家基本公共卫生服务规范（第三版）》孕产妇健康管理服务规范 考核指标"
@@ -253,8 +253,9 @@ def _under_three_due(scope: Scope, period: Period) -> tuple[QuerySet[Child], Q]:
 
     Periods are whole months and a check's date keeps the month (``models.months_after``), so the
     m-month check falls in the period exactly when the child was born in the period's months shifted
-    back by m: one query, no per-child Python. The condition probes a child's checks only for the checks
-    due (``NOT due OR EXISTS done``, evaluated left to right): two to four probes a child, not seven."""
+    back by m: one query, no per-child Python. A check is done by the period's end when the child's stored
+    date of it (``rules.UNDER_THREE_CHECK_FIELDS``: the earliest check of that kind, kept by the services) is
+    on or before it, so the condition reads the child's own columns (``NOT due OR done``), never its checks."""
     due = {
         kind: Q(
             birth_date__gte=month_start(add_months(period.first_month, -months)),
@@ -264,22 +265,17 @@ def _under_three_due(scope: Scope, period: Period) -> tuple[QuerySet[Child], Q]:
     }
     managed = reduce(
         and_,
-        (
-            ~condition
-            | Q(Exists(ChildCheck.objects.filter(child=OuterRef("pk"), kind=kind, checked_on__lte=period.end)))
-            for kind, condition in due.items()
-        ),
+        (~condition | Q(**{f"{UNDER_THREE_CHECK_FIELDS[kind]}__lte": period.end}) for kind, condition in due.items()),
     )
     return _under_three(scope, period).filter(reduce(or_, due.values())), managed
 
 
 def _under_three_managed(scope: Scope, period: Period) -> tuple[float, bool]:
-    """The children of :func:`_under_three_due` who had every check due; the count of those due alone is a
-    range count on the children's index (``maternal`` migration ``speed_indexes``), not a second probe."""
+    """The children of :func:`_under_three_due` who had every check due: a range count like the count of those
+    due, on an index that holds the stored check dates too (``maternal`` migration ``child_under_three_checks``),
+    so no child's row and no check is read."""
     children, managed = _under_three_due(scope, period)
-    # The scope's children first (by id), then their checks: probed in the scope only, whichever way the
-    # database joins the scope's units.
-    count = Child.objects.filter(pk__in=children.values("pk")).filter(managed).order_by().count()
+    count = children.filter(managed).order_by().count()
     return float(count), count > 0 or children.order_by().exists()
 
 
@@ -291,9 +287,8 @@ def _under_three_eligible(scope: Scope, period: Period) -> tuple[float, bool]:
 
 def _under_three_evidence(scope: Scope, period: Period) -> RecordSet:
     children, condition = _under_three_due(scope, period)
-    managed = children.filter(condition).values("pk")
     note = _("Children under 3 at the period end who had every check due in the period.")
-    return RecordSet("children", Child.objects.filter(pk__in=managed), note=note)
+    return RecordSet("children", children.filter(condition), note=note)
 
 
 UNDER_THREE_MANAGED = Measure(

@@ -512,6 +512,15 @@ class Child(models.Model):
     # Derived (child_refresh).
     is_high_risk = models.BooleanField(_("high-risk infant"), default=False, editable=False)
     death_age = models.PositiveSmallIntegerField(choices=DeathAge.choices, null=True, blank=True, editable=False)
+    # The date each check of the under-3 measure was done, none when not done (``rules.UNDER_THREE_CHECK_FIELDS``):
+    # the measure reads these columns, not the checks.
+    check_m3_on = models.DateField(_("3-month check done on"), null=True, blank=True, editable=False)
+    check_m6_on = models.DateField(_("6-month check done on"), null=True, blank=True, editable=False)
+    check_m8_on = models.DateField(_("8-month check done on"), null=True, blank=True, editable=False)
+    check_m12_on = models.DateField(_("12-month check done on"), null=True, blank=True, editable=False)
+    check_m18_on = models.DateField(_("18-month check done on"), null=True, blank=True, editable=False)
+    check_m24_on = models.DateField(_("24-month check done on"), null=True, blank=True, editable=False)
+    check_m30_on = models.DateField(_("30-month check done on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -615,3 +624,49 @@ class DuplicateReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempted_by_name} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class DueSection(models.TextChoices):
+    """The worklist's sections of scheduled work (``due.py`` stores their items)."""
+
+    ANTENATAL = "antenatal", _("Antenatal contacts")
+    POSTPARTUM = "postpartum", _("Postpartum visits")
+    CHECK_42 = "check_42", _("42-day checks")
+    OUTCOME = "outcome", _("Deliveries to record")
+    CHILD_CHECK = "child", _("Child health checks")
+
+
+class DueItem(models.Model):
+    """One contact or check a pregnancy or a child still owes by its schedule, with the days it is shown on
+    the worklist: due from ``shown_from``, overdue from ``overdue_from``, gone from ``shown_until`` (never, when
+    blank). Derived: written only with the other derived fields (``due.py``, by the services, bulk loading and
+    ``shanhai refresh_mch``), so that the worklist of any day is a range read, not a schedule computed for every
+    pregnancy and child of a county (bench/README.md, MCH at 1,000,000 pregnancies)."""
+
+    pregnancy = models.ForeignKey(
+        Pregnancy, null=True, blank=True, on_delete=models.CASCADE, related_name="due_items", editable=False
+    )
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.CASCADE, related_name="due_items", editable=False
+    )
+    section = models.CharField(max_length=16, choices=DueSection.choices, editable=False)
+    #: The antenatal window's code, the postpartum kind, ``outcome`` or the child check's kind.
+    code = models.CharField(max_length=24, editable=False)
+    shown_from = models.DateField(editable=False)
+    overdue_from = models.DateField(editable=False)
+    shown_until = models.DateField(null=True, blank=True, editable=False)
+    deadline = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("scheduled item")
+        verbose_name_plural = _("scheduled items")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pregnancy__isnull=False, child__isnull=True)
+                | models.Q(pregnancy__isnull=True, child__isnull=False),
+                name="maternal_dueitem_one_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section}:{self.code}"

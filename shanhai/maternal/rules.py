@@ -395,3 +395,5 @@ CHILD_FOLLOWED_MONTHS = CHILD_SCHEDULE[-1].until[0]
 UNDER_THREE_CHECKS: tuple[tuple[str, int], ...] = tuple(
     (window.kind, window.due[0]) for window in CHILD_SCHEDULE if window.under_three
 )
+#: The field of ``Child`` storing the date each of those checks was done (derived: ``derived.derive_child``).
+UNDER_THREE_CHECK_FIELDS: dict[str, str] = {kind: f"check_{kind}_on" for kind, _months in UNDER_THREE_CHECKS}

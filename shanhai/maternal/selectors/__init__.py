@@ -17,6 +17,7 @@ visibility), by sub-domain:
 
 from __future__ import annotations
 
+from shanhai.maternal.due import CHECK_42_GRACE_DAYS, CHECK_42_LEAD_DAYS, OUTCOME_DUE_DAYS, POSTPARTUM_SHOWN_DAYS
 from shanhai.maternal.rules import age_on
 from shanhai.maternal.selectors.children import (
     ScheduledCheck,
@@ -76,13 +77,9 @@ from shanhai.maternal.selectors.worklist import (
     ANTENATAL,
     CASE,
     CHECK_42,
-    CHECK_42_GRACE_DAYS,
-    CHECK_42_LEAD_DAYS,
     CHILD_CHECK,
     OUTCOME,
-    OUTCOME_DUE_DAYS,
     POSTPARTUM,
-    POSTPARTUM_SHOWN_DAYS,
     REFERRAL,
     SECTION_TITLES,
     Overview,

@@ -8,13 +8,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache, partial, reduce
-from itertools import pairwise
+from functools import partial, reduce
 from operator import or_
 from types import SimpleNamespace
 from typing import Any, cast
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -26,10 +25,10 @@ from shanhai.maternal import access
 from shanhai.maternal.models import (
     CaseStatus,
     Child,
-    ChildCheck,
+    ChildCheckKind,
     Colour,
-    Delivery,
-    PostpartumKind,
+    DueItem,
+    DueSection,
     Pregnancy,
     PregnancyStatus,
     ReferralStatus,
@@ -40,36 +39,24 @@ from shanhai.maternal.models import (
 )
 from shanhai.maternal.rules import (
     CHILD_FOLLOWED_MONTHS,
-    CHILD_SCHEDULE,
-    ChildCheckWindow,
     mch_rules,
     postpartum_visit_window,
 )
-from shanhai.maternal.selectors.children import ScheduledCheck, child_schedule
 from shanhai.maternal.selectors.links import child_url, pregnancy_url
 from shanhai.maternal.selectors.states import DUE, OVERDUE, PURPLE, STATE_LABELS, UPCOMING, gestation_label, moment
 from shanhai.maternal.selectors.visits import antenatal_contacts
 from shanhai.records.kinds import kind_of
 from shanhai.records.selectors import record_list
 
-#: Ongoing pregnancies past 42 weeks without a delivery on record: the outcome is to be recorded.
-OUTCOME_DUE_DAYS = 42 * 7
-#: The 42-day check (产后42天健康检查) is shown a week ahead and is overdue two weeks after day 42
-#: (practice: 42–56 days); after this many days from delivery it leaves the worklist.
-CHECK_42_LEAD_DAYS = 7
-CHECK_42_GRACE_DAYS = 14
-POSTPARTUM_SHOWN_DAYS = 90
-
-#: The worklist's sections.
-ANTENATAL, POSTPARTUM, CHECK_42, OUTCOME, CHILD_CHECK, CASE, REFERRAL = (
-    "antenatal",
-    "postpartum",
-    "check_42",
-    "outcome",
-    "child",
-    "case",
-    "referral",
+#: The worklist's sections: the scheduled ones stored (``models.DueSection``), then the open 专案 and referrals.
+ANTENATAL, POSTPARTUM, CHECK_42, OUTCOME, CHILD_CHECK = (
+    DueSection.ANTENATAL.value,
+    DueSection.POSTPARTUM.value,
+    DueSection.CHECK_42.value,
+    DueSection.OUTCOME.value,
+    DueSection.CHILD_CHECK.value,
 )
+CASE, REFERRAL = "case", "referral"
 
 
 SECTION_TITLES: dict[str, Promise] = {
@@ -252,12 +239,7 @@ def worklist(
     entries: dict[str, list[_Entry]] = {code: [] for code in wanted}
     records = records or _Records(user)
     pregnancies = records("pregnancies").filter(_unit_q(unit, "woman__residence", "registered_at"), _colour_q(colour))
-    if {ANTENATAL, OUTCOME} & set(entries):
-        _antenatal_items(pregnancies, today, entries)
-    if {POSTPARTUM, CHECK_42} & set(entries):
-        _postpartum_items(pregnancies, today, entries)
-    if CHILD_CHECK in entries:
-        _child_items(records, unit, today, entries[CHILD_CHECK])
+    _due_items(records, unit, pregnancies, today, entries)
     if CASE in entries:
         _case_items(records, unit, colour, today, now, entries[CASE])
     if REFERRAL in entries:
@@ -337,7 +319,7 @@ def _sections(entries: dict[str, list[_Entry]], limit: int | None, offset: int) 
 def _load_pregnancies(ids: set[int]) -> dict[int, Pregnancy]:
     if not ids:
         return {}
-    rows = Pregnancy.objects.filter(pk__in=ids).select_related("woman", "woman__residence", "registered_at")
+    rows = Pregnancy.objects.filter(pk__in=ids).select_related("woman", "woman__residence", "registered_at", "delivery")
     return {pregnancy.pk: pregnancy for pregnancy in rows}
 
 
@@ -375,165 +357,78 @@ def _outcome_what(pregnancy: Pregnancy) -> str:
     }
 
 
-def _antenatal_items(pregnancies: QuerySet[Pregnancy], today: date, entries: dict[str, list[_Entry]]) -> None:
-    ongoing = pregnancies.filter(status=PregnancyStatus.ONGOING).select_related(None)
-    rows = _grouped(
-        ongoing.values_list(
-            "pk", "last_menstrual_period_on", "registered_on", "expected_delivery_on", "antenatal_visits__visited_on"
-        )
-    )
-    for pk, ((lmp, registered_on, expected), visits) in rows.items():
-        reached = (today - lmp).days
-        if reached > OUTCOME_DUE_DAYS:
-            if OUTCOME in entries:
-                entries[OUTCOME].append(
-                    _pregnancy_entry(pk, OUTCOME, OVERDUE, "outcome", _outcome_what, deadline=expected)
-                )
-            continue
-        if ANTENATAL not in entries:
-            continue
-        plain = SimpleNamespace(
-            last_menstrual_period_on=lmp, registered_on=registered_on, status=PregnancyStatus.ONGOING
-        )
-        for contact in antenatal_contacts(cast(Pregnancy, plain), visits, today):
-            if contact.state in (DUE, OVERDUE):
-                entries[ANTENATAL].append(
-                    _pregnancy_entry(
-                        pk,
-                        ANTENATAL,
-                        contact.state,
-                        contact.window.code,
-                        contact.window.label_zh,
-                        deadline=contact.closes_on,
-                        note=gestation_label(reached),
-                    )
-                )
+def _shown(today: date) -> Q:
+    """The stored items (``due.py``) shown on ``today``."""
+    return Q(shown_from__lte=today) & (Q(shown_until__isnull=True) | Q(shown_until__gt=today))
 
 
-def _postpartum_items(pregnancies: QuerySet[Pregnancy], today: date, entries: dict[str, list[_Entry]]) -> None:
+def _due_items(
+    records: _Records,
+    unit: OrgUnit | None,
+    pregnancies: QuerySet[Pregnancy],
+    today: date,
+    entries: dict[str, list[_Entry]],
+) -> None:
+    """The scheduled items shown today (``models.DueItem``, kept by the services) of the pregnancies and the
+    children in view: one indexed read a section group, whatever the schedule; states by their dates."""
+    wanted = [code for code in (ANTENATAL, POSTPARTUM, CHECK_42, OUTCOME) if code in entries]
+    if wanted:
+        rows = DueItem.objects.filter(
+            _shown(today), section__in=wanted, pregnancy_id__in=pregnancies.select_related(None).values("pk")
+        ).values_list("pregnancy_id", "section", "code", "overdue_from", "deadline")
+        for pk, section, code, overdue_from, deadline in rows:
+            state = OVERDUE if overdue_from <= today else DUE
+            make = partial(_scheduled_item, section=section, state=state, code=code, deadline=deadline, today=today)
+            entries[section].append(_Entry(state, deadline, pk, make, code=code))
+    if CHILD_CHECK in entries:
+        oldest = months_after(today, -CHILD_FOLLOWED_MONTHS)
+        children = (
+            records("children")
+            .filter(_unit_q(unit, "residence", "registered_at"), died_on__isnull=True, birth_date__gt=oldest)
+            .select_related(None)
+        )
+        rows = DueItem.objects.filter(
+            _shown(today), section=CHILD_CHECK, child_id__in=children.values("pk")
+        ).values_list("child_id", "section", "code", "overdue_from", "deadline")
+        for pk, _section, code, overdue_from, deadline in rows:
+            state = OVERDUE if overdue_from <= today else DUE
+            make = partial(_child_item, state=state, code=code, deadline=deadline)
+            entries[CHILD_CHECK].append(_Entry(state, deadline, pk, make, is_child=True, code=code))
+
+
+def _scheduled_item(
+    pregnancy: Pregnancy, *, section: str, state: str, code: str, deadline: date | None, today: date
+) -> WorkItem:
+    """A pregnancy's stored item as the worklist shows it."""
     rules = mch_rules()
-    delivered = pregnancies.filter(
-        status=PregnancyStatus.DELIVERED,
-        delivery__delivered_on__gte=today - timedelta(days=POSTPARTUM_SHOWN_DAYS),
-    ).select_related(None)
-    rows = _grouped(
-        delivered.values_list("pk", "delivery__delivered_on", "delivery__discharged_on", "postpartum_visits__kind")
-    )
-    for pk, ((delivered_on, discharged_on), kinds) in rows.items():
-        done = set(kinds)
-        start, _last = postpartum_visit_window(
-            cast(Delivery, SimpleNamespace(delivered_on=delivered_on, discharged_on=discharged_on)), rules
-        )
-        since = (today - start).days
-        if POSTPARTUM in entries and PostpartumKind.VISIT not in done and since >= 0:
-            due_on = start + timedelta(days=rules.postpartum_visit_due_days)
-            state = DUE if since <= rules.postpartum_visit_days else OVERDUE
-            if since <= rules.postpartum_check_day:
-                what = str(_("Home visit after discharge on %(date)s")) % {"date": start.isoformat()}
-                entries[POSTPARTUM].append(
-                    _pregnancy_entry(pk, POSTPARTUM, state, "visit", what, deadline=due_on, is_late=today > due_on)
-                )
-        after = (today - delivered_on).days
-        check_day = rules.postpartum_check_day
-        if CHECK_42 in entries and PostpartumKind.CHECK_42 not in done and after >= check_day - CHECK_42_LEAD_DAYS:
-            state = DUE if after <= check_day + CHECK_42_GRACE_DAYS else OVERDUE
-            due_on = delivered_on + timedelta(days=check_day)
-            what = str(_("42-day check after delivery on %(date)s")) % {"date": delivered_on.isoformat()}
-            entries[CHECK_42].append(_pregnancy_entry(pk, CHECK_42, state, "check_42", what, deadline=due_on))
+    if section == ANTENATAL:
+        window = next(w for w in rules.antenatal_schedule if w.code == code)
+        note = gestation_label((today - pregnancy.last_menstrual_period_on).days)
+        return _pregnancy_item(pregnancy, section, state, code, window.label, deadline=deadline, note=note)
+    if section == OUTCOME:
+        return _pregnancy_item(pregnancy, section, state, code, _outcome_what(pregnancy), deadline=deadline)
+    delivery = pregnancy.delivery
+    if section == POSTPARTUM:
+        start, _last = postpartum_visit_window(delivery, rules)
+        what = str(_("Home visit after discharge on %(date)s")) % {"date": start.isoformat()}
+        late = deadline is not None and today > deadline
+        return _pregnancy_item(pregnancy, section, state, code, what, deadline=deadline, is_late=late)
+    what = str(_("42-day check after delivery on %(date)s")) % {"date": delivery.delivered_on.isoformat()}
+    return _pregnancy_item(pregnancy, section, state, code, what, deadline=deadline)
 
 
-def _born_between(window: ChildCheckWindow, today: date) -> tuple[date, date] | None:
-    """The children's birth dates for which ``window``'s check is due or overdue today (due from
-    ``window.due``, shown until ``window.until``): an interval, as each bound moves with the birth date."""
-
-    def due(born: date) -> bool:
-        return window.after(born, window.due) <= today
-
-    def shown(born: date) -> bool:
-        return today < window.after(born, window.until)
-
-    span = (window.until[0] + 1) * 31 + window.until[1] + 1
-    # The latest birth date with the check due already, the earliest with it still shown.
-    lo, hi = today - timedelta(days=span), today
-    if not due(lo):
-        return None
-    while (hi - lo).days > 1:
-        mid = lo + (hi - lo) // 2
-        lo, hi = (mid, hi) if due(mid) else (lo, mid)
-    latest = hi if due(hi) else lo
-    lo, hi = today - timedelta(days=span), today
-    if not shown(hi):
-        return None
-    while (hi - lo).days > 1:
-        mid = lo + (hi - lo) // 2
-        lo, hi = (lo, mid) if shown(mid) else (mid, hi)
-    earliest = lo if shown(lo) else hi
-    return (earliest, latest) if earliest <= latest else None
-
-
-@lru_cache(maxsize=4)
-def _child_spans(today: date) -> list[tuple[str, tuple[date, date]]]:
-    """Each check of the schedule with the birth dates for which it is due or overdue today."""
-    return [(window.kind, born) for window in CHILD_SCHEDULE if (born := _born_between(window, today))]
-
-
-def _child_items(records: _Records, unit: OrgUnit | None, today: date, found: list[_Entry]) -> None:
-    """Only children with a check due or overdue today are read (each check's birth dates, without that
-    check: one condition per check of the schedule), then their checks."""
-    oldest = months_after(today, -CHILD_FOLLOWED_MONTHS)
-    spans = _child_spans(today)
-    children = (
-        records("children")
-        .filter(_unit_q(unit, "residence", "registered_at"), died_on__isnull=True, birth_date__gt=oldest)
-        .select_related(None)
-    )
-    ordered = sorted(born for _kind, born in spans)
-    if all(a[1] < b[0] for a, b in pairwise(ordered)):
-        # One check is due or overdue at any age (the schedule's windows follow each other): the one of the
-        # child's birth date, as one CASE, and one NOT EXISTS probe per child.
-        active = Case(
-            *(When(birth_date__range=born, then=Value(kind)) for kind, born in spans),
-            default=None,
-            output_field=CharField(),
-        )
-        check = ChildCheck.objects.filter(child_id=OuterRef("pk"), kind=OuterRef("active_check"))
-        children = children.annotate(active_check=active).filter(active_check__isnull=False).filter(~Exists(check))
-    else:  # overlapping windows (another schedule): a condition per check
-        pending = Q(pk__in=[])
-        for kind, born in spans:
-            check = ChildCheck.objects.filter(child_id=OuterRef("pk"), kind=kind)
-            pending |= Q(birth_date__range=born) & ~Q(Exists(check))
-        children = children.filter(pending)
-    rows = _grouped(children.values_list("pk", "birth_date", "checks__kind"))
-    for pk, ((birth_date,), kinds) in rows.items():
-        plain = SimpleNamespace(birth_date=birth_date, died_on=None)
-        checks = [SimpleNamespace(kind=kind) for kind in kinds]
-        for scheduled in child_schedule(cast(Child, plain), cast(list[ChildCheck], checks), today):
-            if scheduled.state in (DUE, OVERDUE):
-                found.append(
-                    _Entry(
-                        scheduled.state,
-                        scheduled.overdue_on - timedelta(days=1),
-                        pk,
-                        partial(_child_item, scheduled=scheduled),
-                        is_child=True,
-                        code=scheduled.kind,
-                    )
-                )
-
-
-def _child_item(child: Child, *, scheduled: ScheduledCheck) -> WorkItem:
+def _child_item(child: Child, *, state: str, code: str, deadline: date | None) -> WorkItem:
     return WorkItem(
         section=CHILD_CHECK,
-        state=scheduled.state,
+        state=state,
         subject_id=child.public_id,
         subject=str(child),
         url=child_url(child),
         residence=child.residence.name,
         institution=child.registered_at.name,
-        code=scheduled.kind,
-        what=scheduled.label,
-        deadline=scheduled.overdue_on - timedelta(days=1),
+        code=code,
+        what=str(ChildCheckKind(code).label),
+        deadline=deadline,
     )
 
 

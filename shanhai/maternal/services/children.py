@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from shanhai.accounts.models import User
 from shanhai.analytics import facts
 from shanhai.core.models import OrgUnit
+from shanhai.maternal import due
 from shanhai.maternal.derived import derive_child
 from shanhai.maternal.models import Child, ChildCheck, ChildCheckKind, Delivery, Sex
 from shanhai.maternal.services.checks import not_future, require_institution, require_region
@@ -77,6 +78,7 @@ def child_create(*, actor: User, **values: Any) -> Child:
     with transaction.atomic():
         create_numbered(child, lambda: record_create(actor=actor, record=child, validate=validate))
         facts.apply([], fact_rows(None, child))
+        due.write_child(child)
     return child
 
 
@@ -108,6 +110,11 @@ def _validate_check(check: ChildCheck) -> None:
         raise ValidationError({"kind": _("This check is already on record for the child.")})
 
 
+def _lock_child(child: Child) -> None:
+    """One writer of a child's checks at a time: its stored check dates are re-derived from all of them."""
+    list(Child.objects.select_for_update().filter(pk=child.pk).values_list("pk", flat=True))
+
+
 def child_check_create(
     *,
     actor: User,
@@ -118,27 +125,35 @@ def child_check_create(
     weight_grams: int | None = None,
     length_cm: Any = None,
 ) -> ChildCheck:
-    """A check of the 0–6 schedule; it changes no fact (the under-3 measure reads checks directly)."""
-    check = ChildCheck(
-        child=child,
-        kind=kind,
-        checked_on=checked_on,
-        institution=institution,
-        weight_grams=weight_grams,
-        length_cm=length_cm,
-    )
-    return record_create(actor=actor, record=check, validate=_validate_check)
+    """A check of the 0–6 schedule. The child's stored check dates (``derived.derive_child``, read by the under-3
+    measure) are re-derived in the same transaction, as after every change of its checks; it changes no fact."""
+    with tracking(child=child):
+        _lock_child(child)
+        check = ChildCheck(
+            child=child,
+            kind=kind,
+            checked_on=checked_on,
+            institution=institution,
+            weight_grams=weight_grams,
+            length_cm=length_cm,
+        )
+        return record_create(actor=actor, record=check, validate=_validate_check)
 
 
 def child_check_update(*, actor: User, record: ChildCheck, **changes: Any) -> ChildCheck:
-    return record_update(
-        actor=actor,
-        record=record,
-        changes=changes,
-        editable=("kind", "checked_on", "institution", "weight_grams", "length_cm"),
-        validate=_validate_check,
-    )
+    """A new kind or date re-derives the child's stored check dates; a check never moves to another child."""
+    with tracking(child=record.child):
+        _lock_child(record.child)
+        return record_update(
+            actor=actor,
+            record=record,
+            changes=changes,
+            editable=("kind", "checked_on", "institution", "weight_grams", "length_cm"),
+            validate=_validate_check,
+        )
 
 
 def child_check_delete(*, actor: User, record: ChildCheck) -> None:
-    record_delete(actor=actor, record=record)
+    with tracking(child=record.child):
+        _lock_child(record.child)
+        record_delete(actor=actor, record=record)

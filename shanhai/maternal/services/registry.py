@@ -21,7 +21,8 @@ from shanhai.accounts.scoping import scope_of
 from shanhai.analytics import facts
 from shanhai.core import clock
 from shanhai.core.models import OrgUnit
-from shanhai.maternal.derived import derive_child, derive_dates, derive_pregnancy, with_relations
+from shanhai.maternal import due
+from shanhai.maternal.derived import child_with_relations, derive_child, derive_dates, derive_pregnancy, with_relations
 from shanhai.maternal.identity import birth_date_of, id_number_digest, normalise_id_number, normalise_phone
 from shanhai.maternal.indicators import child_rows, pregnancy_rows
 from shanhai.maternal.models import AntenatalVisit, Child, Delivery, MaternalDeath, Pregnancy, PregnancyStatus, Woman
@@ -65,12 +66,14 @@ def tracking(*, pregnancy: Pregnancy | None = None, child: Child | None = None) 
             stored = with_relations(Pregnancy.objects.select_related("woman").filter(pk=pregnancy.pk)).first()
             if stored is not None:
                 pregnancy_refresh(stored)
+                due.write_pregnancy(stored)
                 after += pregnancy_rows(stored)
                 pregnancy.refresh_from_db()
         if child is not None and child.pk:
             stored_child = Child.objects.filter(pk=child.pk).first()
             if stored_child is not None:
                 child_refresh(stored_child)
+                due.write_child(stored_child)
                 after += child_rows(stored_child)
                 child.refresh_from_db()
         facts.apply(before, after)
@@ -99,19 +102,26 @@ def _save_changed(record: R, values: dict[str, Any]) -> R:
 def pregnancies_refresh(queryset: QuerySet[Pregnancy], *, batch_size: int = 1000) -> int:
     """Re-derive the stored fields of many pregnancies at once (a bulk load, a change of the rules):
     the same :func:`derive_pregnancy` as one write, on prefetched relations, saved with one prepared
-    ``UPDATE`` run over the changed rows. Returns how many pregnancies changed.
+    ``UPDATE`` run over the changed rows, and their scheduled items (``due.refresh_pregnancies``). Returns how
+    many pregnancies changed.
 
     The fact table is not touched: rebuild it afterwards (``analytics.facts.rebuild()``).
     """
     rules = mch_rules()
     pregnancies = with_relations(queryset.order_by("pk")).iterator(chunk_size=batch_size)
-    return _write_changed(Pregnancy, pregnancies, lambda p: {"status": p.status, **derive_pregnancy(p, rules=rules)})
+    changed = _write_changed(Pregnancy, pregnancies, lambda p: {"status": p.status, **derive_pregnancy(p, rules=rules)})
+    due.refresh_pregnancies(queryset)
+    return changed
 
 
 def children_refresh(queryset: QuerySet[Child], *, batch_size: int = 1000) -> int:
-    """Re-derive the stored fields of many children (``derived.derive_child``); returns how many changed.
-    The fact table is not touched."""
-    return _write_changed(Child, queryset.order_by("pk").iterator(chunk_size=batch_size), derive_child)
+    """Re-derive the stored fields of many children (``derived.derive_child``, on their prefetched checks);
+    returns how many changed, and their scheduled items (``due.refresh_children``). The fact table is not
+    touched."""
+    children = child_with_relations(queryset.order_by("pk")).iterator(chunk_size=batch_size)
+    changed = _write_changed(Child, children, derive_child)
+    due.refresh_children(queryset)
+    return changed
 
 
 def _write_changed(model: type[R], records: Iterable[R], derive: Callable[[R], dict[str, Any]]) -> int:
