@@ -3,6 +3,12 @@
 A membership covers its org unit's subtree. A membership at a health commission covers the
 region the commission governs (its parent), since 卫健委 oversee every institution there.
 System administrators see everything.
+
+Figures (indicator values: aggregates, never records) follow the same subtrees, with one addition: a
+membership at an MCH institution (妇幼保健院/所) opens the MCH figures of the region it serves (its parent),
+since every institution there reports its MCH data to the 辖区妇幼保健机构, which collects, analyses and
+reports them (docs/domain.md §1.1, §3.1). The records behind those figures stay as scoped as any other
+(the evidence lists show only what the user may see and say how many more there are).
 """
 
 from __future__ import annotations
@@ -24,6 +30,17 @@ from shanhai.accounts.models import (
 from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.core.selectors import in_subtrees
 
+#: The areas (apps) whose figures an MCH institution's members read for its whole region.
+MCH_FIGURE_APPS = frozenset({"maternal", "screening"})
+
+
+def mch_region(unit: OrgUnit) -> OrgUnit | None:
+    """The region whose MCH figures a membership at ``unit`` opens: an MCH institution's parent region."""
+    parent = unit.parent
+    if unit.kind == OrgUnitKind.MCH_HOSPITAL and parent is not None and parent.kind in OrgUnitKind.region_kinds():
+        return parent
+    return None
+
 
 def jurisdiction(unit: OrgUnit) -> OrgUnit:
     """The subtree a membership at ``unit`` covers."""
@@ -44,6 +61,17 @@ class UserScope:
     reveal_paths: tuple[str, ...] = ()
     #: (subtree, role) of the memberships that manage users there (``MANAGER_ROLES``; ``accounts.access``).
     manager_grants: tuple[tuple[str, str], ...] = ()
+    #: Regions whose MCH figures the user reads beyond their subtrees (:func:`mch_region`), outermost only.
+    mch_regions: tuple[OrgUnit, ...] = ()
+
+    def figures_at(self, path: str) -> frozenset[str] | None:
+        """The areas whose figures the user may read for the subtree at ``path``: None for every area (the path is
+        in the user's subtrees), the MCH areas in a region an MCH membership opens, else none (an empty set)."""
+        if self.can_read_path(path):
+            return None
+        if any(path.startswith(region.path) for region in self.mch_regions):
+            return MCH_FIGURE_APPS
+        return frozenset()
 
     def read_q(self, field: str = "path") -> Q:
         return Q() if self.is_admin else in_subtrees(list(self.read_paths), field)
@@ -122,6 +150,22 @@ def scope_of(user: User | AnonymousUser | None) -> UserScope:
         manager_grants=tuple(
             sorted({(jurisdiction(m.org_unit).path, m.role) for m in memberships if m.role in MANAGER_ROLES})
         ),
+        mch_regions=_outermost(
+            [r for m in memberships if (r := mch_region(m.org_unit)) is not None and not is_admin],
+            read_paths=paths(None),
+        ),
     )
     setattr(user, SCOPE_CACHE, scope)
     return scope
+
+
+def _outermost(regions: list[OrgUnit], *, read_paths: tuple[str, ...]) -> tuple[OrgUnit, ...]:
+    """The regions not inside another one nor inside the user's own subtrees, by path."""
+    unique = {region.pk: region for region in regions}.values()
+    kept = [
+        region
+        for region in unique
+        if not any(region.path.startswith(p) for p in read_paths)
+        and not any(other.pk != region.pk and region.path.startswith(other.path) for other in unique)
+    ]
+    return tuple(sorted(kept, key=lambda region: region.path))

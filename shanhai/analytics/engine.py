@@ -49,6 +49,13 @@ class Scope:
     programme: Credited | None = None
     partnership: Credited | None = None
     side: Literal["recipient", "supporter"] = "recipient"
+    #: The areas (apps) whose indicators the scope opens; None: every one. A region opened to a user for some of
+    #: its figures only (an MCH institution's 辖区: ``accounts.scoping.UserScope.figures_at``) gives the others as
+    #: withheld, computing nothing (``IndicatorValue.withheld``).
+    apps: frozenset[str] | None = None
+
+    def opens(self, indicator: Indicator) -> bool:
+        return self.apps is None or indicator.app in self.apps
 
     @property
     def label(self) -> str:
@@ -133,9 +140,13 @@ class IndicatorValue:
     is_reported: bool
     #: The scope as query parameters (``Scope.as_params()``): what a link to the evidence needs.
     evidence_params: dict[str, str] = field(default_factory=dict, repr=False)
+    #: Not open to the user in this scope (``Scope.apps``): nothing was computed.
+    withheld: bool = False
 
     @property
     def display(self) -> str:
+        if self.withheld:
+            return "—"
         if not self.is_reported or self.value is None:
             return str(_("not reported"))
         return f"{self.value:,.{self.decimals}f}{self.unit if self.unit in {'%', '‰'} else ''}"
@@ -420,10 +431,11 @@ def _evaluate(term: Term, cells: dict[int, _Cell], scope: Scope, period: Period)
     raise TypeError(f"unknown term {term!r}")
 
 
-def _chosen(indicators: Iterable[Indicator | str]) -> tuple[list[Indicator], set[Metric]]:
+def _chosen(indicators: Iterable[Indicator | str], scope: Scope) -> tuple[list[Indicator], set[Metric]]:
+    """The indicators asked for, and the metrics of those the scope opens."""
     chosen = [registry.get(i) if isinstance(i, str) else i for i in indicators]
     metrics: set[Metric] = set()
-    for indicator in chosen:
+    for indicator in filter(scope.opens, chosen):
         metrics |= _metrics(indicator.numerator)
         if indicator.denominator is not None:
             metrics |= _metrics(indicator.denominator)
@@ -432,13 +444,28 @@ def _chosen(indicators: Iterable[Indicator | str]) -> tuple[list[Indicator], set
 
 def evaluate(indicators: Iterable[Indicator | str], scope: Scope, period: Period) -> list[IndicatorValue]:
     """Compute each indicator for one scope and period (one fact query for all of them)."""
-    chosen, metrics = _chosen(indicators)
-    cells = _fact_cells(metrics, _stocks(chosen), scope, period)
+    chosen, metrics = _chosen(indicators, scope)
+    cells = _fact_cells(metrics, _stocks(list(filter(scope.opens, chosen))), scope, period)
     return [_value(indicator, cells, scope, period) for indicator in chosen]
 
 
 def _value(indicator: Indicator, cells: dict[int, _Cell], scope: Scope, period: Period) -> IndicatorValue:
-    """One indicator from the fact cells of its scope and period (measures query their records)."""
+    """One indicator from the fact cells of its scope and period (measures query their records); withheld where
+    the scope does not open it."""
+    if not scope.opens(indicator):
+        return IndicatorValue(
+            code=indicator.code,
+            name=indicator.name(),
+            scope=scope.label,
+            period=period.code,
+            numerator=None,
+            denominator=None,
+            value=None,
+            unit=indicator.unit(),
+            decimals=indicator.decimals,
+            is_reported=False,
+            withheld=True,
+        )
     numerator, has_numerator = _evaluate(indicator.numerator, cells, scope, period)
     denominator: float | None = None
     has_denominator = True
@@ -523,8 +550,8 @@ def evaluate_grid(
     not reported — or 0 where they keep records of the kind a metric counts (``Metric.periodic``). Unit rows
     break down the recipient side only.
     """
-    chosen, metrics = _chosen(indicators)
-    stocks = _stocks(chosen)
+    chosen, metrics = _chosen(indicators, scope)
+    stocks = _stocks(list(filter(scope.opens, chosen)))
     rows, row_scopes, groups = _grid_rows(scope, group, unit_level, units)
     months = period.months if monthly else []
     sums: dict[tuple[int, GridKey, int], tuple[float, int]] = {}

@@ -7,7 +7,7 @@ reported stay ``None`` all the way to the charts (a gap, never a zero) and to th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -35,7 +35,7 @@ from shanhai.core.form_base import PeriodForm
 from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.core.periods import Period, add_months, month_of, parse_period, short_month_label
 from shanhai.partnerships.models import Partnership
-from shanhai.portal.access import access_scope, can_see_org_numbers
+from shanhai.portal.access import access_scope, can_see_org_figures, can_see_org_numbers
 
 Side = Literal["recipient", "supporter"]
 
@@ -131,7 +131,7 @@ def dashboard_scope(actor: User, query: QueryDict) -> Scope:
     code = query.get("org") or default_org_unit(actor).code
     scope = access_scope(actor, org_code=code, side=side_of(query.get("side")))
     if "side" not in query and scope.org_unit is not None and default_side(scope.org_unit) == "supporter":
-        return Scope(org_unit=scope.org_unit, side="supporter")
+        return replace(scope, side="supporter")
     return scope
 
 
@@ -172,8 +172,15 @@ def answerable(indicator: Indicator, side: Side) -> bool:
     return "org" in indicator.scopes and (side == "recipient" or "partnership" in indicator.scopes)
 
 
-def chosen_indicators(codes: tuple[str, ...], side: Side) -> list[str]:
-    return [c for c in codes if c in registry.indicators and answerable(registry.get(c), side)]
+def chosen_indicators(codes: tuple[str, ...], side: Side, scope: Scope | None = None) -> list[str]:
+    """The codes answerable on the side and, given a scope, open in it (``Scope.apps``)."""
+    return [
+        c
+        for c in codes
+        if c in registry.indicators
+        and answerable(registry.get(c), side)
+        and (scope is None or scope.opens(registry.get(c)))
+    ]
 
 
 # --- chart data (json_script → charts.js) ---------------------------------------------------------------
@@ -231,11 +238,11 @@ class Overview:
 def dashboard_overview(scope: Scope, period: Period) -> Overview:
     """Headline tiles for the period, then the MCH ones the scope reported (one grid), and monthly
     trends (one monthly grid)."""
-    headline = chosen_indicators(HEADLINE, scope.side)
-    mch = chosen_indicators((*MCH_HEADLINE, *SCREENING_HEADLINE), scope.side)
+    headline = chosen_indicators(HEADLINE, scope.side, scope)
+    mch = chosen_indicators((*MCH_HEADLINE, *SCREENING_HEADLINE), scope.side, scope)
     tiles = evaluate_grid([*headline, *mch], scope, period)
     over = trend_period(period)
-    trend_codes = chosen_indicators(TREND, scope.side)[:TREND_CHARTS]
+    trend_codes = chosen_indicators(TREND, scope.side, scope)[:TREND_CHARTS]
     trends = evaluate_grid(trend_codes, scope, over, monthly=True)
     return Overview(
         tiles=[tiles.get(code) for code in headline] + [tiles.get(c) for c in mch if tiles.get(c).is_reported],
@@ -244,14 +251,16 @@ def dashboard_overview(scope: Scope, period: Period) -> Overview:
     )
 
 
-def breakdown_choices(side: Side) -> list[Indicator]:
-    return [registry.get(code) for code in chosen_indicators((*HEADLINE, *MCH_HEADLINE), side)]
+def breakdown_choices(side: Side, scope: Scope | None = None) -> list[Indicator]:
+    return [registry.get(code) for code in chosen_indicators((*HEADLINE, *MCH_HEADLINE), side, scope)]
 
 
-def chosen_breakdown(code: str | None, side: Side, tiles: list[IndicatorValue] | None = None) -> Indicator:
+def chosen_breakdown(
+    code: str | None, side: Side, tiles: list[IndicatorValue] | None = None, scope: Scope | None = None
+) -> Indicator:
     """The indicator asked for; else experts on post if the scope reported it (or no tiles are given),
     else the first headline the scope reported."""
-    choices = breakdown_choices(side)
+    choices = breakdown_choices(side, scope)
     if not choices:
         raise Http404
     by_code = {indicator.code: indicator for indicator in choices}
@@ -286,7 +295,7 @@ def visible_ancestors(actor: User, unit: OrgUnit) -> list[OrgUnit]:
     """The unit's ancestors whose dashboards the user may open (for the breadcrumb), top first."""
     ids = [int(part) for part in unit.path.strip("/").split("/")[:-1]]
     ancestors = OrgUnit.objects.filter(pk__in=ids).order_by("level")
-    return [a for a in ancestors if can_see_org_numbers(actor, a)]
+    return [a for a in ancestors if can_see_org_figures(actor, a)]
 
 
 @dataclass(frozen=True)
@@ -393,8 +402,14 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, period = chosen_period(request.GET, scope)
     is_fragment = bool(getattr(request, "htmx", False))
     overview = None if is_fragment else dashboard_overview(scope, period)
-    indicator = chosen_breakdown(request.GET.get("indicator"), scope.side, overview.tiles if overview else None)
-    context = {"indicator": indicator, "choices": breakdown_choices(scope.side), "scope": scope, "period": period}
+    tiles = overview.tiles if overview else None
+    indicator = chosen_breakdown(request.GET.get("indicator"), scope.side, tiles, scope)
+    context = {
+        "indicator": indicator,
+        "choices": breakdown_choices(scope.side, scope),
+        "scope": scope,
+        "period": period,
+    }
     context["breakdowns"] = dashboard_breakdowns(scope, period, indicator)
     if is_fragment:
         return render(request, "portal/dashboard.html#breakdown", context)
@@ -408,15 +423,19 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Rank the recipient institutions of the scope, or on the supporting side (``?side=supporter``) the
     institutions of the scope that support partnerships, or (``&rows=provinces``) the supporting provinces the
     user may see. The side defaults to the unit's, as on the dashboard."""
-    unit = access_scope(request.user, org_code=request.GET.get("org") or default_org_unit(request.user).code).org_unit
+    opened = access_scope(request.user, org_code=request.GET.get("org") or default_org_unit(request.user).code)
+    unit = opened.org_unit
     assert unit is not None
     side: Side = side_of(request.GET["side"]) if "side" in request.GET else default_side(unit)
-    scope = Scope(org_unit=unit, side=side)
+    scope = replace(opened, side=side)
     form, period = chosen_period(request.GET, scope)
-    choices = ranking_choices(side)
+    choices = [indicator for indicator in ranking_choices(side) if scope.opens(indicator)]
+    if not choices:
+        raise Http404
     default = RANKING_DEFAULT if side == "recipient" else default_supporter_indicator(scope, period)
     code = request.GET.get("indicator") or default
-    indicator = next((i for i in choices if i.code == code), None) or registry.get(default)
+    fallback = registry.get(default) if scope.opens(registry.get(default)) else choices[0]
+    indicator = next((i for i in choices if i.code == code), None) or fallback
     provinces = supporting_provinces(request.user) if side == "supporter" else []
     rows_kind: RankingRows = (
         "provinces" if request.GET.get("rows") == "provinces" and len(provinces) > 1 else "institutions"

@@ -142,6 +142,9 @@ class EvidenceList:
     note: str = ""
     #: The records list's query string when its filters select exactly this list ("" otherwise).
     list_query: str = ""
+    #: Records behind the number that the user may not see (an MCH institution reading its region's figures): the
+    #: list leaves them out and says how many.
+    hidden: int = 0
     table: tables.Table | None = None
 
 
@@ -220,7 +223,8 @@ def _metric_list(
             added |= condition
         else:
             taken |= condition
-    records = _restricted(kind, model._default_manager.filter(added).exclude(taken), user)
+    behind = model._default_manager.filter(added).exclude(taken)
+    records = _restricted(kind, behind, user)
     sums = any(part.metric.evidence is not None and part.metric.evidence.value is not None for _s, part in parts)
     title = " ".join(("− " if sign < 0 else "+ " if i else "") + describe(part) for i, (sign, part) in enumerate(parts))
     return EvidenceList(
@@ -230,9 +234,10 @@ def _metric_list(
         kind_name=_kind_name(kind),
         records=records,
         number=number,
-        count=records.count(),
+        count=(count := records.count()),
         how="sum" if sums else "count",
         list_query=_records_list_query(kind, parts, scope, period),
+        hidden=behind.order_by().count() - count,
     )
 
 
@@ -252,6 +257,7 @@ def _measure_list(
         count=count,
         how="distinct" if found.distinct else "count",
         note=str(found.note),
+        hidden=found.records.order_by().count() - count,
     )
 
 
@@ -378,6 +384,8 @@ def evidence(request: AuthenticatedHttpRequest) -> HttpResponse:
         period = None
     if indicator is None or period is None:
         return HttpResponseBadRequest(_("Give a known indicator and a period such as 2023, 2023Q2 or 202305."))
+    if not scope.opens(indicator):
+        raise Http404
     found = indicator_evidence(indicator, scope, period, request.user)
     for index, item in enumerate(found.lists):
         item.table = evidence_table(item.kind, item.records)

@@ -47,6 +47,11 @@ class IndicatorValueSerializer(serializers.Serializer):
     unit = serializers.CharField()
     decimals = serializers.IntegerField()
     is_reported = serializers.BooleanField()
+    withheld = serializers.BooleanField(
+        help_text=gettext_lazy(
+            "Not open to you in this scope (a region whose MCH figures only you read): nothing was computed."
+        )
+    )
     display = serializers.CharField()
 
 

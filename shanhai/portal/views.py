@@ -15,7 +15,7 @@ from django_tables2 import RequestConfig
 
 from shanhai.accounts.models import User
 from shanhai.accounts.requests import AuthenticatedHttpRequest
-from shanhai.accounts.scoping import scope_of
+from shanhai.accounts.scoping import MCH_FIGURE_APPS, scope_of
 from shanhai.analytics import engine
 from shanhai.analytics.engine import IndicatorValue, Scope, latest_period_with_data
 from shanhai.analytics.tiles import breakdown_tables, record_tile_groups
@@ -52,6 +52,8 @@ class Headline:
     supporting: list[IndicatorValue] | None
     #: The MCH figures of a unit that keeps pregnancy records (妇幼健康), else None.
     mch: list[IndicatorValue] | None = None
+    #: Only the MCH figures of a region the user's MCH institution serves are open (no page of the unit itself).
+    figures_only: bool = False
 
 
 def headline(unit: OrgUnit, period: Period) -> Headline:
@@ -66,6 +68,12 @@ def headline(unit: OrgUnit, period: Period) -> Headline:
     if partnerships_in_subtree(unit, side="recipient").exists():
         receiving = engine.evaluate(HEADLINE_INDICATORS, Scope(org_unit=unit), period)
     return Headline(unit, receiving, supporting, mch)
+
+
+def mch_headline(region: OrgUnit, period: Period) -> Headline:
+    """The MCH figures of a region an MCH institution serves (``UserScope.mch_regions``): nothing else of it."""
+    scope = Scope(org_unit=region, apps=MCH_FIGURE_APPS)
+    return Headline(region, None, None, engine.evaluate(MCH_HEADLINE_INDICATORS, scope, period), figures_only=True)
 
 
 def headline_scopes(units: list[OrgUnit], *, everything: bool = False) -> list[Scope]:
@@ -90,11 +98,17 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     roots = list(scope.roots) or (list(selectors.children(None)) if scope.is_admin else [])
     period_form = PeriodForm(request.GET if PeriodForm.is_asked(request.GET) else None)
-    period = period_form.chosen(lambda: latest_period_with_data(*headline_scopes(roots, everything=scope.is_admin)))
+    regions = list(scope.mch_regions)
+    period = period_form.chosen(
+        lambda: latest_period_with_data(
+            *headline_scopes(roots, everything=scope.is_admin),
+            *(Scope(org_unit=region, apps=MCH_FIGURE_APPS) for region in regions),
+        )
+    )
     context = {
         "period_form": period_form,
         "period": period,
-        "headlines": [headline(u, period) for u in roots],
+        "headlines": [headline(u, period) for u in roots] + [mch_headline(region, period) for region in regions],
         **home_parts(request.user),
     }
     return render(request, "portal/home.html", context)

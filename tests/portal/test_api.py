@@ -63,6 +63,7 @@ def test_values_for_the_commissions_prefecture(commission_user: User) -> None:
             "unit": "",
             "decimals": 0,
             "is_reported": True,
+            "withheld": False,
             "display": "1",
         },
         {
@@ -76,6 +77,7 @@ def test_values_for_the_commissions_prefecture(commission_user: User) -> None:
             "unit": "",
             "decimals": 0,
             "is_reported": False,
+            "withheld": False,
             "display": "not reported",
         },
     ]
