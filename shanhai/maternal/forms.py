@@ -91,6 +91,13 @@ class CaseReportForm(ServiceForm):
 
 class CaseCloseForm(ServiceForm):
     close_note = forms.CharField(label=_("Closing note"), max_length=200)
+    closed_at = forms.DateTimeField(
+        label=_("Closed at"),
+        required=False,
+        help_text=_("When the case was closed, if not now (a case entered afterwards)."),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
 
 
 class DuplicateReviewCloseForm(ServiceForm):

@@ -271,7 +271,7 @@ register(
             DateTime("reported_at", _("Reported at"), required=False),
             Choice("status", _("Status"), choices=CaseStatus),
             Column("close_note", _("Closing note"), required=False, in_list=False, max_length=200),
-            DateTime("closed_at", _("Closed at"), importable=False, in_list=False),
+            DateTime("closed_at", _("Closed at"), required=False, in_list=False),
         ),
         create=services.case_create_refused,
         update=writes.case_update,

@@ -259,16 +259,32 @@ def case_opened_by(assessment: RiskAssessment, rules: MchRules | None = None) ->
 
 
 def case_escalation(case: RiskCase, assessment: RiskAssessment, rules: MchRules | None = None) -> dict[str, Any]:
-    """What a later orange, red or purple result changes on the open (or closed) 专案: a higher colour
+    """What another orange, red or purple result changes on the open (or closed) 专案: a higher colour
     moves it up (an unreported deadline only ever moves earlier; a reported case must be reported
     again), purple is added, and a closed case reopens. A lower colour changes nothing: the case stays
-    at its highest colour (domain.md §1.6: grades go up and down)."""
-    due = report_deadline(assessment_time(assessment), assessment.colour, assessment.is_purple, rules)
+    at its highest colour (domain.md §1.6: grades go up and down).
+
+    Each result is judged by its own date (``assessment_time``), so a grading entered afterwards changes what it
+    would have changed then: one dated before the case opened opens it from that time (and, unreported, its
+    deadline runs from then); one dated within a closed case's episode (by its closing time) raises the colour it
+    reached but neither reopens the case nor asks for a new report."""
+    at = assessment_time(assessment)
+    due = report_deadline(at, assessment.colour, assessment.is_purple, rules)
     changes: dict[str, Any] = {}
+    if at < case.opened_at:
+        changes.update(opened_at=at, opened_by=assessment)
+        if case.reported_at is None:
+            changes["report_due_at"] = min(case.report_due_at, due)
+    if case.status == CaseStatus.CLOSED and case.closed_at is not None and at <= case.closed_at:
+        if colour_rank(assessment.colour) > colour_rank(case.colour) and case_colour(assessment.colour):
+            changes["colour"] = assessment.colour
+        if assessment.is_purple and not case.is_purple:
+            changes["is_purple"] = True
+        return changes
     if colour_rank(assessment.colour) > colour_rank(case.colour) and case_colour(assessment.colour):
         changes["colour"] = assessment.colour
         if case.reported_at is None:
-            changes["report_due_at"] = min(case.report_due_at, due)
+            changes["report_due_at"] = min(changes.get("report_due_at", case.report_due_at), due)
         else:  # a new, higher grading is a new report
             changes["report_due_at"], changes["reported_at"] = due, None
     if assessment.is_purple and not case.is_purple:

@@ -71,3 +71,20 @@ def test_a_referral_moves_only_to_its_allowed_next_states(ongoing: Pregnancy, ho
     assert referral.accepted_at is not None and referral.arrived_at is not None
     content = arrived.content.decode()
     assert 'value="returned"' in content and 'value="cancelled"' not in content
+
+
+def test_a_case_entered_afterwards_is_closed_at_the_time_given(graded: RiskCase, mch_worker: User) -> None:
+    client = client_for(mch_worker)
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    reported, closed = now.replace(hour=0, minute=0), now  # earlier today, and now (to the minute)
+    client.post(case_url(graded, "report"), {"reported_at": reported.strftime("%Y-%m-%dT%H:%M")})
+    page = client.get(detail_url("pregnancies", graded.pregnancy)).content.decode()
+    assert 'name="closed_at"' in page
+
+    response = client.post(
+        case_url(graded, "close"), {"close_note": "转上级医院管理", "closed_at": closed.strftime("%Y-%m-%dT%H:%M")}
+    )
+
+    assert response.status_code == 302
+    graded.refresh_from_db()
+    assert (graded.status, graded.closed_at) == (CaseStatus.CLOSED, closed)

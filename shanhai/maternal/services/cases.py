@@ -31,7 +31,7 @@ def case_open_or_escalate(actor: User, pregnancy: Pregnancy, assessment: RiskAss
         record_update(actor=actor, record=case, changes=changes, editable=list(changes), validate=lambda _r: None)
 
 
-CASE_EDITABLE = ("responsible_name", "responsible", "reported_at", "status", "close_note")
+CASE_EDITABLE = ("responsible_name", "responsible", "reported_at", "status", "close_note", "closed_at")
 
 
 def _validate_case(case: RiskCase) -> None:
@@ -48,15 +48,20 @@ def _validate_case(case: RiskCase) -> None:
         if not case.close_note.strip():
             raise ValidationError({"close_note": _("Say why the case is closed.")})
         case.closed_at = case.closed_at or clock.now()
+        not_future_moment(case.closed_at, "closed_at")
+        if case.closed_at < case.reported_at:
+            raise ValidationError({"closed_at": _("The case cannot be closed before it was reported.")})
     else:
         case.closed_at = None
 
 
 def case_update(*, actor: User, record: RiskCase, **changes: Any) -> RiskCase:
     """Assign the responsible person (a user, or a name), record the report (``reported_at``), close
-    with a note or reopen. A case is never created or deleted by hand: gradings open it."""
-    if "reported_at" in changes:
-        changes["reported_at"] = as_aware(changes["reported_at"])
+    with a note — at the time given (``closed_at``: a case entered afterwards is closed when it was), else now —
+    or reopen. A case is never created or deleted by hand: gradings open it."""
+    for name in ("reported_at", "closed_at"):
+        if name in changes:
+            changes[name] = as_aware(changes[name])
     if "close_note" in changes:
         changes["close_note"] = (changes["close_note"] or "").strip()
     if "responsible" in changes and "responsible_name" not in changes:
@@ -67,14 +72,15 @@ def case_update(*, actor: User, record: RiskCase, **changes: Any) -> RiskCase:
     with tracking(pregnancy=record.pregnancy):
         current = RiskCase.objects.select_for_update().get(pk=record.pk)
         if "status" in changes and changes["status"] != current.status:
-            changes["closed_at"] = clock.now() if changes["status"] == CaseStatus.CLOSED else None
+            closing = changes["status"] == CaseStatus.CLOSED
+            changes["closed_at"] = (changes.get("closed_at") or clock.now()) if closing else None
             if changes["status"] == CaseStatus.OPEN:
                 changes.setdefault("close_note", "")
         return record_update(
             actor=actor,
             record=current,
             changes=changes,
-            editable=(*CASE_EDITABLE, "closed_at"),
+            editable=CASE_EDITABLE,
             validate=_validate_case,
         )
 
