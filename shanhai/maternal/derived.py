@@ -81,6 +81,7 @@ def derive_pregnancy(pregnancy: Pregnancy, *, rules: MchRules | None = None) -> 
         contacts=[*visits, *(p.visited_on for p in postpartum)],
         needs_case=needs_case(values["highest_colour"], values["was_ever_purple"]),
         has_case=related_or_none(pregnancy, "case") is not None,
+        recorded_on=pregnancy.managed_recorded_on if pregnancy.managed_note.strip() else None,
     )
     visited = delivery is not None and any(is_postpartum_visit_in_time(p, delivery, rules) for p in postpartum)
     values["is_postpartum_visited"] = visited

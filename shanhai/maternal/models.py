@@ -134,6 +134,10 @@ class Pregnancy(models.Model):
     )
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("end reason"), max_length=20, choices=EndReason.choices, blank=True)
+    #: High-risk management recorded by hand where Shanhai's records cannot show it (``rules.is_high_risk_managed``):
+    #: followed up and managed at an institution outside the system, say. Counted with ``managed_note`` only.
+    managed_recorded_on = models.DateField(_("high-risk management recorded on"), null=True, blank=True)
+    managed_note = models.CharField(_("how she was managed"), max_length=200, blank=True)
 
     # Derived (pregnancy_refresh).
     expected_delivery_on = models.DateField(_("expected delivery date"), editable=False)

@@ -154,6 +154,17 @@ PREGNANCY_COLUMNS = (
         "ended_on", _("Ended on"), required=False, in_list=False, help=_("Only for a pregnancy ended without delivery.")
     ),
     Choice("end_reason", _("End reason"), choices=EndReason, required=False, in_list=False),
+    Date(
+        "managed_recorded_on",
+        _("High-risk management recorded on"),
+        required=False,
+        in_list=False,
+        help=_(
+            "Only where Shanhai's records cannot show that this high-risk woman was managed (managed at an "
+            "institution outside the system, say): with a note, she counts as managed."
+        ),
+    ),
+    Column("managed_note", _("How she was managed"), required=False, in_list=False, max_length=200),
     Derived("expected_delivery_on", _("Expected delivery date"), compute=lambda p: p.expected_delivery_on),
     Derived(
         "gestation_days_at_registration",

@@ -45,6 +45,8 @@ def pregnancy_create(
     status: str = "",
     ended_on: Any = None,
     end_reason: str = "",
+    managed_recorded_on: Any = None,
+    managed_note: str = "",
 ) -> Pregnancy:
     with transaction.atomic():
         pregnancy = services.pregnancy_create(
@@ -59,6 +61,9 @@ def pregnancy_create(
         if status and status != PregnancyStatus.ONGOING:
             changes = {"status": status, "ended_on": ended_on, "end_reason": end_reason}
             pregnancy = services.pregnancy_update(actor=actor, record=pregnancy, **changes)
+        if managed_recorded_on or managed_note:
+            managed = {"managed_recorded_on": managed_recorded_on, "managed_note": managed_note or ""}
+            pregnancy = services.pregnancy_update(actor=actor, record=pregnancy, **managed)
     return pregnancy
 
 

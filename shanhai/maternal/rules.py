@@ -305,12 +305,20 @@ def is_early_registered(pregnancy: Pregnancy, visits: Sequence[date], rules: Mch
 
 
 def is_high_risk_managed(
-    *, high_risk_since: date | None, contacts: Iterable[date], needs_case: bool, has_case: bool
+    *,
+    high_risk_since: date | None,
+    contacts: Iterable[date],
+    needs_case: bool,
+    has_case: bool,
+    recorded_on: date | None = None,
 ) -> bool:
     """高危孕产妇管理: high-risk, followed up (an antenatal or postpartum contact on or after the first
-    high-risk grading), with a 专案 when orange, red or purple."""
+    high-risk grading), with a 专案 when orange, red or purple — or recorded as managed by hand (``recorded_on``,
+    with a note: management the records cannot show, at an institution outside the system)."""
     if high_risk_since is None:
         return False
+    if recorded_on is not None:
+        return True
     followed_up = any(day >= high_risk_since for day in contacts)
     return followed_up and (has_case or not needs_case)
 

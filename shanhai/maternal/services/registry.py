@@ -299,6 +299,15 @@ def _validate_pregnancy(pregnancy: Pregnancy) -> None:
         if pregnancy.pk and Delivery.objects.filter(pregnancy_id=pregnancy.pk).exists():
             raise ValidationError({"status": _("This pregnancy has a delivery on record; it did not end without one.")})
     not_future(pregnancy.ended_on, "ended_on")
+    pregnancy.managed_note = (pregnancy.managed_note or "").strip()
+    if pregnancy.managed_recorded_on is not None:
+        not_future(pregnancy.managed_recorded_on, "managed_recorded_on")
+        if pregnancy.managed_recorded_on < pregnancy.registered_on:
+            raise ValidationError({"managed_recorded_on": _("This date is before the registration.")})
+        if not pregnancy.managed_note:
+            raise ValidationError({"managed_note": _("Say how and where she was managed.")})
+    elif pregnancy.managed_note:
+        raise ValidationError({"managed_recorded_on": _("Give the date the management was recorded.")})
     if pregnancy.ended_on is not None and pregnancy.ended_on < pregnancy.registered_on:
         raise ValidationError({"ended_on": _("The pregnancy cannot end before its registration.")})
     ongoing = Pregnancy.objects.filter(woman=pregnancy.woman, status=PregnancyStatus.ONGOING).exclude(pk=pregnancy.pk)
@@ -348,6 +357,8 @@ PREGNANCY_EDITABLE = (
     "status",
     "ended_on",
     "end_reason",
+    "managed_recorded_on",
+    "managed_note",
 )
 
 
