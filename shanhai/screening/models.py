@@ -118,8 +118,18 @@ class DiagnosisResult(models.TextChoices):
 
 
 class PrenatalScreening(AssistanceRecord):
-    """One pregnant woman's prenatal screening and, after a high-risk result, her prenatal diagnosis."""
+    """One pregnant woman's prenatal screening and, after a high-risk result, her prenatal diagnosis; linked to her
+    pregnancy's file when it is kept in Shanhai (then dated within it, her gestation from its last menstrual
+    period)."""
 
+    pregnancy = models.ForeignKey(
+        "maternal.Pregnancy",
+        verbose_name=_("pregnancy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="prenatal_screenings",
+    )
     screened_on = models.DateField(_("screening date"))
     institution = models.ForeignKey(
         "core.OrgUnit",

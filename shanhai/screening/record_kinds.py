@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from shanhai.maternal.columns import PregnancyRef
 from shanhai.records.columns import Boolean, Choice, Column, Date, Integer, Month, PartnershipRef, UnitRef
 from shanhai.records.kinds import RecordKind, register
 from shanhai.screening import services
@@ -34,8 +35,10 @@ from shanhai.screening.models import (
 )
 
 
-def _residence() -> UnitRef:
-    return UnitRef("residence", _("Residence (county or township)"), only_regions=True, example="610326")
+def _residence(*, required: bool = True) -> UnitRef:
+    return UnitRef(
+        "residence", _("Residence (county or township)"), only_regions=True, example="610326", required=required
+    )
 
 
 def _number() -> Column:
@@ -92,11 +95,17 @@ register(
         unit_field="institution",
         partnership_field=None,
         columns=(
+            PregnancyRef(
+                "pregnancy",
+                _("Pregnancy (record number or ID number)"),
+                required=False,
+                help=_("Her pregnancy's file, when it is kept here: her residence and gestation then come from it."),
+            ),
             Date("screened_on", _("Screening date"), example="2022-03-02"),
             UnitRef("institution", _("Screening institution (code or name)"), example="H610300001"),
-            _residence(),
+            _residence(required=False),
             _number(),
-            Integer("gestation_weeks", _("Gestation (weeks)"), minimum=6, maximum=42, example="16"),
+            Integer("gestation_weeks", _("Gestation (weeks)"), minimum=6, maximum=42, example="16", required=False),
             Choice("method", _("Method"), choices=PrenatalMethod, example="孕中期血清学筛查"),
             Choice("result", _("Result"), choices=RiskResult, example="低风险"),
             Date("diagnosed_on", _("Prenatal diagnosis date"), required=False),
@@ -109,7 +118,7 @@ register(
         date_field="screened_on",
         filter_keys=("method", "result"),
         ordering=("-screened_on",),
-        select_related=("institution", "residence"),
+        select_related=("institution", "residence", "pregnancy"),
     )
 )
 

@@ -16,6 +16,7 @@ from shanhai.accounts.models import User
 from shanhai.core import clock
 from shanhai.core.models import OrgUnit, OrgUnitKind
 from shanhai.core.periods import month_of
+from shanhai.maternal.rules import pregnancy_end_date
 from shanhai.partnerships.models import Partnership
 from shanhai.records.services import record_create, record_delete, record_update
 from shanhai.screening.models import (
@@ -235,6 +236,7 @@ cancer_screening_delete = _cancer.delete
 
 # --- prenatal screening ------------------------------------------------------------------------------------------
 PRENATAL_FIELDS = (
+    "pregnancy",
     "screened_on",
     "institution",
     "residence",
@@ -247,12 +249,40 @@ PRENATAL_FIELDS = (
 )
 
 
+def _pregnancy_of(errors: Errors, record: PrenatalScreening) -> None:
+    """A screening linked to a pregnancy is dated within it (from its last menstrual period to its end, or today),
+    and takes her residence and her gestation on that day when they are not given; a gestation typed differently
+    from the one her last menstrual period gives is refused."""
+    pregnancy = record.pregnancy
+    if pregnancy is None or record.screened_on is None:
+        return
+    lmp = pregnancy.last_menstrual_period_on
+    end = pregnancy_end_date(pregnancy, or_death=True)
+    if record.screened_on < lmp or (end is not None and record.screened_on > end):
+        errors["screened_on"] = _("The screening date falls outside this pregnancy (%(start)s to %(end)s).") % {
+            "start": lmp.isoformat(),
+            "end": end.isoformat() if end else _("today"),
+        }
+        return
+    weeks = (record.screened_on - lmp).days // 7
+    if record.gestation_weeks is None:
+        record.gestation_weeks = weeks
+    elif abs(record.gestation_weeks - weeks) > 1:
+        errors["gestation_weeks"] = _(
+            "By her last menstrual period she was %(weeks)s weeks pregnant on the screening date."
+        ) % {"weeks": weeks}
+    if record.residence_id is None:
+        record.residence = pregnancy.woman.residence
+
+
 def validate_prenatal_screening(record: PrenatalScreening) -> None:
-    """A prenatal diagnosis (产前诊断) follows a high-risk screening result, on or after the screening."""
+    """A prenatal diagnosis (产前诊断) follows a high-risk screening result, on or after the screening; one linked
+    to a pregnancy is dated within it (:func:`_pregnancy_of`)."""
     errors: Errors = {}
     _past(errors, "screened_on", record.screened_on)
+    _pregnancy_of(errors, record)
     _institution(errors, "institution", record.institution)
-    _residence(errors, "residence", record.residence)
+    _residence(errors, "residence", record.residence if record.residence_id else None)
     low, high = GESTATION_WEEKS
     if record.gestation_weeks is None or not low <= record.gestation_weeks <= high:
         errors["gestation_weeks"] = _("Enter the weeks of gestation, from %(low)s to %(high)s.") % {

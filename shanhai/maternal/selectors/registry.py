@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.http import Http404
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from shanhai.accounts.models import User
 from shanhai.accounts.reveal import can_reveal
@@ -23,6 +26,7 @@ from shanhai.maternal.selectors.states import gestation_label, moment
 from shanhai.maternal.selectors.visits import antenatal_contacts, schedule_end
 from shanhai.records.kinds import kind_of
 from shanhai.records.selectors import can_write_record, record_list
+from shanhai.records.tables import detail_url
 
 
 def find_woman(user: User, id_number: str) -> Woman | None:
@@ -39,6 +43,45 @@ def woman_page(user: User, woman: Woman) -> dict[str, Any]:
         "can_write_woman": can_write_record(kind_of("women"), user, woman),
         "new_pregnancy_url": create_url("pregnancies", woman=woman.public_id),
     }
+
+
+@dataclass(frozen=True)
+class LinkedList:
+    """Records of another app's kind that name the pregnancy (its ``pregnancy`` field): a prenatal screening."""
+
+    title: str
+    rows: list[tuple[str, str, str]]  # (url, date, summary)
+    add_url: str
+
+
+#: Kinds of other apps whose records may name a pregnancy, with the fields that summarise one (date first). Read by
+#: slug, so that the MCH app does not depend on them: a kind not installed is left out.
+LINKED_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("prenatal-screenings", ("screened_on", "method", "result", "diagnosis_result")),
+)
+
+
+def linked_records(user: User, pregnancy: Pregnancy) -> list[LinkedList]:
+    found = []
+    for slug, fields in LINKED_KINDS:
+        try:
+            kind = kind_of(slug)
+        except Http404:
+            continue
+        records = record_list(kind, user).filter(pregnancy=pregnancy)
+        rows = []
+        for record in records:
+            day, *rest = (_shown(record, name) for name in fields)
+            rows.append((detail_url(kind, record), str(day), " · ".join(str(v) for v in rest if v)))
+        add = create_url(slug, pregnancy=pregnancy.public_id) if scope_of(user).can_write_anything else ""
+        found.append(LinkedList(capfirst(str(kind.model._meta.verbose_name_plural)), rows, add))
+    return found
+
+
+def _shown(record: Any, name: str) -> Any:
+    """A field as a page shows it: a choice by its label."""
+    display = getattr(record, f"get_{name}_display", None)
+    return display() if display is not None else getattr(record, name)
 
 
 def pregnancy_page(
@@ -91,5 +134,6 @@ def pregnancy_page(
             "child": create_url("children", mother=public_id),
         },
         "woman_url": reverse("records:detail", kwargs={"kind": "women", "public_id": pregnancy.woman.public_id}),
+        "linked": linked_records(user, pregnancy),
         "screening_only": AssessmentKind.SCREENING,
     }
