@@ -5,12 +5,21 @@ a temp directory; PostgreSQL: a database ``shanhai_bench_mch`` at PGURL, dropped
 
 1. **Build** one province of 10 prefectures × 10 counties × 10 townships; per county a county MCH hospital
    graded 2A and a health commission, per township a health centre. Then SIZE pregnancies, one woman each
-   (name, ID number and phone encrypted: the encryption is also timed apart), in chunks, **with Django's
-   ``bulk_create``** (not the services, not ``maternal.bulk``): screening and grading, 专案, referrals, antenatal
-   visits on the five-contact schedule, deliveries since 2021-10-01, maternal deaths, postpartum visits and
-   42-day checks, children with newborn screening and the 0–6 checks, and about a third of the pregnancies
-   ongoing today (some past 42 weeks). Then ``services.pregnancies_refresh`` over all of them (every derived
-   field starts blank) and ``analytics.facts.rebuild()``. Every step is timed.
+   (name, ID number and phone encrypted: the encryption is also timed apart), in chunks of model instances
+   (not the services, not ``maternal.bulk``): screening and grading, 专案, referrals, antenatal visits on the
+   five-contact schedule, deliveries since 2021-10-01, maternal deaths, postpartum visits and 42-day checks,
+   children with newborn screening and the 0–6 checks, and about a third of the pregnancies ongoing today (some
+   past 42 weeks). They are written by :class:`Writer`, not ``bulk_create``: the same column values (each
+   field's ``pre_save`` and ``get_db_prep_save``, foreign keys from the related objects, primary keys from a
+   counter per table), sent by ``COPY … FROM STDIN`` on PostgreSQL (then each id sequence set past the largest
+   id) and by ``executemany`` of one prepared INSERT on SQLite, where the inserts alone run with
+   ``journal_mode=MEMORY`` and ``synchronous=OFF`` (the settings' WAL and NORMAL restored after; a crash then
+   leaves a broken file, which a build throws away anyway). A few women of the first chunk are read back
+   through the ORM and compared with the generated ones. Then the product's derivations over everything:
+   ``services.pregnancies_refresh`` (every derived field starts blank), ``services.children_refresh``,
+   both of which also write the worklist's stored items (``maternal/due.py``; a separate ``due_refresh`` step
+   runs only if ``services`` has one, and shows "—" otherwise), then
+   ``analytics.facts.rebuild()`` and, on PostgreSQL, ``VACUUM ANALYZE``. Every step is timed.
 2. **Measure** (median of RUNS after a warm-up): ``selectors.worklist`` for a county user (health commission:
    the whole county), the county MCH hospital's clerk and a township health centre's clerk; the worklist page
    and the pregnancies list page (records framework, first page) through Django's test client as the county user
@@ -21,7 +30,9 @@ a temp directory; PostgreSQL: a database ``shanhai_bench_mch`` at PGURL, dropped
 Prints the figures as tables with the command that produced them. The data is deterministic for a seed
 (``--seed``) and a day: "today" is the real day, because the worklist page has no other. ``--keep DIR`` keeps
 the databases (SQLite under DIR, the PostgreSQL database left in place) and ``--reuse DIR`` measures the reads
-again on them without building, showing the kept build's figures: build once, then measure each fix.
+again on them without building, showing the kept build's figures: build once, then measure each fix. With
+``--reuse``, ``--rebuild-facts`` runs ``facts.rebuild()`` first and ``--refresh`` runs every derivation step
+above (the refreshes, ``due_refresh`` if present, ``facts.rebuild()``, ``VACUUM ANALYZE``), each timed.
 """
 
 from __future__ import annotations
@@ -35,7 +46,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -93,6 +105,8 @@ STEPS = (
     "children",
     "child_checks",
     "pregnancies_refresh",
+    "children_refresh",
+    "due_refresh",
     "facts.rebuild",
     "vacuum analyze",
 )
@@ -609,6 +623,145 @@ class Generator:
             )
 
 
+# --- the writer ------------------------------------------------------------------------------------------------
+class Writer:
+    """Writes unsaved model instances as ``bulk_create`` would, without its SQL building: primary keys from a
+    counter per table (starting after the table's largest id: the tables are empty in a fresh build), foreign
+    keys from the related objects the generator assigned, and every concrete field's column value as Django
+    writes it (``field.pre_save(obj, add=True)``, so auto_now / auto_now_add get theirs, then
+    ``field.get_db_prep_save``: UUIDs, JSON and encrypted fields come out as they would through the ORM).
+
+    PostgreSQL: one ``COPY … FROM STDIN`` per call (psycopg 3, ``write_row``); :meth:`finish` sets each table's
+    id sequence past its largest id, so the product's later inserts work. SQLite: ``executemany`` of one
+    prepared INSERT on the raw connection (AUTOINCREMENT's ``sqlite_sequence`` follows explicit ids by itself).
+    """
+
+    def __init__(self, connection: Any) -> None:
+        from django.db import connections, models
+
+        # the connection itself, not django.db.connection's proxy: get_db_prep_save reads it for every value
+        self.connection = connections[connection.alias]
+        self.next_id: dict[type, int] = {}
+        self.plans: dict[type, tuple[list[Any], list[tuple[str, str]], str]] = {}
+        self.pure = {
+            models.BooleanField,
+            models.CharField,
+            models.DateField,
+            models.ForeignKey,
+            models.IntegerField,
+            models.PositiveIntegerField,
+            models.PositiveSmallIntegerField,
+            models.SmallIntegerField,
+            models.TextField,
+        }
+
+    def plan(self, model: type) -> tuple[list[Any], list[tuple[str, str]], str]:
+        if model not in self.plans:
+            meta = model._meta  # type: ignore[attr-defined]
+            fields = list(meta.concrete_fields)
+            # (cache name, attname) of each foreign key, as Model._prepare_related_fields_for_save resolves them
+            relations = [(f.cache_name, f.attname) for f in fields if f.is_relation]
+            quote = self.connection.ops.quote_name
+            columns = ", ".join(quote(f.column) for f in fields)
+            table = quote(meta.db_table)
+            if self.connection.vendor == "postgresql":
+                sql = f"COPY {table} ({columns}) FROM STDIN"
+            else:
+                sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(fields))})"
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"SELECT MAX({quote(meta.pk.column)}) FROM {table}")
+                self.next_id[model] = (cursor.fetchone()[0] or 0) + 1
+            self.plans[model] = (fields, relations, sql)
+        return self.plans[model]
+
+    def converter(self, field: Any) -> tuple[Callable[[Any, bool], Any], Callable[[Any], Any]]:
+        """``field.pre_save`` and a function of the value giving ``field.get_db_prep_save(value, connection)``.
+        For fields of exactly the plain types below (not subclasses: the encrypted fields, whose output is
+        random, and date-times are not among them) that conversion depends on the value alone, so it is
+        remembered per (type, value): days, codes, counts and foreign keys repeat across rows."""
+        prep, connection = field.get_db_prep_save, self.connection
+        if type(field) not in self.pure:
+            return field.pre_save, lambda value: prep(value, connection)
+        memo: dict[tuple[type, Any], Any] = {}
+
+        def convert(value: Any) -> Any:
+            key = (type(value), value)
+            try:
+                return memo[key]
+            except KeyError:
+                result = prep(value, connection)
+                if len(memo) < 20_000:  # unique numbers and the like would only fill it
+                    memo[key] = result
+                return result
+            except TypeError:  # unhashable
+                return prep(value, connection)
+
+        return field.pre_save, convert
+
+    def write(self, objects: list[Any]) -> None:
+        """Insert ``objects`` (all of one model, unsaved, their related objects written before them)."""
+        if not objects:
+            return
+        model = type(objects[0])
+        fields, relations, sql = self.plan(model)
+        connection, alias = self.connection, self.connection.alias
+        pk_attname = model._meta.pk.attname
+        prepared = [self.converter(f) for f in fields]
+        next_id = self.next_id[model]
+        rows = []
+        for obj in objects:
+            obj.__dict__[pk_attname] = next_id
+            next_id += 1
+            cache = obj._state.fields_cache
+            for cache_name, attname in relations:
+                related = cache.get(cache_name)
+                if related is not None and obj.__dict__.get(attname) is None:
+                    if related.pk is None:
+                        raise ValueError(f"{model.__name__}.{cache_name}: related object not written yet")
+                    obj.__dict__[attname] = related.pk
+            rows.append([convert(pre_save(obj, True)) for pre_save, convert in prepared])
+            obj._state.adding, obj._state.db = False, alias
+        self.next_id[model] = next_id
+        raw = connection.connection
+        if connection.vendor == "postgresql":
+            with raw.cursor() as cursor, cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            raw.executemany(sql, rows)
+
+    def finish(self) -> None:
+        """PostgreSQL: each written table's id sequence (or identity) set past its largest id."""
+        from django.core.management.color import no_style
+
+        if self.connection.vendor == "postgresql" and self.plans:
+            with self.connection.cursor() as cursor:
+                for sql in self.connection.ops.sequence_reset_sql(no_style(), list(self.plans)):
+                    cursor.execute(sql)
+
+
+@contextmanager
+def sqlite_fast(connection: Any) -> Iterator[None]:
+    """SQLite, during the inserts only: ``journal_mode=MEMORY`` and ``synchronous=OFF`` (a crash mid-build
+    leaves a broken file, which a build throws away anyway); the settings' WAL and NORMAL are restored after."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        journal = cursor.fetchone()[0]
+        cursor.execute("PRAGMA synchronous")
+        synchronous = cursor.fetchone()[0]
+        cursor.execute("PRAGMA journal_mode=MEMORY")
+        cursor.execute("PRAGMA synchronous=OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA journal_mode={journal}")
+            cursor.execute(f"PRAGMA synchronous={int(synchronous)}")
+
+
 # --- the build ----------------------------------------------------------------------------------------------------
 def load_tree(t: Tree) -> None:
     from django.core.management.color import no_style
@@ -648,7 +801,7 @@ def make_users(t: Tree) -> dict[str, Any]:
 
 
 def encryption_seconds(women: list[Any]) -> float:
-    """What encrypting the women's three personal fields costs, measured apart (``bulk_create`` does it again)."""
+    """What encrypting the women's three personal fields costs, measured apart (the writer does it again)."""
     from django.db import connection
 
     from shanhai.maternal.models import Woman
@@ -661,16 +814,66 @@ def encryption_seconds(women: list[Any]) -> float:
     return time.perf_counter() - started
 
 
+def check_read_back(women: list[Any]) -> None:
+    """A few women of the first chunk read back through the ORM equal the ones generated, every field (the
+    encrypted name, ID number and phone decrypted): the writer wrote what Django would."""
+    from shanhai.maternal.models import Woman
+
+    fields = Woman._meta.concrete_fields
+    stored = Woman.objects.in_bulk([w.pk for w in women])
+    for woman in women:
+        for f in fields:
+            if getattr(stored[woman.pk], f.attname) != getattr(woman, f.attname):
+                raise AssertionError(f"woman {woman.pk}: {f.attname} reads back different from what was written")
+
+
+def refresh(steps: dict[str, float], rows: dict[str, int]) -> None:
+    """The product's derivations over every record, each step timed into ``steps`` (its rows into ``rows``):
+    ``pregnancies_refresh``, ``children_refresh``, ``due_refresh`` when ``maternal.services`` has one (the
+    worklist's stored due items), ``facts.rebuild()``, and ``VACUUM ANALYZE`` on PostgreSQL."""
+    from django.db import connection, transaction
+
+    from shanhai.analytics import facts
+    from shanhai.maternal import services
+    from shanhai.maternal.models import Child, Pregnancy
+
+    def step(name: str, fn: Callable[[], Any], what: str) -> None:
+        started = time.perf_counter()
+        result = fn()
+        steps[name] = time.perf_counter() - started
+        if isinstance(result, int):
+            rows[name] = result
+        count = f"{result:,} {what} in " if isinstance(result, int) else ""
+        print(f"  {name}: {count}{steps[name]:.1f} s", flush=True)
+
+    step("pregnancies_refresh", lambda: services.pregnancies_refresh(Pregnancy.objects.all()), "changed")
+    if hasattr(services, "children_refresh"):
+        step("children_refresh", lambda: services.children_refresh(Child.objects.all()), "changed")
+    if hasattr(services, "due_refresh"):
+        step("due_refresh", services.due_refresh, "rows")
+
+    def rebuild() -> int:
+        with transaction.atomic():
+            return facts.rebuild()
+
+    step("facts.rebuild", rebuild, "facts")
+
+    def vacuum() -> None:
+        if connection.vendor == "postgresql":  # as autovacuum would, in time; SQLite is left as the product leaves it
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")  # the refreshes left a dead version of every changed row
+
+    step("vacuum analyze", vacuum, "")
+
+
 def build(size: int, seed: int, out: dict[str, Any]) -> tuple[Tree, dict[str, Any]]:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from shanhai.analytics import facts
     from shanhai.core.models import HospitalGrade
-    from shanhai.maternal import services
-    from shanhai.maternal.models import Pregnancy
 
     steps: dict[str, float] = dict.fromkeys(STEPS, 0.0)
+    del steps["children_refresh"], steps["due_refresh"]  # set by refresh() when the product has them
     rows: dict[str, int] = {}
     started = time.perf_counter()
     t = tree(HospitalGrade.objects.get(code="2A").pk)
@@ -683,44 +886,32 @@ def build(size: int, seed: int, out: dict[str, Any]) -> tuple[Tree, dict[str, An
     generator = Generator(t, seed, timezone.localdate(now), now)
     encryption = 0.0
     done = 0
-    while done < size:
-        count = min(CHUNK, size - done)
-        started = time.perf_counter()
-        chunk = generator.chunk(count)
-        steps["generate objects"] += time.perf_counter() - started
-        encryption += encryption_seconds(chunk.women)
-        with transaction.atomic():
-            for name in Chunk.__dataclass_fields__:
-                objects = getattr(chunk, name)
-                started = time.perf_counter()
-                if objects:
-                    type(objects[0]).objects.bulk_create(objects, batch_size=1000)
-                steps[name] += time.perf_counter() - started
-                rows[name] = rows.get(name, 0) + len(objects)
-        done += count
-        if done % 50_000 == 0 or done == size:
-            print(f"  … {done:,} pregnancies saved ({sum(steps.values()):.0f} s so far)", flush=True)
+    writer = Writer(connection)
+    with sqlite_fast(connection):
+        while done < size:
+            count = min(CHUNK, size - done)
+            started = time.perf_counter()
+            chunk = generator.chunk(count)
+            steps["generate objects"] += time.perf_counter() - started
+            encryption += encryption_seconds(chunk.women)
+            with transaction.atomic():
+                for name in Chunk.__dataclass_fields__:
+                    objects = getattr(chunk, name)
+                    started = time.perf_counter()
+                    writer.write(objects)
+                    steps[name] += time.perf_counter() - started
+                    rows[name] = rows.get(name, 0) + len(objects)
+            if not done:
+                check_read_back(chunk.women[:5])
+            done += count
+            if done % 50_000 == 0 or done == size:
+                print(f"  … {done:,} pregnancies saved ({sum(steps.values()):.0f} s so far)", flush=True)
+    writer.finish()  # the id sequences (PostgreSQL): a few ms
     out["encryption_s"] = encryption
     out["peak_mib_after_insert"] = peak_mib()
 
-    started = time.perf_counter()
-    changed = services.pregnancies_refresh(Pregnancy.objects.all())
-    steps["pregnancies_refresh"] = time.perf_counter() - started
-    rows["pregnancies_refresh"] = changed
+    refresh(steps, rows)
     out["peak_mib_after_refresh"] = peak_mib()
-    print(f"  pregnancies_refresh: {changed:,} changed in {steps['pregnancies_refresh']:.1f} s", flush=True)
-
-    started = time.perf_counter()
-    with transaction.atomic():
-        rows["facts.rebuild"] = facts.rebuild()
-    steps["facts.rebuild"] = time.perf_counter() - started
-    print(f"  facts.rebuild: {rows['facts.rebuild']:,} facts in {steps['facts.rebuild']:.1f} s", flush=True)
-
-    started = time.perf_counter()
-    if connection.vendor == "postgresql":  # as autovacuum would, in time; SQLite is left as the product leaves it
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")  # pregnancies_refresh left a dead version of every pregnancy
-    steps["vacuum analyze"] = time.perf_counter() - started
     out["steps"], out["rows"] = steps, rows
     out["build_s"] = sum(steps.values())
     out["peak_mib_build"] = peak_mib()
@@ -877,8 +1068,17 @@ def worker_main(size: int, seed: int, runs: int, period_code: str, result: Path)
     import django
 
     django.setup()
+    import importlib
+
     from django.core.management import call_command
     from django.db import connection
+    from django.urls import get_resolver
+
+    # The product's modules as they are at the start (every view through the URLs too): a 1M build runs for
+    # hours, and a module first imported then would come from the checkout as it is by then.
+    get_resolver().url_patterns  # noqa: B018
+    for module in ("analytics.engine", "analytics.facts", "maternal.selectors", "maternal.services"):
+        importlib.import_module(f"shanhai.{module}")
 
     out: dict[str, Any] = {"vendor": connection.vendor}
     kept = Path(os.environ["SHANHAI_VAR_DIR"]) / "bench-mch-build.json"
@@ -890,7 +1090,13 @@ def worker_main(size: int, seed: int, runs: int, period_code: str, result: Path)
         out["reuse_migrate_s"] = migrated
         print(f"  reusing the database built {out['built_at']} ({out['size']:,} pregnancies)", flush=True)
         print(f"  pending migrations applied in {migrated:.1f} s", flush=True)
-        if os.environ.get("BENCH_MCH_REBUILD_FACTS"):
+        if os.environ.get("BENCH_MCH_REFRESH"):
+            print("  refreshing the derived fields and the facts …", flush=True)
+            steps: dict[str, float] = {}
+            rows: dict[str, int] = {}
+            refresh(steps, rows)
+            out["reuse_refresh"] = {"steps": steps, "rows": rows}
+        elif os.environ.get("BENCH_MCH_REBUILD_FACTS"):
             from django.db import transaction
 
             from shanhai.analytics import facts
@@ -947,6 +1153,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="with --reuse: run facts.rebuild() first (metrics added since the build), timed apart",
     )
+    parser.add_argument(
+        "--refresh",
+        action="store_true",
+        help="with --reuse: run pregnancies_refresh, children_refresh, due_refresh (if the product has it), "
+        "facts.rebuild() and, on PostgreSQL, VACUUM ANALYZE first (a change of the derivations), each timed",
+    )
     parser.add_argument("--worker", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     period = args.period or last_mch_year(date.today())
@@ -976,6 +1188,8 @@ def main(argv: list[str] | None = None) -> int:
                 env["BENCH_MCH_REUSE"] = "1"
                 if args.rebuild_facts:
                     env["BENCH_MCH_REBUILD_FACTS"] = "1"
+                if args.refresh:
+                    env["BENCH_MCH_REFRESH"] = "1"
                 database = var / "bench-mch.sqlite3"
                 env["DATABASE_URL"] = f"sqlite:///{database}" if vendor == "sqlite" else f"{PGURL}/{PG_DB}"
             elif vendor == "sqlite":
@@ -1040,6 +1254,9 @@ def report(command: str, args: Any, period: str, results: dict[str, dict[str, An
         for v in vendors:
             r = results[v]
             count = r["rows"].get(step)
+            if step not in r["steps"]:
+                cells.append("—")  # a build made before the step existed, or the product has no such function
+                continue
             cells.append(f"{r['steps'][step]:.1f} s" + (f" ({count:,})" if count is not None else ""))
         lines.append(f"| {step} | " + " | ".join(cells) + " |")
     lines.append(
@@ -1057,6 +1274,18 @@ def report(command: str, args: Any, period: str, results: dict[str, dict[str, An
             )
             + " |"
         )
+    if any("reuse_refresh" in results[v] for v in vendors):
+        names = list(next(results[v]["reuse_refresh"]["steps"] for v in vendors if "reuse_refresh" in results[v]))
+        for name in names:
+            cells = []
+            for v in vendors:
+                again = results[v].get("reuse_refresh", {"steps": {}, "rows": {}})
+                count = again["rows"].get(name)
+                seconds = again["steps"].get(name)
+                cells.append(
+                    "—" if seconds is None else f"{seconds:.1f} s" + (f" ({count:,})" if count is not None else "")
+                )
+            lines.append(f"| --reuse --refresh: {name} | " + " | ".join(cells) + " |")
     if any("reuse_migrate_s" in results[v] for v in vendors):
         lines.append(
             "| --reuse: pending migrations | "
