@@ -64,7 +64,7 @@ pytest: install-dev
 
 ## make fuzz [EXAMPLES=20]: the schema fuzz of the whole API (schemathesis, in-process; stopped after 5 minutes).
 fuzz: install-dev
-	SHANHAI_PLAIN_STATIC=1 SHANHAI_FUZZ_EXAMPLES=$(or $(EXAMPLES),20) timeout 300 $(BIN)/pytest -m fuzz -p no:cacheprovider -q tests/test_api_fuzz.py
+	SHANHAI_PLAIN_STATIC=1 SHANHAI_FUZZ_EXAMPLES=$(or $(EXAMPLES),20) timeout 540 $(BIN)/pytest -m fuzz -p no:cacheprovider -q tests/test_api_fuzz.py
 
 ## make messages: refresh the zh_Hans catalogue from the code and compile it.
 messages: install-dev
