@@ -450,54 +450,49 @@ def evaluate(indicators: Iterable[Indicator | str], scope: Scope, period: Period
 
 
 def _value(indicator: Indicator, cells: dict[int, _Cell], scope: Scope, period: Period) -> IndicatorValue:
-    """One indicator from the fact cells of its scope and period (measures query their records); withheld where
-    the scope does not open it."""
-    if not scope.opens(indicator):
-        return IndicatorValue(
-            code=indicator.code,
-            name=indicator.name(),
-            scope=scope.label,
-            period=period.code,
-            numerator=None,
-            denominator=None,
-            value=None,
-            unit=indicator.unit(),
-            decimals=indicator.decimals,
-            is_reported=False,
-            withheld=True,
-        )
-    numerator, has_numerator = _evaluate(indicator.numerator, cells, scope, period)
-    denominator: float | None = None
-    has_denominator = True
-    if indicator.denominator is not None:
-        denominator, has_denominator = _evaluate(indicator.denominator, cells, scope, period)
-    is_reported = has_numerator or (indicator.denominator is not None and has_denominator)
-    value: float | None
-    if not is_reported:
-        value, numerator_out, denominator_out = None, None, None
-    else:
-        numerator_out, denominator_out = numerator, denominator
-        if denominator is None:
-            value = numerator * indicator.factor
-        elif denominator == 0:
-            value = None
-        else:
-            value = numerator / denominator * indicator.factor
-        if value is not None:
-            value = round(value, indicator.decimals)
+    """One indicator from the fact cells of its scope and period (measures query their records); withheld, with
+    nothing computed, where the scope does not open it."""
+    withheld = not scope.opens(indicator)
+    numerator, denominator, value, is_reported = (
+        (None, None, None, False) if withheld else _numbers(indicator, cells, scope, period)
+    )
     return IndicatorValue(
         code=indicator.code,
         name=indicator.name(),
         scope=scope.label,
         period=period.code,
-        numerator=numerator_out,
-        denominator=denominator_out,
+        numerator=numerator,
+        denominator=denominator,
         value=value,
         unit=indicator.unit(),
         decimals=indicator.decimals,
-        is_reported=is_reported and value is not None,
-        evidence_params=scope.as_params(),
+        is_reported=is_reported,
+        evidence_params={} if withheld else scope.as_params(),
+        withheld=withheld,
     )
+
+
+def _numbers(
+    indicator: Indicator, cells: dict[int, _Cell], scope: Scope, period: Period
+) -> tuple[float | None, float | None, float | None, bool]:
+    """Numerator, denominator, value and whether it is reported (none of them when nothing was reported)."""
+    numerator, has_numerator = _evaluate(indicator.numerator, cells, scope, period)
+    denominator: float | None = None
+    has_denominator = True
+    if indicator.denominator is not None:
+        denominator, has_denominator = _evaluate(indicator.denominator, cells, scope, period)
+    if not (has_numerator or (indicator.denominator is not None and has_denominator)):
+        return None, None, None, False
+    value: float | None
+    if denominator is None:
+        value = numerator * indicator.factor
+    elif denominator == 0:
+        value = None
+    else:
+        value = numerator / denominator * indicator.factor
+    if value is not None:
+        value = round(value, indicator.decimals)
+    return numerator, denominator, value, value is not None
 
 
 # --- grids: one scope broken down by unit, programme or partnership, and by month ---------------------
