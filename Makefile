@@ -6,7 +6,7 @@ PORT ?= 8000
 SEED ?= 2025
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo serve install install-dev test lint typecheck pytest fuzz messages bench clean
+.PHONY: demo serve install install-dev test test-slow lint typecheck pytest fuzz messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ typecheck: install-dev
 
 pytest: install-dev
 	SHANHAI_PLAIN_STATIC=1 $(BIN)/pytest --durations=15 $(or $(PYTEST_ARGS),-n 2)
+
+## make test-slow: the slow whole-system checks left out of `make test` (marker `slow`); CI runs them.
+test-slow: install-dev
+	SHANHAI_PLAIN_STATIC=1 $(BIN)/pytest -m slow -p no:cacheprovider -q -n 2
 
 ## make fuzz [EXAMPLES=20]: the schema fuzz of the whole API (schemathesis, in-process; stopped after 5 minutes).
 fuzz: install-dev

@@ -33,6 +33,7 @@ from django.db import connections, transaction
 from django.test import Client
 from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from shanhai.accounts.models import Role, User
 from shanhai.core.models import OrgUnit, OrgUnitKind
@@ -152,6 +153,27 @@ def force_login_passes_the_second_factor(request: pytest.FixtureRequest, monkeyp
             verify_session(client, user)
 
     monkeypatch.setattr(Client, "force_login", force_login_verified)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_files_listed_once() -> Iterator[None]:
+    """WhiteNoise lists every static file through the finders each time its middleware is made, and the test
+    client makes the middleware anew for each client: a tenth of a request-heavy module's time. The list is read
+    once per process (the files do not change during a run); each middleware still gets its own responders."""
+    original = WhiteNoiseMiddleware.add_files_from_finders
+    listed: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def add_files_once(middleware: WhiteNoiseMiddleware) -> None:
+        key = (middleware.static_prefix, middleware.max_age, middleware.allow_all_origins, middleware.charset)
+        if key not in listed:
+            before = dict(middleware.files)
+            original(middleware)
+            listed[key] = {url: found for url, found in middleware.files.items() if before.get(url) is not found}
+        middleware.files.update(listed[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WhiteNoiseMiddleware, "add_files_from_finders", add_files_once)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ that both paths give the same table.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
@@ -152,9 +152,7 @@ def apply(before: Iterable[FactRow], after: Iterable[FactRow]) -> int:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
-    Fact.objects.filter(
-        record_count__lte=0, metric__in={k[0] for k in changed}, org_unit_id__in={k[1] for k in changed}
-    ).delete()
+    _drop_emptied(Fact, ("metric", "org_unit_id", "partnership_id", "month"), changed)
     _apply_rollup(changed, ancestors)
     return len(changed)
 
@@ -220,9 +218,21 @@ def _apply_rollup(changed: dict[CellKey, _Change], ancestors: dict[int, Ancestor
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
-    FactRollup.objects.filter(
-        record_count__lte=0, metric__in={k[0] for k in changed_cells}, unit_id__in={k[2] for k in changed_cells}
-    ).delete()
+    _drop_emptied(FactRollup, ("metric", "level", "unit_id", "partnership_id", "month"), changed_cells)
+
+
+def _drop_emptied(model: type[Fact] | type[FactRollup], key: tuple[str, ...], changed: Mapping[Any, _Change]) -> None:
+    """Delete the cells a change left at no record: only cells whose record count went down can be, so a write
+    that only adds (every create) deletes nothing, and the others are deleted by their unique key (filtering on
+    some key columns only read every row of the metric: a quarter of ``load_demo``'s facts time)."""
+    emptied = [cell_key for cell_key, cell in changed.items() if cell.count < 0]
+    if not emptied:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    # Only quoted identifiers are formatted in; every value is a parameter.
+    sql = f"DELETE FROM {table} WHERE {' AND '.join(f'{c} = %s' for c in key)} AND record_count <= 0"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, emptied)
 
 
 def rebuild_rollup(units: dict[int, set[int]] | None = None) -> None:

@@ -27,7 +27,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 
 from shanhai.maternal.conditions import related_or_none
 from shanhai.maternal.models import (
@@ -118,6 +118,27 @@ def pregnancy_items(
                 )
             )
     return items
+
+
+def next_contact(items: Iterable[Item], today: date) -> date | None:
+    """The close of the next antenatal window still to be made on ``today`` (``selectors.next_contact`` without
+    the expected delivery date it falls back to): the earliest deadline of the antenatal items not yet closed.
+    The worklist reads it as :func:`next_contact_q` for every open 专案 at once."""
+    closes = [
+        item.deadline
+        for item in items
+        if item.section == DueSection.ANTENATAL and item.deadline is not None and item.deadline >= today
+    ]
+    return min(closes, default=None)
+
+
+def next_contact_q(today: date, pregnancy: str = "pregnancy_id") -> Subquery:
+    """:func:`next_contact` of the pregnancy ``pregnancy`` names, as a subquery on its stored items."""
+    return Subquery(
+        DueItem.objects.filter(pregnancy_id=OuterRef(pregnancy), section=DueSection.ANTENATAL, deadline__gte=today)
+        .order_by("deadline")
+        .values("deadline")[:1]
+    )
 
 
 def child_items(*, birth_date: date, died_on: date | None, checks: Iterable[str]) -> list[Item]:

@@ -77,6 +77,7 @@ def test_rollup_follows_every_write_and_equals_the_rebuild(world):
     outreach_event_delete(actor=None, record=hospital)
     assert rollup_table() == recomputed()
     assert not FactRollup.objects.filter(record_count__lte=0).exists()
+    assert not Fact.objects.filter(record_count__lte=0).exists()
 
     org_unit_move(actor=None, unit=world.qitai, new_parent=world.fuzhou)
     assert rollup_table() == recomputed()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,10 +16,11 @@ from shanhai.accounts.models import User
 EXTERNAL = re.compile(r"://|cdn|jsdelivr|unpkg|googleapis", re.IGNORECASE)
 
 
-@pytest.fixture
-def schema(tmp_path: Path) -> dict[str, Any]:
-    """The document as `manage.py spectacular` writes it, validated and with no warning."""
-    target = tmp_path / "schema.yaml"
+@pytest.fixture(scope="module")
+def schema(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The document as `manage.py spectacular` writes it, validated and with no warning (made once for the
+    module: the tests only read it)."""
+    target = tmp_path_factory.mktemp("schema") / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--lang", "en", "--file", str(target))
     return yaml.safe_load(target.read_text())
 

@@ -94,6 +94,7 @@ def built(demo_database, django_db_blocker) -> dict[str, Any]:
         }
 
 
+@pytest.mark.slow  # a second whole demo load (about a minute): `make test-slow` and CI
 def test_the_same_seed_gives_the_same_records_and_if_empty_loads_an_empty_database_once(built):
     assert _load("--if-empty") == built["summary"]  # "Demo loaded (seed 2025): …", the same counts
     assert (_partnerships(), _digest(_people()), _pregnancies()) == (

@@ -15,7 +15,7 @@ import pytest
 from shanhai.maternal import due
 from shanhai.maternal.models import Child, ChildCheck, DueItem, PostpartumKind, Pregnancy, PregnancyStatus
 from shanhai.maternal.rules import CHILD_SCHEDULE, mch_rules
-from shanhai.maternal.selectors import DUE, OVERDUE, antenatal_contacts, child_schedule
+from shanhai.maternal.selectors import DUE, OVERDUE, UPCOMING, antenatal_contacts, child_schedule
 from tests.maternal.test_worklist import cohort  # noqa: F401  (the fixture: a cohort made through the services)
 
 START = date(2024, 1, 1)
@@ -41,6 +41,13 @@ def _ongoing_reference(lmp: date, registered_on: date, visits: list[date], day: 
         for contact in antenatal_contacts(cast(Pregnancy, plain), visits, day)
         if contact.state in (DUE, OVERDUE)
     }
+
+
+def _next_contact_reference(lmp: date, registered_on: date, visits: list[date], day: date) -> date | None:
+    """The close of the first antenatal contact due or upcoming (``selectors.next_contact`` before its fallback)."""
+    plain = SimpleNamespace(last_menstrual_period_on=lmp, registered_on=registered_on, status=PregnancyStatus.ONGOING)
+    contacts = antenatal_contacts(cast(Pregnancy, plain), visits, day)
+    return next((contact.closes_on for contact in contacts if contact.state in (DUE, UPCOMING)), None)
 
 
 def _postpartum_reference(delivered_on: date, discharged_on: date | None, done: set[str], day: date) -> set[Any]:
@@ -84,6 +91,7 @@ def test_an_ongoing_pregnancys_items_give_the_schedules_states_every_day(seed: i
         for offset in range(0, 330, 3):
             day = registered_on + timedelta(days=offset)
             assert _shown(items, day) == _ongoing_reference(lmp, registered_on, visits, day), (lmp, day)
+            assert due.next_contact(items, day) == _next_contact_reference(lmp, registered_on, visits, day), (lmp, day)
 
 
 @pytest.mark.parametrize("seed", range(3))

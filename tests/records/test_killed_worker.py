@@ -77,6 +77,7 @@ def _writing(database: Path) -> bool:
         connection.close()
 
 
+@pytest.mark.slow  # a fresh database migrated and a worker started twice (about half a minute): `make test-slow` and CI
 def test_a_worker_killed_mid_write_leaves_no_rows_and_its_job_failed_within_a_minute(
     var_dir: dict[str, str], tmp_path: Path
 ) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial, reduce
 from operator import or_
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from shanhai.accounts.models import User
 from shanhai.accounts.scoping import scope_of
 from shanhai.core.models import OrgUnit
-from shanhai.maternal import access
+from shanhai.maternal import access, due
 from shanhai.maternal.models import (
     CaseStatus,
     Child,
@@ -43,8 +43,7 @@ from shanhai.maternal.rules import (
     postpartum_visit_window,
 )
 from shanhai.maternal.selectors.links import child_url, pregnancy_url
-from shanhai.maternal.selectors.states import DUE, OVERDUE, PURPLE, STATE_LABELS, UPCOMING, gestation_label, moment
-from shanhai.maternal.selectors.visits import antenatal_contacts
+from shanhai.maternal.selectors.states import DUE, OVERDUE, PURPLE, STATE_LABELS, gestation_label, moment
 from shanhai.records.kinds import kind_of
 from shanhai.records.selectors import record_list
 
@@ -338,19 +337,6 @@ def _sort_key(deadline: date | datetime | None) -> datetime:
     return timezone.make_aware(datetime.combine(deadline, datetime.min.time()))
 
 
-def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[int, tuple[tuple[Any, ...], list[Any]]]:
-    """Rows ``(pk, *fields, joined)`` of a record LEFT JOINed to its many records, as ``pk → (fields, [joined
-    values])`` in the order the records came: one query reads a record with its visits or checks."""
-    grouped: dict[int, tuple[tuple[Any, ...], list[Any]]] = {}
-    for pk, *values, joined in rows:
-        found = grouped.get(pk)
-        if found is None:
-            found = grouped[pk] = (tuple(values), [])
-        if joined is not None:
-            found[1].append(joined)
-    return grouped
-
-
 def _outcome_what(pregnancy: Pregnancy) -> str:
     return str(_("Expected delivery %(date)s: record the delivery or the end")) % {
         "date": pregnancy.expected_delivery_on.isoformat()
@@ -435,6 +421,8 @@ def _child_item(child: Child, *, state: str, code: str, deadline: date | None) -
 def _case_items(
     records: _Records, unit: OrgUnit | None, colour: str, today: date, now: datetime, found: list[_Entry]
 ) -> None:
+    """Open 专案: a report due, or the next antenatal contact (``due.next_contact`` on the stored items, else the
+    expected delivery date while ongoing)."""
     cases = (
         records("risk-cases")
         .filter(
@@ -443,56 +431,41 @@ def _case_items(
             status=CaseStatus.OPEN,
         )
         .select_related(None)
+        .annotate(next_window=due.next_contact_q(today))
     )
-    rows = _grouped(
-        cases.values_list(
-            "pk",
-            "pregnancy_id",
-            "colour",
-            "responsible_name",
-            "reported_at",
-            "report_due_at",
-            "status",
-            "pregnancy__status",
-            "pregnancy__last_menstrual_period_on",
-            "pregnancy__registered_on",
-            "pregnancy__expected_delivery_on",
-            "pregnancy__antenatal_visits__visited_on",
-        )
+    rows = cases.values_list(
+        "pregnancy_id",
+        "colour",
+        "responsible_name",
+        "reported_at",
+        "report_due_at",
+        "status",
+        "pregnancy__status",
+        "pregnancy__expected_delivery_on",
+        "next_window",
     )
     overdue_q = case_report_overdue(now)
-    for values, visits in rows.values():
-        pk, case_colour, responsible, reported_at, due_at, status, p_status, lmp, registered_on, expected = values
+    for pregnancy_id, case_colour, responsible, reported_at, due_at, status, p_status, expected, next_window in rows:
         overdue = overdue_q.holds(SimpleNamespace(status=status, reported_at=reported_at, report_due_at=due_at))
         deadline: date | datetime | None
         if reported_at is None:
             deadline, note = due_at, str(_("Report due"))
         else:
-            deadline, note = (
-                _next_contact(p_status, lmp, registered_on, expected, visits, today),
-                str(_("Next antenatal contact")),
-            )
+            ongoing = p_status == PregnancyStatus.ONGOING
+            deadline, note = (next_window or expected) if ongoing else None, str(_("Next antenatal contact"))
         colour_label = str(Colour(case_colour).label) if case_colour else str(_("Purple"))
         what = str(_("%(colour)s · case manager %(name)s")) % {"colour": colour_label, "name": responsible}
         found.append(
             _pregnancy_entry(
-                pk, CASE, OVERDUE if overdue else DUE, case_colour or PURPLE, what, deadline=deadline, note=note
+                pregnancy_id,
+                CASE,
+                OVERDUE if overdue else DUE,
+                case_colour or PURPLE,
+                what,
+                deadline=deadline,
+                note=note,
             )
         )
-
-
-def _next_contact(
-    status: str, lmp: date, registered_on: date, expected: date, visits: Iterable[date], today: date
-) -> date | None:
-    """``visits.next_contact`` on the pregnancy's values: the close of the next antenatal window still to be
-    made, else the expected delivery date; none once the pregnancy is over (no window is due or upcoming)."""
-    if status != PregnancyStatus.ONGOING:
-        return None
-    plain = SimpleNamespace(last_menstrual_period_on=lmp, registered_on=registered_on, status=status)
-    for contact in antenatal_contacts(cast(Pregnancy, plain), visits, today):
-        if contact.state in (DUE, UPCOMING):
-            return contact.closes_on
-    return expected
 
 
 def _referral_items(records: _Records, unit: OrgUnit | None, colour: str, now: datetime, found: list[_Entry]) -> None:
