@@ -533,13 +533,16 @@ def area_roots(user: User) -> tuple[OrgUnit | None, ...]:
     return ()
 
 
-def _colour_counts() -> dict[str, Count]:
-    return {
-        "total": Count("pk"),
-        "purple": Count("pk", filter=Q(is_purple=True)),
-        "not_graded": Count("pk", filter=Q(current_colour="")),
-        **{colour: Count("pk", filter=Q(current_colour=colour)) for colour in Colour.values},
-    }
+def _colour_counts(ongoing: QuerySet[Any]) -> Counter[str]:
+    """Ongoing pregnancies by current colour ("" not graded), with ``total`` and ``purple``: one GROUP BY on the
+    (status, registered_at, current_colour, is_purple) index, not a filtered count per colour over every row."""
+    counts: Counter[str] = Counter()
+    for colour, purple, count in ongoing.order_by().values_list("current_colour", "is_purple").annotate(n=Count("*")):
+        counts[colour] += count
+        counts["total"] += count
+        if purple:
+            counts["purple"] += count
+    return counts
 
 
 def mch_overview(user: User, *, today: date | None = None, now: datetime | None = None) -> Overview:
@@ -561,7 +564,7 @@ def mch_overview(user: User, *, today: date | None = None, now: datetime | None 
         ongoing = records("pregnancies").filter(status=PregnancyStatus.ONGOING)
         cases = records("risk-cases").filter(status=CaseStatus.OPEN)
         work = worklist(user, today=today, now=now, limit=0, records=records)
-    counts = ongoing.order_by().aggregate(**_colour_counts())
+    counts = _colour_counts(ongoing)
     open_cases = cases.order_by().aggregate(
         open=Count("pk"),
         overdue=Count("pk", filter=case_report_overdue(now).q()),
@@ -570,7 +573,7 @@ def mch_overview(user: User, *, today: date | None = None, now: datetime | None 
         ongoing=counts["total"],
         by_colour=[(value, str(label), counts[value]) for value, label in Colour.choices],
         purple=counts["purple"],
-        not_graded=counts["not_graded"],
+        not_graded=counts[""],
         open_cases=open_cases["open"],
         reports_overdue=open_cases["overdue"],
         worklist=work,
