@@ -33,11 +33,26 @@ from shanhai.maternal.rules import (
     needs_case,
 )
 
+#: The columns :func:`derive_pregnancy` reads of each related record (``with_relations(derived_only=True)``).
+DERIVED_FROM = {
+    "assessments": ("id", "pregnancy_id", "assessed_on", "kind", "screening_result", "colour", "is_purple"),
+    "antenatal_visits": ("id", "pregnancy_id", "visited_on"),
+    "postpartum_visits": ("id", "pregnancy_id", "visited_on", "kind"),
+}
 
-def with_relations(queryset: QuerySet[Pregnancy]) -> QuerySet[Pregnancy]:
-    """What :func:`derive_pregnancy` reads, fetched up front (a fixed number of queries for any count)."""
-    return queryset.select_related("delivery", "death", "case").prefetch_related(
-        "assessments", "antenatal_visits", "postpartum_visits"
+
+def with_relations(queryset: QuerySet[Pregnancy], *, derived_only: bool = False) -> QuerySet[Pregnancy]:
+    """What :func:`derive_pregnancy` reads, fetched up front (a fixed number of queries for any count);
+    ``derived_only``: only the columns it reads of the many related records (a bulk refresh, where making every
+    field of millions of visits is most of the time)."""
+    queryset = queryset.select_related("delivery", "death", "case")
+    if not derived_only:
+        return queryset.prefetch_related(*DERIVED_FROM)
+    return queryset.prefetch_related(
+        *(
+            Prefetch(name, queryset=getattr(Pregnancy, name).rel.related_model.objects.only(*columns).order_by())
+            for name, columns in DERIVED_FROM.items()
+        )
     )
 
 

@@ -108,7 +108,7 @@ def pregnancies_refresh(queryset: QuerySet[Pregnancy], *, batch_size: int = 1000
     The fact table is not touched: rebuild it afterwards (``analytics.facts.rebuild()``).
     """
     rules = mch_rules()
-    pregnancies = with_relations(queryset.order_by("pk")).iterator(chunk_size=batch_size)
+    pregnancies = with_relations(queryset.order_by("pk"), derived_only=True).iterator(chunk_size=batch_size)
     changed = _write_changed(Pregnancy, pregnancies, lambda p: {"status": p.status, **derive_pregnancy(p, rules=rules)})
     due.refresh_pregnancies(queryset)
     return changed
@@ -131,22 +131,35 @@ def _write_changed(model: type[R], records: Iterable[R], derive: Callable[[R], d
     now = clock.now()
     names: tuple[str, ...] = ()
     rows: list[list[Any]] = []
+    written = 0
     for record in records:
         values = derive(record)
         names = names or tuple(values)
         if any(getattr(record, name) != value for name, value in values.items()):
             rows.append([*(values[name] for name in names), now, record.pk])
-    if rows:
-        fields = [model._meta.get_field(name) for name in (*names, "updated_at")]
-        columns = [connection.ops.quote_name(str(f.column)) for f in fields]  # type: ignore[union-attr]
-        table = connection.ops.quote_name(model._meta.db_table)
-        sql = f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)} WHERE id = %s"  # noqa: S608
-        params = [
-            [f.get_db_prep_value(v, connection) for f, v in zip(fields, row[:-1], strict=True)] + [row[-1]]  # type: ignore[union-attr]
-            for row in rows
-        ]
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, params)
+            if len(rows) == WRITE_CHUNK:  # a million records are not held in memory until the end
+                written += _update(model, names, rows)
+                rows = []
+    return written + _update(model, names, rows)
+
+
+#: Changed rows written per statement by the bulk refreshes.
+WRITE_CHUNK = 10_000
+
+
+def _update(model: type[R], names: tuple[str, ...], rows: list[list[Any]]) -> int:
+    if not rows:
+        return 0
+    fields = [model._meta.get_field(name) for name in (*names, "updated_at")]
+    columns = [connection.ops.quote_name(str(f.column)) for f in fields]  # type: ignore[union-attr]
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)} WHERE id = %s"  # noqa: S608
+    params = [
+        [f.get_db_prep_value(v, connection) for f, v in zip(fields, row[:-1], strict=True)] + [row[-1]]  # type: ignore[union-attr]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
     return len(rows)
 
 
