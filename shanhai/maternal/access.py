@@ -17,11 +17,14 @@ merely created a record about her.
 
 from __future__ import annotations
 
-import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 from typing import Any
 
+from django.db import connection
 from django.db.models import F, Lookup, Q
 
 from shanhai.accounts.models import User
@@ -43,9 +46,11 @@ def visible_unit_ids(user: User) -> Any:
 @dataclass(frozen=True)
 class IdSet:
     """Ids read once for several queries of one page (:func:`id_set`); conditions on them are made by
-    :func:`among`."""
+    :func:`among`. ``text``: the ids as one parameter, written once (``{1,2}`` for a PostgreSQL array, ``[1,2]``
+    for SQLite's ``json_each``): the driver otherwise adapts 10,000 integers again in each query."""
 
     ids: tuple[int, ...]
+    text: str
 
 
 class AnyOf(Lookup):  # type: ignore[type-arg]
@@ -60,29 +65,30 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, params = self.process_lhs(compiler, connection)
-        ids = list(self.rhs)
+        # ``lhs`` is the column Django compiled; the ids are one parameter (``IdSet.text``).
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::bigint[])", [*params, ids]
-        # ``lhs`` is the column Django compiled; the ids are a parameter.
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(ids)]  # noqa: S608
+            return f"{lhs} = ANY(%s::bigint[])", [*params, self.rhs]
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*params, self.rhs]  # noqa: S608
 
 
-def id_set(ids: list[int]) -> IdSet:
+def id_set(ids: Iterable[int]) -> IdSet:
     """Ids read once, for conditions (:func:`among`) in several queries of one page."""
-    return IdSet(tuple(ids))
+    ids = tuple(ids)
+    written = ",".join(map(str, ids))
+    return IdSet(ids, f"{{{written}}}" if connection.vendor == "postgresql" else f"[{written}]")
 
 
 def among(field: str, ids: Any) -> Q:
     """``field`` is one of ``ids``: an :class:`IdSet` (one parameter, :class:`AnyOf`) or a subquery."""
     if isinstance(ids, IdSet):
-        return Q(AnyOf(F(field), ids.ids))
+        return Q(AnyOf(F(field), ids.text))
     return Q(**{f"{field}__in": ids})
 
 
 def units_seen(user: User) -> Any:
     """:func:`visible_unit_ids` read once (:func:`id_set`) for several queries of one page: behind the subquery
     PostgreSQL scanned whole tables (bench/README.md, MCH)."""
-    return id_set([row["id"] for row in visible_unit_ids(user)])
+    return id_set(visible_unit_ids(user).values_list("id", flat=True))
 
 
 def visible_women_ids(user: User, *, units: Any = None) -> Any:
@@ -112,24 +118,40 @@ WOMEN_LISTED = 20_000
 def women_seen(user: User, *, units: Any = None) -> Any:
     """The user's women for several queries of one page: their ids read once (a list) when there are at most
     :data:`WOMEN_LISTED`, else the UNION subquery. Read-only pages only: the list is not refreshed by a write."""
-    ids = [row["pk"] for row in visible_women_ids(user, units=units)[: WOMEN_LISTED + 1]]
+    ids = list(visible_women_ids(user, units=units).values_list("pk", flat=True)[: WOMEN_LISTED + 1])
     return id_set(ids) if len(ids) <= WOMEN_LISTED else visible_women_ids(user, units=units)
+
+
+def pregnancies_seen(women: Any) -> IdSet | None:
+    """The pregnancies of :func:`women_seen` read once, when those are a list: the worklist reaches their items,
+    专案, referrals and children through them, and each query would otherwise find them again from the women
+    (10,000 index probes each for a county at a million pregnancies)."""
+    if not isinstance(women, IdSet):
+        return None
+    return id_set(Pregnancy.objects.filter(among("woman_id", women)).order_by().values_list("pk", flat=True))
 
 
 def woman_visibility(user: User) -> Q:
     return Q(pk__in=visible_women_ids(user))
 
 
-def pregnancy_visibility(user: User, *, women: Any = None, units: Any = None) -> Q:
-    """``women``, ``units``: :func:`women_seen`, :func:`units_seen`, read once for a page (the same records)."""
+def pregnancy_visibility(user: User, *, women: Any = None, units: Any = None, pregnancies: Any = None) -> Q:
+    """``women``, ``units``, ``pregnancies``: :func:`women_seen`, :func:`units_seen`, :func:`pregnancies_seen`, read
+    once for a page (the same records)."""
+    if pregnancies is not None:
+        return among("pk", pregnancies)
     return among("woman_id", visible_women_ids(user, units=units) if women is None else women)
 
 
 def pregnancy_record_visibility(*institution_fields: str) -> Any:
     """Records about a pregnancy: the woman's file is seen, or the record's own institution(s) are."""
 
-    def visibility(user: User, *, women: Any = None, units: Any = None) -> Q:
+    def visibility(user: User, *, women: Any = None, units: Any = None, pregnancies: Any = None) -> Q:
         units = visible_unit_ids(user) if units is None else units
+        if pregnancies is not None:
+            return reduce(
+                or_, (among(f"{field}_id", units) for field in institution_fields), among("pregnancy_id", pregnancies)
+            )
         # By the pregnancies' ids, not through a join: the records are then read by their pregnancy's index
         # (SQLite scanned every 专案 to test each one's woman).
         seen = Pregnancy.objects.filter(
@@ -143,29 +165,31 @@ def pregnancy_record_visibility(*institution_fields: str) -> Any:
     return visibility
 
 
-def visible_children_ids(user: User, *, women: Any = None, units: Any = None) -> Any:
+def visible_children_ids(user: User, *, women: Any = None, units: Any = None, pregnancies: Any = None) -> Any:
     """Children in the user's subtrees: residence, registering institution, or their mother's file seen (one
     UNION, each part on an index; an OR of the three scanned every child at a million pregnancies)."""
     units = visible_unit_ids(user) if units is None else units
     women = visible_women_ids(user, units=units) if women is None else women
-    mothers = Pregnancy.objects.filter(among("woman_id", women)).values("pk")
+    mothers = (
+        pregnancies if pregnancies is not None else Pregnancy.objects.filter(among("woman_id", women)).values("pk")
+    )
     return (
         Child.objects.filter(among("residence_id", units))
         .values("pk")
         .order_by()
         .union(
             Child.objects.filter(among("registered_at_id", units)).values("pk").order_by(),
-            Child.objects.filter(mother_id__in=mothers).values("pk").order_by(),
+            Child.objects.filter(among("mother_id", mothers)).values("pk").order_by(),
         )
     )
 
 
-def child_condition(user: User, *, women: Any = None, units: Any = None) -> Q:
-    return Q(pk__in=visible_children_ids(user, women=women, units=units))
+def child_condition(user: User, *, women: Any = None, units: Any = None, pregnancies: Any = None) -> Q:
+    return Q(pk__in=visible_children_ids(user, women=women, units=units, pregnancies=pregnancies))
 
 
-def child_visibility(user: User, *, women: Any = None, units: Any = None) -> Q:
-    return child_condition(user, women=women, units=units)
+def child_visibility(user: User, *, women: Any = None, units: Any = None, pregnancies: Any = None) -> Q:
+    return child_condition(user, women=women, units=units, pregnancies=pregnancies)
 
 
 def child_check_visibility(user: User) -> Q:

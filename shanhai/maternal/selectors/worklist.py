@@ -238,7 +238,7 @@ def worklist(
     entries: dict[str, list[_Entry]] = {code: [] for code in wanted}
     records = records or _Records(user)
     pregnancies = records("pregnancies").filter(_unit_q(unit, "woman__residence", "registered_at"), _colour_q(colour))
-    _due_items(records, unit, pregnancies, today, entries)
+    _due_items(records, unit, pregnancies, today, entries, narrowed=unit is not None or bool(colour))
     if CASE in entries:
         _case_items(records, unit, colour, today, now, entries[CASE])
     if REFERRAL in entries:
@@ -255,15 +255,17 @@ class _Records:
         self.user = user
         self.units: Any = None
         self.women: Any = None
+        self.pregnancies: access.IdSet | None = None
         if not scope_of(user).is_admin:
             self.units = access.units_seen(user)
             self.women = access.women_seen(user, units=self.units)
+            self.pregnancies = access.pregnancies_seen(self.women)
 
     def __call__(self, slug: str) -> QuerySet[Any]:
         kind = kind_of(slug)
         if self.women is None or kind.visibility is None:
             return record_list(kind, self.user)
-        visible = kind.visibility(self.user, women=self.women, units=self.units)  # type: ignore[call-arg]
+        visible = kind.visibility(self.user, women=self.women, units=self.units, pregnancies=self.pregnancies)  # type: ignore[call-arg]
         return kind.model._default_manager.filter(visible).order_by(*kind.ordering, "pk")
 
 
@@ -354,14 +356,21 @@ def _due_items(
     pregnancies: QuerySet[Pregnancy],
     today: date,
     entries: dict[str, list[_Entry]],
+    *,
+    narrowed: bool,
 ) -> None:
     """The scheduled items shown today (``models.DueItem``, kept by the services) of the pregnancies and the
     children in view: one indexed read a section group, whatever the schedule; states by their dates."""
     wanted = [code for code in (ANTENATAL, POSTPARTUM, CHECK_42, OUTCOME) if code in entries]
     if wanted:
-        rows = DueItem.objects.filter(
-            _shown(today), section__in=wanted, pregnancy_id__in=pregnancies.select_related(None).values("pk")
-        ).values_list("pregnancy_id", "section", "code", "overdue_from", "deadline")
+        seen = (
+            access.among("pregnancy_id", records.pregnancies)
+            if records.pregnancies is not None and not narrowed
+            else Q(pregnancy_id__in=pregnancies.select_related(None).values("pk"))
+        )
+        rows = DueItem.objects.filter(_shown(today), seen, section__in=wanted).values_list(
+            "pregnancy_id", "section", "code", "overdue_from", "deadline"
+        )
         for pk, section, code, overdue_from, deadline in rows:
             state = OVERDUE if overdue_from <= today else DUE
             make = partial(_scheduled_item, section=section, state=state, code=code, deadline=deadline, today=today)
