@@ -21,6 +21,14 @@ INDEXES = (
     ("maternal_pregnancy_registered_woman", "maternal_pregnancy", "registered_at_id, woman_id", False),
     # Her pregnancies (the worklist's items, 专案 and children's mothers are reached through them).
     ("maternal_pregnancy_woman_id", "maternal_pregnancy", "woman_id, id", True),
+    # A pregnancy's registering institution and state by its id: the open 专案 of a province by where their
+    # pregnancy was registered, a county's ongoing pregnancies by colour (the MCH homes).
+    (
+        "maternal_pregnancy_id_state",
+        "maternal_pregnancy",
+        "id, registered_at_id, status, current_colour, is_purple",
+        True,
+    ),
     # The children seen by residence, registering institution or mother; alive and young enough.
     ("maternal_child_residence_id", "maternal_child", "residence_id, id", True),
     ("maternal_child_registered_id", "maternal_child", "registered_at_id, id", True),
