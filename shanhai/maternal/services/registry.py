@@ -108,7 +108,11 @@ def pregnancies_refresh(queryset: QuerySet[Pregnancy], *, batch_size: int = 1000
     The fact table is not touched: rebuild it afterwards (``analytics.facts.rebuild()``).
     """
     rules = mch_rules()
-    pregnancies = with_relations(queryset.order_by("pk"), derived_only=True).iterator(chunk_size=batch_size)
+    pregnancies = (
+        pregnancy
+        for ids in due.id_chunks(queryset, batch_size)
+        for pregnancy in with_relations(Pregnancy.objects.filter(pk__in=ids).order_by("pk"), derived_only=True)
+    )
     changed = _write_changed(Pregnancy, pregnancies, lambda p: {"status": p.status, **derive_pregnancy(p, rules=rules)})
     due.refresh_pregnancies(queryset)
     return changed
@@ -118,7 +122,11 @@ def children_refresh(queryset: QuerySet[Child], *, batch_size: int = 1000) -> in
     """Re-derive the stored fields of many children (``derived.derive_child``, on their prefetched checks);
     returns how many changed, and their scheduled items (``due.refresh_children``). The fact table is not
     touched."""
-    children = child_with_relations(queryset.order_by("pk")).iterator(chunk_size=batch_size)
+    children = (
+        child
+        for ids in due.id_chunks(queryset, batch_size)
+        for child in child_with_relations(Child.objects.filter(pk__in=ids).order_by("pk"))
+    )
     changed = _write_changed(Child, children, derive_child)
     due.refresh_children(queryset)
     return changed
