@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
+import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from django.core.management import call_command
 from django.db import connections, transaction
 from django.test import Client
 from django.utils import translation
@@ -174,6 +177,18 @@ def static_files_listed_once() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(WhiteNoiseMiddleware, "add_files_from_finders", add_files_once)
         yield
+
+
+@pytest.fixture(scope="session")
+def openapi_schema() -> dict[str, Any]:
+    """The API document as ``manage.py spectacular`` writes it, validated and with no warning: made once per test
+    process (seconds each time) for the tests that only read it."""
+    buffer = io.StringIO()
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--lang", "en", "--format", "openapi-json", stdout=buffer
+    )
+    schema: dict[str, Any] = json.loads(buffer.getvalue())
+    return schema
 
 
 @pytest.fixture(autouse=True)

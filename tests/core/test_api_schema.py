@@ -6,8 +6,6 @@ import re
 from typing import Any
 
 import pytest
-import yaml
-from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from conftest import World
@@ -16,13 +14,10 @@ from shanhai.accounts.models import User
 EXTERNAL = re.compile(r"://|cdn|jsdelivr|unpkg|googleapis", re.IGNORECASE)
 
 
-@pytest.fixture(scope="module")
-def schema(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The document as `manage.py spectacular` writes it, validated and with no warning (made once for the
-    module: the tests only read it)."""
-    target = tmp_path_factory.mktemp("schema") / "schema.yaml"
-    call_command("spectacular", "--validate", "--fail-on-warn", "--lang", "en", "--file", str(target))
-    return yaml.safe_load(target.read_text())
+@pytest.fixture
+def schema(openapi_schema: dict[str, Any]) -> dict[str, Any]:
+    """The document as `manage.py spectacular` writes it, validated and with no warning (conftest)."""
+    return openapi_schema
 
 
 def operations(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
