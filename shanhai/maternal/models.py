@@ -170,7 +170,18 @@ class Pregnancy(models.Model):
         verbose_name = _("pregnancy")
         verbose_name_plural = _("pregnancies")
         ordering = ["-registered_on", "-id"]
-        indexes = [models.Index(fields=["status", "expected_delivery_on"], name="pregnancy_status_edd")]
+        # Read at a million pregnancies (bench/README.md, MCH): a woman's pregnancies by status (the worklist); the
+        # ongoing ones of a region by colour (the MCH home); the women of the pregnancies an institution registered.
+        # Declared here, not only by SQL in a migration: SQLite rebuilds a table to add a column with a default, and
+        # keeps only the indexes the models declare (0009 dropped the first two; migration 0011).
+        indexes = [
+            models.Index(fields=["status", "expected_delivery_on"], name="pregnancy_status_edd"),
+            models.Index(fields=["woman", "status"], name="preg_woman_status"),
+            models.Index(
+                fields=["status", "registered_at", "current_colour", "is_purple"], name="preg_status_registered"
+            ),
+            models.Index(fields=["registered_at", "woman"], name="preg_registered_woman"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.woman} · {self.registered_on:%Y-%m-%d}"
@@ -317,6 +328,8 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         ordering = ["-requested_at", "-id"]
+        # Referrals waiting too long (the worklist): the few requested or accepted, not every referral.
+        indexes = [models.Index(fields=["status", "requested_at"], name="referral_status_requested")]
 
     def __str__(self) -> str:
         return f"{self.from_unit} → {self.to_unit}"
@@ -532,6 +545,26 @@ class Child(models.Model):
         verbose_name = _("child")
         verbose_name_plural = _("children")
         ordering = ["-birth_date", "-id"]
+        # The worklist's checks due and the under-3 measure's denominator; its numerator from the index alone
+        # (the seven stored check dates). Declared here for SQLite's table rebuilds (see ``Pregnancy``).
+        indexes = [
+            models.Index(fields=["birth_date", "residence", "died_on"], name="child_birth_residence"),
+            models.Index(
+                fields=[
+                    "birth_date",
+                    "residence",
+                    "died_on",
+                    "check_m3_on",
+                    "check_m6_on",
+                    "check_m8_on",
+                    "check_m12_on",
+                    "check_m18_on",
+                    "check_m24_on",
+                    "check_m30_on",
+                ],
+                name="child_under_three",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{mask_name(self.name) or _('Child')} · {self.birth_date:%Y-%m-%d}"
@@ -577,6 +610,7 @@ class ChildCheck(models.Model):
         verbose_name_plural = _("child health checks")
         ordering = ["-checked_on", "-id"]
         constraints = [models.UniqueConstraint(fields=["child", "kind"], name="childcheck_one_per_kind")]
+        indexes = [models.Index(fields=["child", "kind", "checked_on"], name="childcheck_child_kind_on")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.checked_on:%Y-%m-%d}"
@@ -664,6 +698,18 @@ class DueItem(models.Model):
     class Meta:
         verbose_name = _("scheduled item")
         verbose_name_plural = _("scheduled items")
+        # The items of a pregnancy or a child shown on a day, with what the worklist reads of them (from the
+        # index alone).
+        indexes = [
+            models.Index(
+                fields=["pregnancy", "shown_from", "shown_until", "section", "code", "overdue_from", "deadline"],
+                name="dueitem_pregnancy_shown",
+            ),
+            models.Index(
+                fields=["child", "shown_from", "shown_until", "section", "code", "overdue_from", "deadline"],
+                name="dueitem_child_shown",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(pregnancy__isnull=False, child__isnull=True)

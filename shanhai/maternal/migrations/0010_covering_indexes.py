@@ -4,61 +4,46 @@ A county's records are spread over the whole tables (every county registers ever
 reached through an index cost PostgreSQL one more page read: 9,365 pages for the county's 10,065 women, 12,252 for
 their pregnancies, 9,911 for their children's items. With the columns a step reads in the index itself, PostgreSQL
 answers from the index alone (an index-only scan: the county worklist went from 789 to 443 ms, the township's from
-388 to 69 ms). SQLite keeps the row id in every index, so the ``(<column>, id)`` ones are PostgreSQL's only; the
-others serve both.
+388 to 69 ms). SQLite keeps the row id in every index, so these ``(<column>, id)`` ones are PostgreSQL's only
+(PostgreSQL never rebuilds a table to change it, so plain SQL keeps them); the covering indexes both databases use
+are declared on the models (migration ``0011``).
 
 Written as SQL, not as ``Meta.indexes``, as ``0006_speed_indexes``: they change no model state, and ``IF NOT
 EXISTS`` lets a database that has them already migrate."""
 
 from django.db import migrations
 
-#: (name, table, columns, PostgreSQL only)
+#: (name, table, columns), on PostgreSQL only
 INDEXES = (
     # The user's women: by residence and by registering institution (ids from the index).
-    ("maternal_woman_residence_id", "maternal_woman", "residence_id, id", True),
-    ("maternal_woman_registered_id", "maternal_woman", "registered_at_id, id", True),
-    # …and by the pregnancies registered at the user's institutions.
-    ("maternal_pregnancy_registered_woman", "maternal_pregnancy", "registered_at_id, woman_id", False),
+    ("maternal_woman_residence_id", "maternal_woman", "residence_id, id"),
+    ("maternal_woman_registered_id", "maternal_woman", "registered_at_id, id"),
     # Her pregnancies (the worklist's items, 专案 and children's mothers are reached through them).
-    ("maternal_pregnancy_woman_id", "maternal_pregnancy", "woman_id, id", True),
+    ("maternal_pregnancy_woman_id", "maternal_pregnancy", "woman_id, id"),
     # A pregnancy's registering institution and state by its id: the open 专案 of a province by where their
     # pregnancy was registered, a county's ongoing pregnancies by colour (the MCH homes).
     (
         "maternal_pregnancy_id_state",
         "maternal_pregnancy",
         "id, registered_at_id, status, current_colour, is_purple",
-        True,
     ),
     # The children seen by residence, registering institution or mother; alive and young enough.
-    ("maternal_child_residence_id", "maternal_child", "residence_id, id", True),
-    ("maternal_child_registered_id", "maternal_child", "registered_at_id, id", True),
-    ("maternal_child_mother_id", "maternal_child", "mother_id, id", True),
-    ("maternal_child_id_alive", "maternal_child", "id, died_on, birth_date", True),
-    # The stored items of a pregnancy or a child shown on a day, with what the worklist reads of them.
-    (
-        "maternal_dueitem_pregnancy_shown",
-        "maternal_dueitem",
-        "pregnancy_id, shown_from, shown_until, section, code, overdue_from, deadline",
-        False,
-    ),
-    (
-        "maternal_dueitem_child_shown",
-        "maternal_dueitem",
-        "child_id, shown_from, shown_until, section, code, overdue_from, deadline",
-        False,
-    ),
+    ("maternal_child_residence_id", "maternal_child", "residence_id, id"),
+    ("maternal_child_registered_id", "maternal_child", "registered_at_id, id"),
+    ("maternal_child_mother_id", "maternal_child", "mother_id, id"),
+    ("maternal_child_id_alive", "maternal_child", "id, died_on, birth_date"),
 )
 
 
 def create(apps, schema_editor):
-    postgres = schema_editor.connection.vendor == "postgresql"
-    for name, table, columns, postgres_only in INDEXES:
-        if postgres or not postgres_only:
-            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name, table, columns in INDEXES:
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
 
 
 def drop(apps, schema_editor):
-    for name, _table, _columns, _postgres_only in INDEXES:
+    for name, _table, _columns in INDEXES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
