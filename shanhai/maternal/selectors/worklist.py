@@ -553,7 +553,9 @@ def _colour_counts(ongoing: QuerySet[Any]) -> Counter[str]:
     """Ongoing pregnancies by current colour ("" not graded), with ``total`` and ``purple``: one GROUP BY on the
     (status, registered_at, current_colour, is_purple) index, not a filtered count per colour over every row."""
     counts: Counter[str] = Counter()
-    for colour, purple, count in ongoing.order_by().values_list("current_colour", "is_purple").annotate(n=Count("*")):
+    # Grouped by institution first, in the index's order (no sort of a province's 333,000 rows), summed here.
+    rows = ongoing.order_by().values_list("registered_at_id", "current_colour", "is_purple").annotate(n=Count("*"))
+    for _unit, colour, purple, count in rows:
         counts[colour] += count
         counts["total"] += count
         if purple:
