@@ -476,11 +476,15 @@ def _numbers(
     indicator: Indicator, cells: dict[int, _Cell], scope: Scope, period: Period
 ) -> tuple[float | None, float | None, float | None, bool]:
     """Numerator, denominator, value and whether it is reported (none of them when nothing was reported)."""
-    numerator, has_numerator = _evaluate(indicator.numerator, cells, scope, period)
     denominator: float | None = None
     has_denominator = True
-    if indicator.denominator is not None:
-        denominator, has_denominator = _evaluate(indicator.denominator, cells, scope, period)
+    num, den = indicator.numerator, indicator.denominator
+    if isinstance(num, Measure) and isinstance(den, Measure) and num.together and num.together is den.together:
+        (numerator, has_numerator), (denominator, has_denominator) = num.together(scope, period)
+    else:
+        numerator, has_numerator = _evaluate(num, cells, scope, period)
+        if den is not None:
+            denominator, has_denominator = _evaluate(den, cells, scope, period)
     if not (has_numerator or (indicator.denominator is not None and has_denominator)):
         return None, None, None, False
     value: float | None

@@ -145,6 +145,12 @@ class Measure(Term):
     #: The records behind the value (``(scope, period) -> RecordSet``), for measures that count
     #: records or distinct people; ``None`` when the value cannot be listed as records.
     evidence: Callable[[Scope, Period], RecordSet] | None = field(default=None, compare=False, hash=False)
+    #: For a rate whose numerator and denominator both count one set of records: ``(scope, period) ->
+    #: ((numerator, has_data), (denominator, has_data))`` in one query. The engine calls it once when an
+    #: indicator's numerator and denominator share it (``query`` alone otherwise).
+    together: Callable[[Scope, Period], tuple[tuple[float, bool], tuple[float, bool]]] | None = field(
+        default=None, compare=False, hash=False
+    )
 
 
 @dataclass(frozen=True)

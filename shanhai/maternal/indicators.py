@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from functools import reduce
 from operator import and_, or_
 
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -285,6 +285,14 @@ def _under_three_eligible(scope: Scope, period: Period) -> tuple[float, bool]:
     return float(eligible), eligible > 0
 
 
+def _under_three_both(scope: Scope, period: Period) -> tuple[tuple[float, bool], tuple[float, bool]]:
+    """Both numbers of the rate in one pass over the index (each read the same children: half the time)."""
+    children, managed = _under_three_due(scope, period)
+    counts = children.order_by().aggregate(due=Count("pk"), managed=Count("pk", filter=managed))
+    due, done = counts["due"], counts["managed"]
+    return (float(done), due > 0), (float(due), due > 0)
+
+
 def _under_three_evidence(scope: Scope, period: Period) -> RecordSet:
     children, condition = _under_three_due(scope, period)
     note = _("Children under 3 at the period end who had every check due in the period.")
@@ -296,9 +304,13 @@ UNDER_THREE_MANAGED = Measure(
     _("Children under 3 under systematic management"),
     _under_three_managed,
     evidence=_under_three_evidence,
+    together=_under_three_both,
 )
 UNDER_THREE_DUE = Measure(
-    "mch.under_three_due", _("Children under 3 with a check due in the period"), _under_three_eligible
+    "mch.under_three_due",
+    _("Children under 3 with a check due in the period"),
+    _under_three_eligible,
+    together=_under_three_both,
 )
 
 
