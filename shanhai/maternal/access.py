@@ -20,8 +20,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from django.db import connection
@@ -49,7 +47,6 @@ class IdSet:
     :func:`among`. ``text``: the ids as one parameter, written once (``{1,2}`` for a PostgreSQL array, ``[1,2]``
     for SQLite's ``json_each``): the driver otherwise adapts 10,000 integers again in each query."""
 
-    ids: tuple[int, ...]
     text: str
 
 
@@ -73,9 +70,8 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
 
 def id_set(ids: Iterable[int]) -> IdSet:
     """Ids read once, for conditions (:func:`among`) in several queries of one page."""
-    ids = tuple(ids)
     written = ",".join(map(str, ids))
-    return IdSet(ids, f"{{{written}}}" if connection.vendor == "postgresql" else f"[{written}]")
+    return IdSet(f"{{{written}}}" if connection.vendor == "postgresql" else f"[{written}]")
 
 
 def among(field: str, ids: Any) -> Q:
@@ -148,16 +144,12 @@ def pregnancy_record_visibility(*institution_fields: str) -> Any:
 
     def visibility(user: User, *, women: Any = None, units: Any = None, pregnancies: Any = None) -> Q:
         units = visible_unit_ids(user) if units is None else units
-        if pregnancies is not None:
-            return reduce(
-                or_, (among(f"{field}_id", units) for field in institution_fields), among("pregnancy_id", pregnancies)
-            )
         # By the pregnancies' ids, not through a join: the records are then read by their pregnancy's index
         # (SQLite scanned every 专案 to test each one's woman).
-        seen = Pregnancy.objects.filter(
-            among("woman_id", visible_women_ids(user, units=units) if women is None else women)
-        )
-        condition = Q(pregnancy_id__in=seen.values("pk"))
+        if pregnancies is None:
+            women = visible_women_ids(user, units=units) if women is None else women
+            pregnancies = Pregnancy.objects.filter(among("woman_id", women)).values("pk")
+        condition = among("pregnancy_id", pregnancies)
         for field in institution_fields:
             condition |= among(f"{field}_id", units)
         return condition

@@ -270,27 +270,22 @@ def _under_three_due(scope: Scope, period: Period) -> tuple[QuerySet[Child], Q]:
     return _under_three(scope, period).filter(reduce(or_, due.values())), managed
 
 
-def _under_three_managed(scope: Scope, period: Period) -> tuple[float, bool]:
-    """The children of :func:`_under_three_due` who had every check due: a range count like the count of those
-    due, on an index that holds the stored check dates too (``maternal`` migration ``child_under_three_checks``),
-    so no child's row and no check is read."""
-    children, managed = _under_three_due(scope, period)
-    count = children.filter(managed).order_by().count()
-    return float(count), count > 0 or children.order_by().exists()
-
-
-def _under_three_eligible(scope: Scope, period: Period) -> tuple[float, bool]:
-    children, _managed = _under_three_due(scope, period)
-    eligible = children.order_by().count()
-    return float(eligible), eligible > 0
-
-
 def _under_three_both(scope: Scope, period: Period) -> tuple[tuple[float, bool], tuple[float, bool]]:
-    """Both numbers of the rate in one pass over the index (each read the same children: half the time)."""
+    """The children of :func:`_under_three_due` who had every check due, and all of them, in one pass over an index
+    that holds the stored check dates too (``maternal`` migration ``child_under_three_checks``): no child's row and
+    no check is read. The engine asks for both at once for the rate (``Measure.together``)."""
     children, managed = _under_three_due(scope, period)
     counts = children.order_by().aggregate(due=Count("pk"), managed=Count("pk", filter=managed))
     due, done = counts["due"], counts["managed"]
     return (float(done), due > 0), (float(due), due > 0)
+
+
+def _under_three_managed(scope: Scope, period: Period) -> tuple[float, bool]:
+    return _under_three_both(scope, period)[0]
+
+
+def _under_three_eligible(scope: Scope, period: Period) -> tuple[float, bool]:
+    return _under_three_both(scope, period)[1]
 
 
 def _under_three_evidence(scope: Scope, period: Period) -> RecordSet:

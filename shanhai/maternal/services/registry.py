@@ -132,6 +132,10 @@ def children_refresh(queryset: QuerySet[Child], *, batch_size: int = 1000) -> in
     return changed
 
 
+#: Changed rows written per statement by the bulk refreshes.
+WRITE_CHUNK = 10_000
+
+
 def _write_changed(model: type[R], records: Iterable[R], derive: Callable[[R], dict[str, Any]]) -> int:
     """Write the derived values that differ from the stored ones: one prepared ``UPDATE`` of every
     derived field, run with executemany over the changed rows (bulk_update's CASE expressions are
@@ -149,10 +153,6 @@ def _write_changed(model: type[R], records: Iterable[R], derive: Callable[[R], d
                 written += _update(model, names, rows)
                 rows = []
     return written + _update(model, names, rows)
-
-
-#: Changed rows written per statement by the bulk refreshes.
-WRITE_CHUNK = 10_000
 
 
 def _update(model: type[R], names: tuple[str, ...], rows: list[list[Any]]) -> int:
