@@ -13,9 +13,7 @@ The pregnancy's rows depend on its visits, assessments and case, so the maternal
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
 from functools import reduce
-from itertools import pairwise
 from operator import and_, or_
 
 from django.db.models import Count, F, Q, QuerySet, Value
@@ -272,46 +270,13 @@ def _under_three_due(scope: Scope, period: Period) -> tuple[QuerySet[Child], Q]:
     return _under_three(scope, period).filter(reduce(or_, due.values())), managed
 
 
-def _due_segments(period: Period) -> list[tuple[date, date, tuple[str, ...]]]:
-    """The birth dates of children under 3 at the period's end who have a check due in it, cut where the set of
-    checks due changes: ``(first, after, kinds)``, a child born on or after ``first`` and before ``after`` has
-    exactly ``kinds`` due. The same children and checks as :func:`_under_three_due`, split so that each part
-    tests only its own checks' stored dates."""
-    born_after = add_years(period.end, -3)  # the third birthday not reached by the period's end
-    windows = [
-        (
-            kind,
-            month_start(add_months(period.first_month, -months)),
-            month_end(add_months(period.last_month, -months)) + timedelta(days=1),
-        )
-        for kind, months in UNDER_THREE_CHECKS
-    ]
-    cuts = sorted({born_after + timedelta(days=1)} | {day for _kind, first, after in windows for day in (first, after)})
-    segments = []
-    for first, after in pairwise(cuts):
-        kinds = tuple(kind for kind, start, end in windows if start <= first and after <= end)
-        if kinds and first > born_after:
-            segments.append((first, after, kinds))
-    return segments
-
-
 def _under_three_both(scope: Scope, period: Period) -> tuple[tuple[float, bool], tuple[float, bool]]:
-    """The children of :func:`_under_three_due` who had every check due, and all of them, from an index that holds
-    the stored check dates too (``maternal`` migration ``child_under_three_checks``): no child's row and no check is
-    read. One count per part of :func:`_due_segments`, each a range of that index testing only the checks due in
-    it: the single query over every birth date tested all seven windows on every child, and that, not reading the
-    index, took most of its time (390 ms for a province of a million pregnancies on SQLite). The engine asks for
-    both numbers at once for the rate (``Measure.together``)."""
-    due = done = 0
-    for first, after, kinds in _due_segments(period):
-        managed = Q(**{f"{UNDER_THREE_CHECK_FIELDS[kind]}__lte": period.end for kind in kinds})
-        counts = (
-            _under_three(scope, period)
-            .filter(birth_date__gte=first, birth_date__lt=after)
-            .order_by()
-            .aggregate(due=Count("pk"), managed=Count("pk", filter=managed))
-        )
-        due, done = due + counts["due"], done + counts["managed"]
+    """The children of :func:`_under_three_due` who had every check due, and all of them, in one pass over an index
+    that holds the stored check dates too (``maternal`` migration ``child_under_three_checks``): no child's row and
+    no check is read. The engine asks for both at once for the rate (``Measure.together``)."""
+    children, managed = _under_three_due(scope, period)
+    counts = children.order_by().aggregate(due=Count("pk"), managed=Count("pk", filter=managed))
+    due, done = counts["due"], counts["managed"]
     return (float(done), due > 0), (float(due), due > 0)
 
 
