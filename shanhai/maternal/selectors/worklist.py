@@ -269,12 +269,25 @@ class _Records:
         return kind.model._default_manager.filter(visible).order_by(*kind.ordering, "pk")
 
 
-def _first_key(entry: _Entry) -> tuple[bool, datetime]:
-    return (entry.state != OVERDUE, _sort_key(entry.deadline))
+class _Order(NamedTuple):
+    """The worklist's order (overdue first, then by deadline, then by name) as sort keys, with the time zone read
+    once: a county sorts thousands of entries, and each read of the current zone (thread- and task-local) cost
+    more than the comparison."""
+
+    first: Callable[[_Entry], tuple[bool, datetime]]  # an entry, before its item is made (no name)
+    item: Callable[[WorkItem], tuple[bool, datetime, str]]
 
 
-def _item_key(item: WorkItem) -> tuple[bool, datetime, str]:
-    return (item.state != OVERDUE, _sort_key(item.deadline), item.subject)
+def _order() -> _Order:
+    zone = timezone.get_current_timezone_name()
+
+    def when(deadline: date | datetime | None) -> datetime:
+        return deadline if isinstance(deadline, datetime) else _day_start(deadline, zone)
+
+    return _Order(
+        first=lambda entry: (entry.state != OVERDUE, when(entry.deadline)),
+        item=lambda item: (item.state != OVERDUE, when(item.deadline), item.subject),
+    )
 
 
 def _sections(entries: dict[str, list[_Entry]], limit: int | None, offset: int) -> list[Section]:
@@ -282,6 +295,8 @@ def _sections(entries: dict[str, list[_Entry]], limit: int | None, offset: int) 
     the page: only the entries tied with the page's first or last for the name's sake are loaded besides."""
     chosen: dict[str, tuple[list[_Entry], int]] = {}
     sections = []
+    order = _order()
+    first_key = order.first
     for code, found in entries.items():
         states = Counter(entry.state for entry in found)
         colours = Counter(entry.code for entry in found) if code == CASE else Counter()
@@ -293,14 +308,14 @@ def _sections(entries: dict[str, list[_Entry]], limit: int | None, offset: int) 
             offset=offset,
         )
         sections.append(section)
-        found.sort(key=_first_key)  # stable: equal keys keep the order the rows came in
+        found.sort(key=first_key)  # stable: equal keys keep the order the rows came in
         first, last = offset, len(found) if limit is None else min(offset + limit, len(found))
         if first >= last:
             continue
         start, stop = first, last
-        while start > 0 and _first_key(found[start - 1]) == _first_key(found[first]):
+        while start > 0 and first_key(found[start - 1]) == first_key(found[first]):
             start -= 1
-        while stop < len(found) and _first_key(found[stop]) == _first_key(found[last - 1]):
+        while stop < len(found) and first_key(found[stop]) == first_key(found[last - 1]):
             stop += 1
         chosen[code] = (found[start:stop], first - start)
     wanted = [entry for shown, _skip in chosen.values() for entry in shown]
@@ -311,7 +326,7 @@ def _sections(entries: dict[str, list[_Entry]], limit: int | None, offset: int) 
             continue
         shown, skip = chosen[section.code]
         items = [entry.make(children[entry.ref] if entry.is_child else pregnancies[entry.ref]) for entry in shown]
-        items.sort(key=_item_key)
+        items.sort(key=order.item)
         count = len(shown) - skip if limit is None else limit
         section.items = items[skip : skip + count]
     return sections
@@ -329,12 +344,6 @@ def _load_children(ids: set[int]) -> dict[int, Child]:
         return {}
     rows = Child.objects.filter(pk__in=ids).select_related("residence", "registered_at")
     return {child.pk: child for child in rows}
-
-
-def _sort_key(deadline: date | datetime | None) -> datetime:
-    if isinstance(deadline, datetime):
-        return deadline
-    return _day_start(deadline, timezone.get_current_timezone_name())
 
 
 @lru_cache(maxsize=4096)
@@ -461,16 +470,19 @@ def _case_items(
         "next_window",
     )
     overdue_q = case_report_overdue(now)
+    # Translated once, not for each of a county's hundreds of cases (each lookup reads the active language).
+    report_due, next_contact = str(_("Report due")), str(_("Next antenatal contact"))
+    manager = str(_("%(colour)s · case manager %(name)s"))
+    colour_labels = {value: str(label) for value, label in Colour.choices} | {"": str(_("Purple"))}
     for pregnancy_id, case_colour, responsible, reported_at, due_at, status, p_status, expected, next_window in rows:
         overdue = overdue_q.holds(SimpleNamespace(status=status, reported_at=reported_at, report_due_at=due_at))
         deadline: date | datetime | None
         if reported_at is None:
-            deadline, note = due_at, str(_("Report due"))
+            deadline, note = due_at, report_due
         else:
             ongoing = p_status == PregnancyStatus.ONGOING
-            deadline, note = (next_window or expected) if ongoing else None, str(_("Next antenatal contact"))
-        colour_label = str(Colour(case_colour).label) if case_colour else str(_("Purple"))
-        what = str(_("%(colour)s · case manager %(name)s")) % {"colour": colour_label, "name": responsible}
+            deadline, note = (next_window or expected) if ongoing else None, next_contact
+        what = manager % {"colour": colour_labels[case_colour or ""], "name": responsible}
         found.append(
             _pregnancy_entry(
                 pregnancy_id,
@@ -497,8 +509,9 @@ def _referral_items(records: _Records, unit: OrgUnit | None, colour: str, now: d
         .select_related(None)
         .select_related("from_unit", "to_unit")
     )
+    labels = {value: str(label) for value, label in ReferralStatus.choices}  # translated once
     for referral in referrals:
-        what = f"{referral.from_unit.name} → {referral.to_unit.name} · {ReferralStatus(referral.status).label}"
+        what = f"{referral.from_unit.name} → {referral.to_unit.name} · {labels[referral.status]}"
         found.append(
             _pregnancy_entry(
                 referral.pregnancy_id,
