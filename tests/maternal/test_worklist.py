@@ -162,6 +162,22 @@ def test_every_section_lists_what_is_due_and_overdue_today(cohort: Cohort, mch_w
     assert (work.total, work.overdue_count) == (18, 9)
 
 
+def test_a_child_who_dies_leaves_the_worklist(cohort: Cohort, mch_worker: User) -> None:
+    """The child section reads the stored items alone (no test on the child's row): the death recorded on the
+    child must take its checks away."""
+    child = cohort.i
+    assert child.public_id in [
+        i.subject_id
+        for i in selectors.worklist(mch_worker, today=TODAY, now=NOW, section="child").section("child").items
+    ]
+
+    services.child_update(actor=None, record=child, died_on=days_ago(1))
+
+    shown = selectors.worklist(mch_worker, today=TODAY, now=NOW, section="child").section("child")
+    assert child.public_id not in [i.subject_id for i in shown.items]
+    assert (shown.due_count, shown.overdue_count) == (2, 1)
+
+
 def test_deadlines_and_notes(cohort: Cohort, mch_worker: User) -> None:
     work = selectors.worklist(mch_worker, today=TODAY, now=NOW)
     antenatal, postpartum, case = work.section("antenatal"), work.section("postpartum"), work.section("case")
