@@ -114,6 +114,11 @@ WOMEN_LISTED = 20_000
 def women_seen(user: User, *, units: Any = None) -> Any:
     """The user's women for several queries of one page: their ids read once (a list) when there are at most
     :data:`WOMEN_LISTED`, else the UNION subquery. Read-only pages only: the list is not refreshed by a write."""
+    # More residents than that (a prefecture, a province): the UNION is not read at all, as reading it to its
+    # limit dedupes all of it first (+400 ms on a province's pregnancies list at a million, bench/README.md).
+    residents = Woman.objects.filter(among("residence_id", visible_unit_ids(user) if units is None else units))
+    if residents.order_by().values_list("pk", flat=True)[WOMEN_LISTED : WOMEN_LISTED + 1]:
+        return visible_women_ids(user, units=units)
     ids = list(visible_women_ids(user, units=units).values_list("pk", flat=True)[: WOMEN_LISTED + 1])
     return id_set(ids) if len(ids) <= WOMEN_LISTED else visible_women_ids(user, units=units)
 
@@ -127,8 +132,18 @@ def pregnancies_seen(women: Any) -> IdSet | None:
     return id_set(Pregnancy.objects.filter(among("woman_id", women)).order_by().values_list("pk", flat=True))
 
 
+def women_of(user: User, *, women: Any = None, units: Any = None) -> Any:
+    """``women`` when a page read them already, else :func:`women_seen` (with :func:`units_seen`) read now: the
+    visibility of a query made without them. As a subquery, PostgreSQL guessed a county's UNION at 130,000 women
+    for its 10,065 and read whole tables to join it (the pregnancies list at a million pregnancies: 467 ms,
+    bench/README.md); an array of ids it sizes, and reads their rows by index."""
+    if women is not None:
+        return women
+    return women_seen(user, units=units_seen(user) if units is None else units)
+
+
 def woman_visibility(user: User) -> Q:
-    return Q(pk__in=visible_women_ids(user))
+    return among("pk", women_of(user))
 
 
 def pregnancy_visibility(user: User, *, women: Any = None, units: Any = None, pregnancies: Any = None) -> Q:
@@ -136,18 +151,18 @@ def pregnancy_visibility(user: User, *, women: Any = None, units: Any = None, pr
     once for a page (the same records)."""
     if pregnancies is not None:
         return among("pk", pregnancies)
-    return among("woman_id", visible_women_ids(user, units=units) if women is None else women)
+    return among("woman_id", women_of(user, women=women, units=units))
 
 
 def pregnancy_record_visibility(*institution_fields: str) -> Any:
     """Records about a pregnancy: the woman's file is seen, or the record's own institution(s) are."""
 
     def visibility(user: User, *, women: Any = None, units: Any = None, pregnancies: Any = None) -> Q:
-        units = visible_unit_ids(user) if units is None else units
+        units = units_seen(user) if units is None else units
         # By the pregnancies' ids, not through a join: the records are then read by their pregnancy's index
         # (SQLite scanned every 专案 to test each one's woman).
         if pregnancies is None:
-            women = visible_women_ids(user, units=units) if women is None else women
+            women = women_of(user, women=women, units=units)
             pregnancies = Pregnancy.objects.filter(among("woman_id", women)).values("pk")
         condition = among("pregnancy_id", pregnancies)
         for field in institution_fields:
@@ -160,8 +175,8 @@ def pregnancy_record_visibility(*institution_fields: str) -> Any:
 def visible_children_ids(user: User, *, women: Any = None, units: Any = None, pregnancies: Any = None) -> Any:
     """Children in the user's subtrees: residence, registering institution, or their mother's file seen (one
     UNION, each part on an index; an OR of the three scanned every child at a million pregnancies)."""
-    units = visible_unit_ids(user) if units is None else units
-    women = visible_women_ids(user, units=units) if women is None else women
+    units = units_seen(user) if units is None else units
+    women = women_of(user, women=women, units=units)
     mothers = (
         pregnancies if pregnancies is not None else Pregnancy.objects.filter(among("woman_id", women)).values("pk")
     )

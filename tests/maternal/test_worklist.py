@@ -250,16 +250,16 @@ def test_the_outsider_has_an_empty_worklist(cohort: Cohort, outsider: User) -> N
 def test_the_worklist_takes_a_fixed_number_of_queries(
     cohort: Cohort, world: World, places: Places, mch_worker: User, django_assert_num_queries: Any
 ) -> None:
-    # 8 to count and order every section (the scope; the user's units, women and their pregnancies, read once; the
-    # stored items of the pregnancies, of the children; the 专案 and the referrals), 2 to load the pregnancies and
-    # children shown
-    with django_assert_num_queries(10):
+    # 9 to count and order every section (the scope; the user's units, whether its residents alone are too many to
+    # list, its women and their pregnancies, read once; the stored items of the pregnancies, of the children; the 专案
+    # and the referrals), 2 to load the pregnancies and children shown
+    with django_assert_num_queries(11):
         selectors.worklist(mch_worker, today=TODAY, now=NOW)
     for lmp in (110, 130, 150, 170):
         make_pregnancy(residence=places.township, registered_at=world.qitai_mch, lmp=days_ago(lmp))
     make_child(born=days_ago(2), residence=places.township, registered_at=world.qitai_mch)
     fresh = User.objects.get(pk=mch_worker.pk)  # its scope is read again, as on every request
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         work = selectors.worklist(fresh, today=TODAY, now=NOW)
     assert work.total == 18 + (1 + 2 + 3 + 3) + 1  # the early contact overdue for each, later ones by age
 
@@ -289,7 +289,7 @@ def test_pages_of_the_worklist_are_slices_of_the_whole_and_counted_whole(
             for section in page.sections:
                 assert section.has_more == (section.count > limit or offset > 0)
     fresh = User.objects.get(pk=mch_worker.pk)
-    with django_assert_num_queries(8):  # counts only: no item is made, so nothing more is loaded
+    with django_assert_num_queries(9):  # counts only: no item is made, so nothing more is loaded
         counted = selectors.worklist(fresh, today=TODAY, now=NOW, limit=0)
     assert _counts(counted) == _counts(whole) and all(not s.items for s in counted.sections)
 
