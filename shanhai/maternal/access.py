@@ -136,7 +136,8 @@ def women_of(user: User, *, women: Any = None, units: Any = None) -> Any:
     """``women`` when a page read them already, else :func:`women_seen` (with :func:`units_seen`) read now: the
     visibility of a query made without them. As a subquery, PostgreSQL guessed a county's UNION at 130,000 women
     for its 10,065 and read whole tables to join it (the pregnancies list at a million pregnancies: 467 ms,
-    bench/README.md); an array of ids it sizes, and reads their rows by index."""
+    bench/README.md); an array of ids it sizes, and reads their rows by index. The ids are those of the moment
+    the condition is made: a query about records written after that is made again (as every request does)."""
     if women is not None:
         return women
     return women_seen(user, units=units_seen(user) if units is None else units)
