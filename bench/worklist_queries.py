@@ -20,8 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-PGURL = os.environ.get("PGURL", "postgres://postgres@127.0.0.1:5432")
-PG_DB = "shanhai_bench_mch"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.mch import PG_DB, PGURL  # the database bench/mch.py keeps
 
 
 def main() -> None:
@@ -53,7 +54,7 @@ def main() -> None:
     print(f"code: {Path(shanhai.__file__).parent.parent}; load average {os.getloadavg()[0]:.2f}")
     user = User.objects.get(username=args.user)
 
-    def run() -> object:
+    def run() -> selectors.Worklist:
         return selectors.worklist(user, limit=WORKLIST_SHOWN_PER_SECTION)
 
     run()  # warm-up
@@ -65,7 +66,7 @@ def main() -> None:
     print(
         f"{args.user}: median {statistics.median(times):.0f} ms over {args.runs} runs {[round(t) for t in times]}; "
         f"{work.total:,} items"
-    )  # type: ignore[attr-defined]
+    )
     with CaptureQueriesContext(connection) as captured:
         run()
     queries = captured.captured_queries

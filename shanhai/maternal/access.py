@@ -112,15 +112,17 @@ WOMEN_LISTED = 20_000
 
 
 def women_seen(user: User, *, units: Any = None) -> Any:
-    """The user's women for several queries of one page: their ids read once (a list) when there are at most
-    :data:`WOMEN_LISTED`, else the UNION subquery. Read-only pages only: the list is not refreshed by a write."""
+    """The user's women for the queries that follow: their ids read once (a list) when there are at most
+    :data:`WOMEN_LISTED`, else the UNION subquery. The list is not refreshed by a later write (:func:`women_of`)."""
+    units = visible_unit_ids(user) if units is None else units
+    union = visible_women_ids(user, units=units)
     # More residents than that (a prefecture, a province): the UNION is not read at all, as reading it to its
     # limit dedupes all of it first (+400 ms on a province's pregnancies list at a million, bench/README.md).
-    residents = Woman.objects.filter(among("residence_id", visible_unit_ids(user) if units is None else units))
-    if residents.order_by().values_list("pk", flat=True)[WOMEN_LISTED : WOMEN_LISTED + 1]:
-        return visible_women_ids(user, units=units)
-    ids = list(visible_women_ids(user, units=units).values_list("pk", flat=True)[: WOMEN_LISTED + 1])
-    return id_set(ids) if len(ids) <= WOMEN_LISTED else visible_women_ids(user, units=units)
+    residents = Woman.objects.filter(among("residence_id", units)).order_by().values_list("pk", flat=True)
+    if residents[WOMEN_LISTED : WOMEN_LISTED + 1]:
+        return union
+    ids = list(union.values_list("pk", flat=True)[: WOMEN_LISTED + 1])
+    return id_set(ids) if len(ids) <= WOMEN_LISTED else union
 
 
 def pregnancies_seen(women: Any) -> IdSet | None:
@@ -201,7 +203,8 @@ def child_visibility(user: User, *, women: Any = None, units: Any = None, pregna
 
 
 def child_check_visibility(user: User) -> Q:
-    return Q(child_id__in=visible_children_ids(user)) | Q(institution_id__in=visible_unit_ids(user))
+    units = units_seen(user)
+    return Q(child_id__in=visible_children_ids(user, units=units)) | among("institution_id", units)
 
 
 # --- where a user may write ---------------------------------------------------------------------------------
